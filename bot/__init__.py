@@ -1,0 +1,1 @@
+"""supportbot core: config, database, domain services, rendering, Slack gateway."""

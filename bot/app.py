@@ -1,0 +1,103 @@
+"""The app factory: Bolt app, ASGI routes and the background delivery worker."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.services import Services
+from handlers import register_all
+
+log = logging.getLogger(__name__)
+
+
+def create_bolt_app(services: Services) -> AsyncApp:
+    """The Bolt app with every listener; services reach listeners as the `services` argument."""
+    settings = services.settings
+    app = AsyncApp(
+        token=settings.bot_token,
+        signing_secret=settings.signing_secret,
+        client=services.gateway.client,
+        # Listeners ack first and carry on; Slack gets its answer as soon as ack() is called.
+        process_before_response=False,
+    )
+
+    async def provide_services(
+        context: dict[str, Any], next: Callable[[], Awaitable[None]]
+    ) -> None:  # noqa: A002
+        context["services"] = services
+        await next()
+
+    app.use(provide_services)
+    register_all(app)
+
+    async def log_error(error: Exception, body: dict[str, Any]) -> None:
+        log.error(
+            "listener failed on a %s request",
+            body.get("type") or body.get("command"),
+            exc_info=error,
+        )
+
+    app.error(log_error)
+    return app
+
+
+def create_asgi(services: Services, bolt: AsyncApp | None = None) -> Starlette:
+    """POST /slack/events and GET /healthz; the outbox worker runs for the app's lifetime."""
+    handler = AsyncSlackRequestHandler(bolt or create_bolt_app(services))
+
+    async def slack_events(request: Request) -> Response:
+        return await handler.handle(request)
+
+    async def healthz(_: Request) -> Response:
+        try:
+            return JSONResponse(await services.health())
+        except Exception:
+            log.exception("health check failed")
+            return JSONResponse({"ok": False}, status_code=503)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        stopping = asyncio.Event()
+        worker = asyncio.create_task(services.worker.run(stopping))
+        try:
+            yield
+        finally:
+            stopping.set()
+            services.outbox.wake()
+            await worker
+            await services.close()
+
+    return Starlette(
+        routes=[
+            Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+
+
+async def run_socket_mode(services: Services) -> None:
+    """Socket Mode: the same listeners over a websocket, with the delivery worker beside it."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    stopping = asyncio.Event()
+    worker = asyncio.create_task(services.worker.run(stopping))
+    handler = AsyncSocketModeHandler(create_bolt_app(services), services.settings.app_token)
+    try:
+        await handler.start_async()  # type: ignore[no-untyped-call]
+    finally:
+        stopping.set()
+        services.outbox.wake()
+        await worker
+        await services.close()

@@ -1,0 +1,69 @@
+"""Engines and sessions: async for the app, sync for Alembic; SQLite tuned for a team's load."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+from bot.errors import ConfigError
+
+SessionFactory = async_sessionmaker
+
+
+def _url(database_url: str, *, is_async: bool) -> URL:
+    try:
+        url = make_url(database_url)
+    except Exception:  # SQLAlchemy raises ArgumentError; say which variable is wrong
+        raise ConfigError("DATABASE_URL is not a valid SQLAlchemy URL") from None
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return url.set(drivername="sqlite+aiosqlite" if is_async else "sqlite+pysqlite")
+    if backend == "postgresql":
+        return url.set(drivername="postgresql+psycopg")
+    raise ConfigError(f"DATABASE_URL: unsupported database {backend!r} (use sqlite or postgresql)")
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout
+        # instead of one failing with "database is locked" when it upgrades its lock.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def async_engine(database_url: str) -> AsyncEngine:
+    """The app's engine."""
+    url = _url(database_url, is_async=True)
+    kwargs: dict[str, Any] = {"pool_pre_ping": url.get_backend_name() == "postgresql"}
+    engine = create_async_engine(url, **kwargs)
+    if url.get_backend_name() == "sqlite":
+        _tune_sqlite(engine.sync_engine)
+    return engine
+
+
+def sync_engine(database_url: str) -> Engine:
+    """A blocking engine, for migrations and tools."""
+    url = _url(database_url, is_async=False)
+    engine = create_engine(url)
+    if url.get_backend_name() == "sqlite":
+        _tune_sqlite(engine)
+    return engine
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
+    """Sessions whose objects stay readable after commit."""
+    return async_sessionmaker(engine, expire_on_commit=False)

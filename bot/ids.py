@@ -1,0 +1,39 @@
+"""Ids of Slack actions, blocks and views: one place, so handlers and templates agree."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    """action_id of every interactive element we send."""
+
+    ACKNOWLEDGE = "incident.acknowledge"
+    ESCALATE = "incident.escalate"
+    RESOLVE = "incident.resolve"
+    CHANGE_TIER = "incident.change_tier"
+    RUNBOOK = "incident.runbook"
+    REOPEN = "incident.reopen"
+    RATE = "incident.rate"
+
+
+class View(StrEnum):
+    """callback_id of every modal we open."""
+
+    DECLARE = "incident.declare"
+    RESOLVE = "incident.resolve"
+
+
+class Field(StrEnum):
+    """block_id (and action_id) of modal inputs."""
+
+    TITLE = "title"
+    DESCRIPTION = "description"
+    TIER = "tier"
+    CATEGORY = "category"
+    SUMMARY = "summary"
+    ROOT_CAUSE = "root_cause"
+    LESSONS = "lessons"
+
+
+SUGGEST = "suggest"

@@ -1,0 +1,126 @@
+"""The durable outbox: Slack side effects written in the same transaction as their cause."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import and_, exists, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from bot.clock import Clock
+from bot.models import OutboxMessage
+
+CLAIM_LEASE = timedelta(seconds=60)
+
+
+class Kind(StrEnum):
+    """What an outbox message does when delivered."""
+
+    POST_INCIDENT = "incident.post"
+    UPDATE_INCIDENT = "incident.update"
+    TIMELINE = "incident.timeline"
+    CREATE_CHANNEL = "incident.channel"
+    RATING_DM = "incident.rating_dm"
+
+
+class Outbox:
+    """Queues messages inside a caller's transaction and wakes the delivery worker."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._wakeup = asyncio.Event()
+
+    async def add(
+        self,
+        session: AsyncSession,
+        kind: str,
+        key: str,
+        payload: dict[str, Any],
+        *,
+        coalesce: bool = False,
+    ) -> None:
+        """Queue one message; with coalesce, skip it if one of its kind and key still waits."""
+        if coalesce:
+            waiting = await session.scalar(
+                select(OutboxMessage.id).where(
+                    OutboxMessage.kind == kind,
+                    OutboxMessage.key == key,
+                    OutboxMessage.status == "pending",
+                )
+            )
+            if waiting is not None:
+                return
+        now = self._clock.now()
+        session.add(
+            OutboxMessage(
+                key=key,
+                kind=kind,
+                payload=payload,
+                status="pending",
+                attempts=0,
+                created_at=now,
+                next_attempt_at=now,
+            )
+        )
+
+    def wake(self) -> None:
+        """Tell the worker there is something to deliver (call after commit)."""
+        self._wakeup.set()
+
+    async def wait(self, timeout: float) -> None:
+        """Sleep until woken or timeout, whichever is first."""
+        try:
+            await asyncio.wait_for(self._wakeup.wait(), timeout)
+        except TimeoutError:
+            pass
+        self._wakeup.clear()
+
+
+async def due_messages(session: AsyncSession, now: datetime, limit: int) -> list[OutboxMessage]:
+    """Pending messages that are due and have no earlier undelivered message on their key."""
+    earlier = aliased(OutboxMessage)
+    blocked = exists().where(
+        and_(
+            earlier.key == OutboxMessage.key,
+            earlier.id < OutboxMessage.id,
+            earlier.status.in_(("pending", "sending")),
+        )
+    )
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.status == "pending",
+            OutboxMessage.next_attempt_at <= now,
+            ~blocked,
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def claim(session: AsyncSession, message_id: int, now: datetime) -> bool:
+    """Take a message for delivery; False if another worker (or process) has it."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending")
+        .values(
+            status="sending",
+            claimed_until=now + CLAIM_LEASE,
+            attempts=OutboxMessage.attempts + 1,
+        )
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+async def release_expired_claims(session: AsyncSession, now: datetime) -> None:
+    """Claims whose worker died go back to pending."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now)
+        .values(status="pending", claimed_until=None)
+    )

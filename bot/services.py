@@ -1,0 +1,77 @@
+"""The composition root for the core: builds every service from settings and plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.clock import Clock, SystemClock
+from bot.config import Plan
+from bot.db import async_engine, session_factory
+from bot.delivery import DeliveryWorker
+from bot.incident_delivery import IncidentDelivery
+from bot.incidents import IncidentService
+from bot.models import OutboxMessage
+from bot.outbox import Outbox
+from bot.render import Renderer
+from bot.settings import Settings
+from bot.slack_gateway import SlackGateway, web_client
+
+
+@dataclass
+class Services:
+    """Everything a listener or job may call."""
+
+    settings: Settings
+    plan: Plan
+    clock: Clock
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    outbox: Outbox
+    gateway: SlackGateway
+    render: Renderer
+    incidents: IncidentService
+    worker: DeliveryWorker
+
+    async def health(self) -> dict[str, Any]:
+        """Database reachable, and how much is waiting to go to Slack."""
+        async with self.sessions() as session:
+            await session.execute(text("SELECT 1"))
+            pending = await session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.status.in_(("pending", "sending")))
+            )
+        return {"ok": True, "outbox_pending": int(pending or 0)}
+
+    async def close(self) -> None:
+        """Release connections."""
+        await self.engine.dispose()
+
+
+def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -> Services:
+    """Wire the core together."""
+    clock = clock or SystemClock()
+    engine = async_engine(settings.database_url)
+    sessions = session_factory(engine)
+    outbox = Outbox(clock)
+    gateway = SlackGateway(web_client(settings.bot_token, settings.api_url))
+    render = Renderer(plan)
+    delivery = IncidentDelivery(
+        sessions=sessions, gateway=gateway, renderer=render, plan=plan, outbox=outbox, clock=clock
+    )
+    return Services(
+        settings=settings,
+        plan=plan,
+        clock=clock,
+        engine=engine,
+        sessions=sessions,
+        outbox=outbox,
+        gateway=gateway,
+        render=render,
+        incidents=IncidentService(sessions, plan, outbox, clock),
+        worker=DeliveryWorker(sessions, outbox, clock, delivery.handlers()),
+    )

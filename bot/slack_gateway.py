@@ -1,0 +1,128 @@
+"""The one way out to Slack's Web API: retries, rate limits and error mapping live here."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.errors import SupportbotError
+from bot.render import Message
+
+log = logging.getLogger(__name__)
+
+# Errors worth trying again later; anything else will fail the same way every time.
+TRANSIENT_ERRORS = {
+    "ratelimited",
+    "internal_error",
+    "fatal_error",
+    "service_unavailable",
+    "request_timeout",
+    "team_added_to_org",
+}
+
+
+class SlackCallFailed(SupportbotError):
+    """Slack refused or could not be reached, after the in-call retries."""
+
+    code = "slack_failed"
+
+    def __init__(
+        self, method: str, error: str, *, transient: bool, retry_after: float | None = None
+    ) -> None:
+        super().__init__(f"{method}: {error}", method=method, error=error)
+        self.method = method
+        self.error = error
+        self.transient = transient
+        self.retry_after = retry_after
+
+
+def retry_handlers() -> list[AsyncRetryHandler]:
+    """slack_sdk's own handlers: Retry-After on 429, backoff on 5xx and connection errors."""
+    return [
+        AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+        AsyncServerErrorRetryHandler(max_retry_count=2),
+        AsyncConnectionErrorRetryHandler(max_retry_count=2),
+    ]
+
+
+def web_client(token: str | None, base_url: str) -> AsyncWebClient:
+    """The shared Web API client (Bolt uses the same one)."""
+    return AsyncWebClient(
+        token=token, base_url=base_url, timeout=10, retry_handlers=retry_handlers()
+    )
+
+
+class SlackGateway:
+    """Calls Slack and turns its failures into SlackCallFailed."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+
+    async def call(self, method: str, **arguments: Any) -> dict[str, Any]:
+        """Call a Web API method by its dotted name, e.g. chat.postMessage."""
+        function = getattr(self.client, method.replace(".", "_"))
+        try:
+            response = await function(**arguments)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", "unknown_error"))
+            status = exc.response.status_code
+            retry_after = exc.response.headers.get("Retry-After") or exc.response.headers.get(
+                "retry-after"
+            )
+            raise SlackCallFailed(
+                method,
+                error,
+                transient=status == 429 or status >= 500 or error in TRANSIENT_ERRORS,
+                retry_after=float(retry_after) if retry_after else None,
+            ) from None
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise SlackCallFailed(method, type(exc).__name__, transient=True) from None
+        return dict(response.data) if isinstance(response.data, dict) else {}
+
+    async def post(self, channel: str, message: Message, **extra: Any) -> dict[str, Any]:
+        """chat.postMessage."""
+        return await self.call("chat.postMessage", channel=channel, **message.as_kwargs(), **extra)
+
+    async def update(self, channel: str, ts: str, message: Message) -> dict[str, Any]:
+        """chat.update in place."""
+        return await self.call("chat.update", channel=channel, ts=ts, **message.as_kwargs())
+
+    async def open_dm(self, user: str) -> str:
+        """The DM channel id with a user."""
+        response = await self.call("conversations.open", users=user)
+        return str(response["channel"]["id"])
+
+    async def open_view(self, trigger_id: str, view: dict[str, Any]) -> dict[str, Any]:
+        """views.open."""
+        return await self.call("views.open", trigger_id=trigger_id, view=view)
+
+    async def respond(
+        self, response_url: str | None, message: Message, *, replace_original: bool = False
+    ) -> None:
+        """Answer one user through the request's response_url, visible only to them."""
+        if not response_url:
+            log.warning("no response_url to answer on; reply dropped: %s", message.text[:80])
+            return
+        webhook = AsyncWebhookClient(response_url, timeout=10, retry_handlers=retry_handlers())
+        try:
+            result = await webhook.send(
+                **message.as_kwargs(),
+                response_type="ephemeral",
+                replace_original=replace_original,
+            )
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            log.warning("reply on response_url failed: %s", type(exc).__name__)
+            return
+        if result.status_code != 200:
+            log.warning("reply on response_url answered HTTP %s", result.status_code)

@@ -1,0 +1,41 @@
+"""User text made safe for Slack: mrkdwn escaping, clipping to limits, titles."""
+
+from __future__ import annotations
+
+import re
+
+TITLE_LIMIT = 140
+_ENTITY_TAIL = re.compile(r"&[a-z]{0,4}$")
+
+
+def escape_mrkdwn(text: str) -> str:
+    """Escape the three characters Slack treats as markup, so <!channel> pings nobody."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut text to at most limit characters, ending in … and never mid-entity or mid-link."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    opened = cut.rfind("<")
+    if opened > cut.rfind(">"):
+        cut = cut[:opened]
+    cut = _ENTITY_TAIL.sub("", cut)
+    return cut.rstrip() + "…"
+
+
+def split_title(text: str, description: str = "") -> tuple[str, str]:
+    """A one-line title from free text; anything cut off is kept in the description."""
+    text = text.strip()
+    first_line, _, rest = text.partition("\n")
+    first_line = " ".join(first_line.split())
+    title = first_line
+    if len(first_line) > TITLE_LIMIT:
+        cut = first_line[: TITLE_LIMIT - 1]
+        if " " in cut[TITLE_LIMIT // 2 :]:
+            cut = cut[: cut.rfind(" ")]
+        title = cut.rstrip() + "…"
+    overflow = text if (rest.strip() or title != first_line) else ""
+    full = "\n\n".join(part for part in (overflow, description.strip()) if part)
+    return title, full

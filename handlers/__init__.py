@@ -1,0 +1,15 @@
+"""Thin Bolt listeners, one package per Slack surface: parse, call a service, ack, reply."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from handlers import actions, commands, fallbacks, views
+
+
+def register_all(app: AsyncApp) -> None:
+    """Wire every listener; the catch-alls go last."""
+    commands.register(app)
+    actions.register(app)
+    views.register(app)
+    fallbacks.register(app)

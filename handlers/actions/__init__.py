@@ -1,0 +1,19 @@
+"""Block action listeners: buttons and selects on our messages."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.ids import Action
+from handlers.actions import incident_buttons, rating
+
+
+def register(app: AsyncApp) -> None:
+    """Wire every action id we send."""
+    app.action(Action.ACKNOWLEDGE)(incident_buttons.acknowledge)
+    app.action(Action.ESCALATE)(incident_buttons.escalate)
+    app.action(Action.RESOLVE)(incident_buttons.open_resolve_modal)
+    app.action(Action.CHANGE_TIER)(incident_buttons.change_tier)
+    app.action(Action.REOPEN)(incident_buttons.reopen)
+    app.action(Action.RUNBOOK)(incident_buttons.show_runbook)
+    app.action(Action.RATE)(rating.rate_incident)

@@ -1,0 +1,102 @@
+"""The buttons and tier select on an incident post."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck
+
+from bot.errors import BadInput
+from bot.incident_commands import parse_id
+from bot.services import Services
+from handlers.replies import answer, attempt
+
+
+def incident_id(body: dict[str, Any]) -> int:
+    """The incident a button or select belongs to (its value, or the post's button values)."""
+    action = body["actions"][0]
+    value = str(action.get("value") or action.get("block_id") or "")
+    number = parse_id(value)
+    if number is None:
+        raise BadInput(reason="bad_id", given=value)
+    return number
+
+
+async def acknowledge(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
+    """Acknowledge: the post updates in place; only refusals are answered."""
+    await ack()
+    user = body["user"]["id"]
+    await answer(
+        services,
+        body,
+        await attempt(
+            services, _with_id(body, lambda n: services.incidents.acknowledge(n, by=user))
+        ),
+    )
+
+
+async def escalate(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
+    """Raise the escalation level by one."""
+    await ack()
+    user = body["user"]["id"]
+    await answer(
+        services,
+        body,
+        await attempt(services, _with_id(body, lambda n: services.incidents.escalate(n, by=user))),
+    )
+
+
+async def reopen(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
+    """Reopen a resolved incident."""
+    await ack()
+    user = body["user"]["id"]
+    await answer(
+        services,
+        body,
+        await attempt(services, _with_id(body, lambda n: services.incidents.reopen(n, by=user))),
+    )
+
+
+async def change_tier(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
+    """The tier select: move the incident to the picked tier."""
+    await ack()
+    user = body["user"]["id"]
+    picked = str(body["actions"][0].get("selected_option", {}).get("value", ""))
+
+    async def work(number: int) -> object:
+        if not picked.isdigit():
+            raise BadInput(reason="unknown_tier", tier=picked[:10], tiers=list(services.plan.tiers))
+        return await services.incidents.change_tier(number, int(picked), by=user)
+
+    await answer(services, body, await attempt(services, _with_id(body, work)))
+
+
+async def open_resolve_modal(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
+    """Resolve opens the write-up modal, for those allowed to resolve."""
+    await ack()
+    user = body["user"]["id"]
+
+    async def work(number: int) -> object:
+        incident = await services.incidents.check_may_resolve(number, by=user)
+        return await services.gateway.open_view(
+            body["trigger_id"], services.render.view("resolve_modal.j2", i=incident, summary="")
+        )
+
+    await answer(services, body, await attempt(services, _with_id(body, work)))
+
+
+async def show_runbook(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
+    """Runbooks arrive with their own feature; say so rather than do nothing."""
+    await ack()
+
+    async def work(number: int) -> object:
+        detail = await services.incidents.get(number)
+        return services.render.notice(
+            "no_runbooks", ref=detail.incident.ref, category=detail.incident.category
+        )
+
+    await answer(services, body, await attempt(services, _with_id(body, work)))
+
+
+async def _with_id(body: dict[str, Any], work: Any) -> object:
+    return await work(incident_id(body))

@@ -1,0 +1,84 @@
+"""/incident: declare, list, show, ack, escalate, tier, update, resolve, reopen, help."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck
+
+from bot.incident_commands import Command, parse
+from bot.incident_views import IncidentView
+from bot.incidents import Declaration
+from bot.render import Message
+from bot.services import Services
+from handlers.replies import attempt
+
+LIST_LIMIT = 20
+
+
+async def incident_command(ack: AsyncAck, command: dict[str, Any], services: Services) -> None:
+    """Help answers in the ack; everything else acks first and replies on response_url."""
+    parsed = parse(command.get("text") or "")
+    if parsed.name == "help":
+        await ack(
+            **services.render.message(
+                "help.j2", problem=parsed.problem, given=parsed.given
+            ).as_kwargs()
+        )
+        return
+    await ack()
+    reply = await attempt(services, _run(parsed, command, services))
+    if reply is not None:
+        await services.gateway.respond(command.get("response_url"), reply)
+
+
+async def _run(parsed: Command, command: dict[str, Any], services: Services) -> Message | None:
+    user, render, incidents = command["user_id"], services.render, services.incidents
+    number = parsed.incident_id or 0
+    match parsed.name:
+        case "form":
+            await services.gateway.open_view(
+                command["trigger_id"], render.view("declare_modal.j2", title="")
+            )
+            return None
+        case "declare":
+            trigger = command.get("trigger_id")
+            declared = await incidents.declare(
+                Declaration(
+                    text=parsed.text,
+                    reporter=user,
+                    source_key=f"command:{trigger}" if trigger else None,
+                )
+            )
+            return render.message("declared.j2", i=declared.incident, duplicate=declared.duplicate)
+        case "list":
+            return render.message(
+                "incident_list.j2", incidents=await incidents.list_open(), limit=LIST_LIMIT
+            )
+        case "show":
+            return render.message("incident_detail.j2", d=await incidents.get(number))
+        case "resolve":
+            incident = await incidents.check_may_resolve(number, by=user)
+            await services.gateway.open_view(
+                command["trigger_id"],
+                render.view("resolve_modal.j2", i=incident, summary=parsed.text),
+            )
+            return None
+        case "ack":
+            return _changed(services, await incidents.acknowledge(number, by=user), "acknowledged")
+        case "escalate":
+            view = await incidents.escalate(number, by=user, reason=parsed.text)
+            return _changed(services, view, "escalated")
+        case "tier":
+            view = await incidents.change_tier(number, parsed.tier or 0, by=user)
+            return _changed(services, view, "tier_changed")
+        case "update":
+            view = await incidents.add_update(number, parsed.text, by=user)
+            return _changed(services, view, "update")
+        case "reopen":
+            return _changed(services, await incidents.reopen(number, by=user), "reopened")
+    raise AssertionError(f"unhandled /incident subcommand {parsed.name}")
+
+
+def _changed(services: Services, incident: IncidentView, change: str) -> Message:
+    return services.render.message("incident_changed.j2", i=incident, change=change)

@@ -1,0 +1,14 @@
+"""Modal submission listeners."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.ids import View
+from handlers.views import declare, resolve
+
+
+def register(app: AsyncApp) -> None:
+    """Wire every modal callback id."""
+    app.view(View.DECLARE)(declare.submit_declaration)
+    app.view(View.RESOLVE)(resolve.submit_resolution)

@@ -1,0 +1,41 @@
+"""The resolve modal's submission: summary, root cause, lessons learned."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck
+
+from bot.errors import SupportbotError
+from bot.ids import Field
+from bot.incident_commands import parse_id
+from bot.services import Services
+from handlers.views.inputs import value
+
+
+async def submit_resolution(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], services: Services
+) -> None:
+    """Resolve; a refusal or a missing summary is shown on the form."""
+    summary = value(view, Field.SUMMARY).strip()
+    if not summary:
+        await ack(
+            response_action="errors",
+            errors={Field.SUMMARY: services.render.notice("resolve_needs_summary").text},
+        )
+        return
+    number = parse_id(str(view.get("private_metadata") or "")) or 0
+    try:
+        await services.incidents.resolve(
+            number,
+            by=body["user"]["id"],
+            summary=summary,
+            root_cause=value(view, Field.ROOT_CAUSE),
+            lessons=value(view, Field.LESSONS),
+        )
+    except SupportbotError as error:
+        await ack(
+            response_action="errors", errors={Field.SUMMARY: services.render.error(error).text}
+        )
+        return
+    await ack()

@@ -1,0 +1,1 @@
+"""APScheduler jobs: periodic work that calls the bot services."""
