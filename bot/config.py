@@ -123,6 +123,21 @@ class Plan(_Strict):
     classifier: list[ClassifierRule] = [ClassifierRule(**r) for r in seed.CLASSIFIER_RULES]
     incidents: IncidentSettings = IncidentSettings()
 
+    @model_validator(mode="before")
+    @classmethod
+    def _fit_defaults_to_tiers(cls, data: Any) -> Any:
+        # A team that trims the tiers should not have to rewrite the seed's classifier too.
+        if not isinstance(data, dict) or not isinstance(data.get("tiers"), dict):
+            return data
+        known = {int(t) for t in data["tiers"] if str(t).isdigit()}
+        data = dict(data)
+        if "classifier" not in data:
+            data["classifier"] = [r for r in seed.CLASSIFIER_RULES if r["tier"] in known]
+        incidents = data.get("incidents") if isinstance(data.get("incidents"), dict) else {}
+        if "default_tier" not in incidents and known and 3 not in known:
+            data["incidents"] = {**incidents, "default_tier": max(known)}
+        return data
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

@@ -1,0 +1,77 @@
+"""Config: seed defaults, YAML over them, and errors that name the key."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.config import Plan, load_plan, plan_as_yaml
+from bot.errors import ConfigError
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "supportbot.yml"
+    path.write_text(text)
+    return path
+
+
+def test_seed_defaults_match_the_plan() -> None:
+    plan = Plan()
+    assert plan.tiers[1].respond == timedelta(minutes=15)
+    assert plan.tiers[1].resolve == timedelta(hours=2)
+    assert plan.tiers[2].respond == timedelta(hours=1)
+    assert plan.tiers[3].resolve == timedelta(hours=24)
+    assert plan.tiers[4].resolve is None
+    assert [lvl.name for lvl in plan.escalation] == [
+        "Support Team", "Development Team", "Senior Developer/Architect", "Management"]
+    assert plan.channels.incidents == "C0INCIDENTS"
+
+
+def test_yaml_overrides_defaults(tmp_path: Path) -> None:
+    plan = load_plan(write(tmp_path, """
+timezone: Europe/London
+business_hours: {days: [mon, tue], start: "08:30", end: 17:30}
+channels: {incidents: C123}
+tiers:
+  1: {name: Sev1, respond: 5m, resolve: 1h30m}
+  2: {name: Sev2, respond: 1h, resolve: 4h}
+"""))
+    assert plan.timezone == "Europe/London"
+    assert plan.business_hours.end == time(17, 30)  # unquoted 17:30 is YAML's number 1050
+    assert plan.channels.incidents == "C123" and plan.channels.ops == "C0OPS"
+    assert plan.tiers[1].resolve == timedelta(hours=1, minutes=30)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("timezone: Mars/Olympus", "timezone"),
+        ("tiers: {1: {name: A, respond: soon}}", "tiers.1.respond"),
+        ("escalation: [{level: 2, name: X}]", "escalation"),
+        ("business_hours: {start: '18:00', end: '09:00'}", "business_hours"),
+        ("channels: {incidnets: C1}", "channels.incidnets"),
+        ("classifier: [{tier: 7, category: x, phrases: [y]}]", "classifier.0.tier"),
+        ("launch_date: yesterday", "launch_date"),
+    ],
+)
+def test_bad_config_names_the_key(tmp_path: Path, text: str, key: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_plan(write(tmp_path, text))
+    assert key in str(error.value)
+
+
+def test_not_yaml_and_not_a_mapping(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_plan(write(tmp_path, "a: [unclosed"))
+    with pytest.raises(ConfigError, match="mapping"):
+        load_plan(write(tmp_path, "- a\n- b\n"))
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_plan(tmp_path / "missing.yml")
+
+
+def test_effective_plan_round_trips_through_yaml() -> None:
+    plan = Plan()
+    assert Plan.model_validate(yaml.safe_load(plan_as_yaml(plan))) == plan

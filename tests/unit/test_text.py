@@ -1,0 +1,31 @@
+"""Escaping and clipping user text for Slack."""
+
+from __future__ import annotations
+
+from bot.text import TITLE_LIMIT, clip, escape_mrkdwn, split_title
+
+
+def test_mentions_and_markup_are_defused() -> None:
+    assert escape_mrkdwn("<!channel> & <@U123> <!here>") == (
+        "&lt;!channel&gt; &amp; &lt;@U123&gt; &lt;!here&gt;")
+
+
+def test_clip_never_cuts_inside_an_entity_or_link() -> None:
+    assert clip("short", 10) == "short"
+    clipped = clip("abc &amp; def", 8)
+    assert clipped == "abc…" and len(clipped) <= 8
+    assert clip("see <#C123|general> now", 12) == "see…"
+
+
+def test_long_titles_are_cut_and_kept_whole_in_the_description() -> None:
+    text = "word " * 20_000
+    title, description = split_title(text)
+    assert len(title) <= TITLE_LIMIT and title.endswith("…")
+    assert description == text.strip()
+
+
+def test_multiline_text_titles_the_first_line() -> None:
+    title, description = split_title("checkout down\nsince 10:02, all cards", "extra")
+    assert title == "checkout down"
+    assert description == "checkout down\nsince 10:02, all cards\n\nextra"
+    assert split_title("  site   down ") == ("site down", "")
