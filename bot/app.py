@@ -25,7 +25,6 @@ def create_bolt_app(services: Services) -> AsyncApp:
     """The Bolt app with every listener; services reach listeners as the `services` argument."""
     settings = services.settings
     app = AsyncApp(
-        token=settings.bot_token,
         signing_secret=settings.signing_secret,
         client=services.gateway.client,
         # Listeners ack first and carry on; Slack gets its answer as soon as ack() is called.

@@ -15,7 +15,17 @@ MAX_BLOCKS: dict[str, int] = {"message": 50, "modal": 100, "home": 100}
 MAX_MESSAGE_TEXT = 40_000
 
 BLOCK_TYPES = frozenset(
-    {"section", "header", "context", "divider", "image", "actions", "input", "rich_text", "markdown"}
+    {
+        "section",
+        "header",
+        "context",
+        "divider",
+        "image",
+        "actions",
+        "input",
+        "rich_text",
+        "markdown",
+    }
 )
 
 _SELECTS = frozenset(

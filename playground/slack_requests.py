@@ -160,7 +160,7 @@ def view_submission_body(
     trigger_id: str | None = None,
 ) -> bytes:
     """`payload=<json>` body of a view_submission (as in view_submission.json)."""
-    payload = {
+    payload: dict[str, Any] = {
         "type": "view_submission",
         "team": {"id": TEAM_ID, "domain": TEAM_DOMAIN},
         "user": _user(user_id),
@@ -252,7 +252,7 @@ def _option(element: dict[str, Any], value: Any) -> dict[str, Any]:
         options += group.get("options") or []
     for option in options:
         if option.get("value") == value:
-            return copy.deepcopy(option)  # type: ignore[no-any-return]
+            return copy.deepcopy(option)
     raise ValueError(f"{value!r} is not an option value of {element.get('action_id')!r}")
 
 
@@ -337,7 +337,10 @@ def _full_view(view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
 def _slack_message(message: dict[str, Any]) -> dict[str, Any]:
     # FakeSlack's query helpers add bookkeeping keys that a real payload never carries.
     extras = {"channel", "ephemeral_for", "edits", "edit_history", "deleted"}
-    return {"type": "message", **{k: copy.deepcopy(v) for k, v in message.items() if k not in extras}}
+    return {
+        "type": "message",
+        **{k: copy.deepcopy(v) for k, v in message.items() if k not in extras},
+    }
 
 
 def _hooks_url(kind: str) -> str:

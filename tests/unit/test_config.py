@@ -26,19 +26,28 @@ def test_seed_defaults_match_the_plan() -> None:
     assert plan.tiers[3].resolve == timedelta(hours=24)
     assert plan.tiers[4].resolve is None
     assert [lvl.name for lvl in plan.escalation] == [
-        "Support Team", "Development Team", "Senior Developer/Architect", "Management"]
+        "Support Team",
+        "Development Team",
+        "Senior Developer/Architect",
+        "Management",
+    ]
     assert plan.channels.incidents == "C0INCIDENTS"
 
 
 def test_yaml_overrides_defaults(tmp_path: Path) -> None:
-    plan = load_plan(write(tmp_path, """
+    plan = load_plan(
+        write(
+            tmp_path,
+            """
 timezone: Europe/London
 business_hours: {days: [mon, tue], start: "08:30", end: 17:30}
 channels: {incidents: C123}
 tiers:
   1: {name: Sev1, respond: 5m, resolve: 1h30m}
   2: {name: Sev2, respond: 1h, resolve: 4h}
-"""))
+""",
+        )
+    )
     assert plan.timezone == "Europe/London"
     assert plan.business_hours.end == time(17, 30)  # unquoted 17:30 is YAML's number 1050
     assert plan.channels.incidents == "C123" and plan.channels.ops == "C0OPS"

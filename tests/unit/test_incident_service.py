@@ -43,16 +43,20 @@ async def test_declare_suggests_tier_and_sets_targets_from_the_plan(services, cl
 
 
 async def test_text_matching_nothing_is_tier_three_and_says_so(services, db):
-    incident = (await services.incidents.declare(
-        Declaration(text="the thing did a weird", reporter="U1"))).incident
+    incident = (
+        await services.incidents.declare(Declaration(text="the thing did a weird", reporter="U1"))
+    ).incident
     assert (incident.tier, incident.category, incident.matched_phrase) == (3, "general", None)
     assert incident.resolve_due_at is not None
     assert outbox_kinds(db) == ["incident.post"]
 
 
 async def test_tier_four_resolves_by_next_release(services):
-    incident = (await services.incidents.declare(
-        Declaration(text="feature request: dark mode", reporter="U1"))).incident
+    incident = (
+        await services.incidents.declare(
+            Declaration(text="feature request: dark mode", reporter="U1")
+        )
+    ).incident
     assert incident.tier == 4 and incident.resolve_due_at is None
 
 
@@ -79,8 +83,9 @@ async def test_explicit_tier_outside_the_plan_is_refused(services, db):
 
 async def test_lifecycle_records_timeline_and_queues_updates(services, clock, db):
     incidents = services.incidents
-    number = (await incidents.declare(Declaration(text="emails not sending", reporter="U1"))
-              ).incident.id
+    number = (
+        await incidents.declare(Declaration(text="emails not sending", reporter="U1"))
+    ).incident.id
     clock.at += timedelta(minutes=5)
     acked = await incidents.acknowledge(number, by="U0SUP1")
     assert acked.status == "acknowledged" and acked.acknowledged_by == "U0SUP1"
@@ -90,15 +95,26 @@ async def test_lifecycle_records_timeline_and_queues_updates(services, clock, db
     assert retiered.tier == 3 and not retiered.suggested
     assert retiered.ack_due_at == retiered.created_at + timedelta(hours=4)
     await incidents.add_update(number, "restarted the mail worker", by="U0SUP1")
-    resolved = await incidents.resolve(number, by="U0SUP1", summary="worker restarted",
-                                       root_cause="OOM", lessons="alert on queue depth")
+    resolved = await incidents.resolve(
+        number,
+        by="U0SUP1",
+        summary="worker restarted",
+        root_cause="OOM",
+        lessons="alert on queue depth",
+    )
     assert resolved.status == "resolved" and resolved.lessons == "alert on queue depth"
     reopened = await incidents.reopen(number, by="U1")
     assert reopened.status == "acknowledged" and reopened.resolved_at is None
     detail = await incidents.get(number)
     assert [e.kind for e in detail.events] == [
-        "declared", "acknowledged", "escalated", "tier_changed", "update", "resolved",
-        "reopened"]
+        "declared",
+        "acknowledged",
+        "escalated",
+        "tier_changed",
+        "update",
+        "resolved",
+        "reopened",
+    ]
     kinds = outbox_kinds(db)
     assert kinds.count("incident.timeline") == 6
     assert kinds.count("incident.rating_dm") == 1
@@ -177,14 +193,20 @@ async def test_rating_once_by_the_reporter_only(services):
 
 async def test_policy_snapshot_survives_config_changes(database_url, clock, db):
     first = build_services(Settings(database_url=database_url), Plan(), clock)
-    number = (await first.incidents.declare(Declaration(text="site down", reporter="U1"))
-              ).incident.id
+    number = (
+        await first.incidents.declare(Declaration(text="site down", reporter="U1"))
+    ).incident.id
     await first.close()
-    changed = Plan.model_validate({"tiers": {
-        1: {"name": "Sev1", "respond": "5m", "resolve": "1h"},
-        2: {"name": "Sev2", "respond": "1h", "resolve": "4h"},
-        3: {"name": "Sev3", "respond": "4h", "resolve": "24h"},
-        4: {"name": "Sev4", "respond": "24h"}}})
+    changed = Plan.model_validate(
+        {
+            "tiers": {
+                1: {"name": "Sev1", "respond": "5m", "resolve": "1h"},
+                2: {"name": "Sev2", "respond": "1h", "resolve": "4h"},
+                3: {"name": "Sev3", "respond": "4h", "resolve": "24h"},
+                4: {"name": "Sev4", "respond": "24h"},
+            }
+        }
+    )
     second = build_services(Settings(database_url=database_url), changed, clock)
     view = (await second.incidents.get(number)).incident
     assert view.tier_name == "Critical"

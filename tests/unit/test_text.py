@@ -7,7 +7,8 @@ from bot.text import TITLE_LIMIT, clip, escape_mrkdwn, split_title
 
 def test_mentions_and_markup_are_defused() -> None:
     assert escape_mrkdwn("<!channel> & <@U123> <!here>") == (
-        "&lt;!channel&gt; &amp; &lt;@U123&gt; &lt;!here&gt;")
+        "&lt;!channel&gt; &amp; &lt;@U123&gt; &lt;!here&gt;"
+    )
 
 
 def test_clip_never_cuts_inside_an_entity_or_link() -> None:

@@ -1,0 +1,131 @@
+"""Declaring incidents over real signed HTTP, observed through the fake Slack."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from bot.ids import Action, Field
+from tests.integration.flows import (
+    INCIDENTS,
+    declare,
+    eventually,
+    post_text,
+    posts,
+    replies_to,
+    updated,
+)
+
+
+def count_incidents(db: sa.Engine) -> int:
+    with db.connect() as conn:
+        return int(conn.scalar(sa.text("SELECT count(*) FROM incidents")))
+
+
+def test_free_text_declares_with_a_suggested_tier(slack, reporter, db):
+    post = declare(reporter, slack, "checkout is broken for everyone")
+    text = post_text(post)
+    assert "INC-1" in text and "Critical" in text and "checkout broken" in text
+    for label in ("Acknowledge by", "Resolve by", "Escalation", "Reporter", "<@U1>",
+                  "Level 1 — Support Team", "EST"):
+        assert label in text
+    action_ids = [e["action_id"] for b in post["blocks"] if b["type"] == "actions"
+                  for e in b["elements"]]
+    assert action_ids == [Action.ACKNOWLEDGE, Action.ESCALATE, Action.RESOLVE,
+                          Action.CHANGE_TIER, Action.RUNBOOK]
+    assert any("Declared *INC-1*" in t for t in replies_to("U1", slack))
+    with db.connect() as conn:
+        row = conn.execute(sa.text("SELECT tier, category, post_ts FROM incidents")).one()
+    assert (row.tier, row.category) == (1, "checkout")
+    eventually(lambda: conn_post_ts(db))
+
+
+def conn_post_ts(db: sa.Engine) -> str | None:
+    with db.connect() as conn:
+        return conn.scalar(sa.text("SELECT post_ts FROM incidents"))
+
+
+def test_text_matching_nothing_is_tier_three_and_says_so(slack, reporter):
+    post = declare(reporter, slack, "the widget feels off today")
+    assert "Tier 3" in post_text(post) or "3 — Medium" in post_text(post)
+    assert "Nothing in the text matched a tier rule" in post_text(post)
+    assert any("No tier rule matched" in str(c.args) for c in slack.wait_for("response_url"))
+
+
+def test_tier_one_gets_a_dedicated_channel_with_people_invited(slack, reporter):
+    post = declare(reporter, slack, "site down for everyone")
+    created = slack.wait_for("conversations.create")[0]
+    assert created.args["name"] == "inc-1-site-down-for-everyone"
+    channel = created.response["channel"]["id"]
+    invited = {c.args["users"] for c in slack.wait_for("conversations.invite", count=3)}
+    assert invited == {"U1", "U0SUP1", "U0SUP2"}
+    assert "INC-1" in eventually(lambda: posts(slack, channel))[0]["text"]
+    updated(slack, post, f"<#{channel}>")
+
+
+def test_lower_tiers_get_no_channel(slack, reporter):
+    declare(reporter, slack, "emails not sending")
+    slack.wait_for("response_url")
+    assert not slack.calls_to("conversations.create")
+
+
+def test_the_form_declares_with_the_chosen_tier(slack, reporter, db):
+    assert reporter.command("").status_code == 200
+    opened = slack.wait_for("views.open")[0]
+    view = opened.response["view"]
+    response = reporter.submit(view, {Field.TITLE: "search results are empty",
+                                      Field.DESCRIPTION: "since the 10:00 deploy",
+                                      Field.TIER: "2", Field.CATEGORY: "bug"})
+    assert response.status_code == 200 and response.text in ("", "null")
+    post = eventually(lambda: posts(slack) and posts(slack)[0])
+    assert "search results are empty" in post_text(post) and "2 — High" in post_text(post)
+    assert "since the 10:00 deploy" in post_text(post)
+    # The same submission delivered again declares nothing new.
+    reporter.submit(view, {Field.TITLE: "search results are empty", Field.TIER: "2",
+                           Field.CATEGORY: "bug"})
+    assert count_incidents(db) == 1
+
+
+def test_the_form_can_leave_tier_and_category_to_the_suggestion(slack, reporter):
+    reporter.command("")
+    view = slack.wait_for("views.open")[0].response["view"]
+    reporter.submit(view, {Field.TITLE: "payment gateway failing", Field.TIER: "suggest",
+                           Field.CATEGORY: "suggest"})
+    post = eventually(lambda: posts(slack) and posts(slack)[0])
+    assert "1 — Critical" in post_text(post) and "payments" in post_text(post)
+
+
+def test_mentions_in_user_text_ping_nobody(slack, reporter):
+    title = "<!channel> <!here> <@U0MGR1> checkout & <b>cart</b> > broken"
+    post = declare(reporter, slack, title)
+    for message in [post, *[c.args for c in slack.calls_to("response_url")]]:
+        mrkdwn = [b["text"]["text"] for b in message.get("blocks") or []
+                  if b.get("type") == "section" and "text" in b]
+        mrkdwn += [f["text"] for b in message.get("blocks") or [] for f in b.get("fields", [])]
+        mrkdwn.append(message.get("text", ""))
+        for text in mrkdwn:
+            assert "<!channel>" not in text and "<!here>" not in text
+            assert "<@U0MGR1>" not in text
+    header = post["blocks"][0]["text"]
+    assert header["type"] == "plain_text" and "<!channel>" in header["text"]
+    assert "&lt;!channel&gt; &lt;!here&gt; &lt;@U0MGR1&gt; checkout &amp;" in post["text"]
+
+
+def test_a_hundred_kilobytes_of_text_is_cut_for_slack_and_kept_whole(slack, reporter, db):
+    text = "payment failing " + "x" * 100_000
+    post = declare(reporter, slack, text)
+    assert len(post["blocks"][0]["text"]["text"]) <= 150
+    with db.connect() as conn:
+        description = conn.scalar(sa.text("SELECT description FROM incidents"))
+    assert description == text
+
+
+def test_a_retried_request_declares_once(slack, reporter, db):
+    body = reporter.command_body("orders stuck in pending")
+    assert reporter.send(body).status_code == 200
+    assert reporter.send(body, retry_num=1).status_code == 200
+    replies = replies_to("U1", slack, count=2)
+    assert any("already handled" in t for t in replies)
+    assert count_incidents(db) == 1
+    eventually(lambda: len(posts(slack)) == 1)
+    assert len(slack.delivered("chat.postMessage")) == 1
+    assert slack.messages(INCIDENTS)
