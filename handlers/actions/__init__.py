@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from slack_bolt.async_app import AsyncApp
 
 from bot.ids import Action
@@ -16,4 +18,5 @@ def register(app: AsyncApp) -> None:
     app.action(Action.CHANGE_TIER)(incident_buttons.change_tier)
     app.action(Action.REOPEN)(incident_buttons.reopen)
     app.action(Action.RUNBOOK)(incident_buttons.show_runbook)
-    app.action(Action.RATE)(rating.rate_incident)
+    # Five buttons in one block need five action ids: incident.rate.1 … incident.rate.5.
+    app.action(re.compile(rf"^{re.escape(Action.RATE)}\.[1-5]$"))(rating.rate_incident)

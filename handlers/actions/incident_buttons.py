@@ -13,9 +13,10 @@ from handlers.replies import answer, attempt
 
 
 def incident_id(body: dict[str, Any]) -> int:
-    """The incident a button or select belongs to (its value, or the post's button values)."""
+    """The incident a button (its value) or a select (its option, "ID:CHOICE") is about."""
     action = body["actions"][0]
-    value = str(action.get("value") or action.get("block_id") or "")
+    chosen = (action.get("selected_option") or {}).get("value")
+    value = str(action.get("value") or chosen or "").partition(":")[0]
     number = parse_id(value)
     if number is None:
         raise BadInput(reason="bad_id", given=value)
@@ -61,7 +62,8 @@ async def change_tier(ack: AsyncAck, body: dict[str, Any], services: Services) -
     """The tier select: move the incident to the picked tier."""
     await ack()
     user = body["user"]["id"]
-    picked = str(body["actions"][0].get("selected_option", {}).get("value", ""))
+    picked = str((body["actions"][0].get("selected_option") or {}).get("value", ""))
+    picked = picked.partition(":")[2]
 
     async def work(number: int) -> object:
         if not picked.isdigit():
