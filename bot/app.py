@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -54,9 +55,21 @@ def create_bolt_app(services: Services) -> AsyncApp:
 def create_asgi(services: Services, bolt: AsyncApp | None = None) -> Starlette:
     """POST /slack/events and GET /healthz; the outbox worker runs for the app's lifetime."""
     handler = AsyncSlackRequestHandler(bolt or create_bolt_app(services))
+    verifier = SignatureVerifier(services.settings.signing_secret or "")
 
     async def slack_events(request: Request) -> Response:
-        return await handler.handle(request)
+        try:
+            return await handler.handle(request)
+        except Exception:
+            # Bolt parses the body before it checks the signature, so garbage raises here.
+            try:
+                signed = verifier.is_valid_request(await request.body(), dict(request.headers))
+            except UnicodeDecodeError:  # Slack only ever sends UTF-8
+                signed = False
+            if not signed:
+                return Response(status_code=401)
+            log.warning("ignored a signed but malformed Slack request", exc_info=True)
+            return Response(status_code=200)
 
     async def healthz(_: Request) -> Response:
         try:

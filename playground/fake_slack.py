@@ -32,9 +32,6 @@ logger = logging.getLogger(__name__)
 Event = dict[str, Any]
 Listener = Callable[[Event], None]
 
-# Methods whose blocks/view go through playground.blockkit when strict_blocks is on.
-_MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral"})
-_VIEW_METHODS = frozenset({"views.open", "views.update", "views.push", "views.publish"})
 # In form bodies Slack (and slack_sdk) send structured arguments as JSON strings.
 _JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
 _CHANNEL_NAME = re.compile(r"^[a-z0-9_-]+$")
@@ -224,6 +221,7 @@ class FakeSlack:
             "chat.update": self._chat_update,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.delete": self._chat_delete,
+            "chat.getPermalink": self._chat_get_permalink,
             "conversations.open": self._conversations_open,
             "conversations.create": self._conversations_create,
             "conversations.invite": self._conversations_invite,
@@ -344,6 +342,7 @@ class FakeSlack:
         with self._lock:
             ch = self._make_channel(channel)
             self._channels[ch.id] = ch
+            self._messages.setdefault(ch.id, [])
             return ch.to_api(self.bot_user_id)
 
     def add_message(
@@ -420,7 +419,7 @@ class FakeSlack:
             ch = self._find_channel(channel)
             if ch is None:
                 return []
-            return [self._public(m) for m in self._messages[ch.id] if not m.is_reply]
+            return [self._public(m) for m in self._messages.get(ch.id, []) if not m.is_reply]
 
     def thread(self, channel: str, ts: str) -> list[dict[str, Any]]:
         """The parent message (if known) followed by its replies, oldest first."""
@@ -430,7 +429,7 @@ class FakeSlack:
                 return []
             return [
                 self._public(m)
-                for m in self._messages[ch.id]
+                for m in self._messages.get(ch.id, [])
                 if m.ts == ts or (m.thread_ts == ts and m.is_reply)
             ]
 
@@ -572,8 +571,9 @@ class FakeSlack:
         try:
             return {"ok": True, **handler(args)}
         except _ApiError as exc:
-            # A failed call must leave no trace in the workspace, events included.
-            self._pending = []
+            # A failed call leaves no trace, except a public channel it mentioned: that one
+            # "always existed" (see _resolve_channel), so watchers still need to hear of it.
+            self._pending = [e for e in self._pending if e["type"] == "channel_created"]
             return {"ok": False, "error": exc.error, **exc.extra}
         except Exception as exc:
             logger.exception("FakeSlack bug while handling %s", method)
@@ -638,7 +638,7 @@ class FakeSlack:
             "blocks": msg.blocks if a.get("blocks") is None else a["blocks"],
             "attachments": msg.attachments if a.get("attachments") is None else a["attachments"],
         }
-        text, blocks, attachments = self._message_content(merged, method="chat.update")
+        text, blocks, attachments = self._message_content(merged)
         edit_ts = self._next_ts()
         msg.edits.append(
             {"text": msg.text, "blocks": msg.blocks, "attachments": msg.attachments, "ts": edit_ts}
@@ -683,6 +683,16 @@ class FakeSlack:
             raise _ApiError("cant_delete_message")
         self._delete(msg)
         return {"channel": ch.id, "ts": msg.ts}
+
+    def _chat_get_permalink(self, a: dict[str, Any]) -> dict[str, Any]:
+        ch = self._resolve_channel(a.get("channel"), create=False)
+        msg = self._find_message(ch.id, str(a.get("message_ts") or ""))
+        if msg is None or msg.ephemeral_for is not None:
+            raise _ApiError("message_not_found")
+        link = f"https://{TEAM_DOMAIN}.slack.com/archives/{ch.id}/p{msg.ts.replace('.', '')}"
+        if msg.is_reply:
+            link += f"?thread_ts={msg.thread_ts}&cid={ch.id}"
+        return {"channel": ch.id, "permalink": link}
 
     def _conversations_open(self, a: dict[str, Any]) -> dict[str, Any]:
         existing = a.get("channel")
@@ -922,14 +932,14 @@ class FakeSlack:
 
     def _response_url(self, a: dict[str, Any]) -> dict[str, Any]:
         hook = a["_hook"]
-        ch = self._resolve_channel(hook["channel"], create=True)
+        ch = self._hook_channel(hook["channel"])
         original = self._find_message(ch.id, hook["message_ts"]) if hook["message_ts"] else None
         if _truthy(a.get("delete_original")):
             if original is None:
                 raise _ApiError("message_not_found")
             self._delete(original)
             return {}
-        text, blocks, attachments = self._message_content(a, method="chat.postMessage")
+        text, blocks, attachments = self._message_content(a)
         if _truthy(a.get("replace_original")):
             if original is None:
                 raise _ApiError("message_not_found")
@@ -1060,6 +1070,24 @@ class FakeSlack:
             return ch
         raise _ApiError("channel_not_found")
 
+    def _hook_channel(self, channel_id: str) -> _Channel:
+        # A response_url belongs to wherever the user acted, so that conversation exists even
+        # if the app never opened it.
+        if channel_id.startswith("D") and channel_id[1:] in self._users:
+            return self._open_dm(channel_id[1:])
+        found = self._find_channel(channel_id)
+        if found is None:
+            found = _Channel(
+                id=channel_id,
+                name=channel_id.lower(),
+                created=int(time.time()),
+                creator=self.bot_user_id,
+                members=[self.bot_user_id],
+                is_private=not channel_id.startswith("C"),
+            )
+            self._add_channel_state(found)
+        return found
+
     def _post_target(self, ref: Any) -> _Channel:
         # chat.postMessage to a user id lands in the app's DM with that user.
         if isinstance(ref, str) and ref[:1] in ("U", "W") and ref in self._users:
@@ -1088,7 +1116,7 @@ class FakeSlack:
         return self._users[ref]
 
     def _message_content(
-        self, a: dict[str, Any], method: str = "chat.postMessage"
+        self, a: dict[str, Any]
     ) -> tuple[str | None, list[dict[str, Any]] | None, list[dict[str, Any]] | None]:
         text, blocks, attachments = a.get("text"), a.get("blocks"), a.get("attachments")
         if text is not None and not isinstance(text, str):
@@ -1103,7 +1131,7 @@ class FakeSlack:
             raise _ApiError("msg_too_long")
         if attachments and len(attachments) > 100:
             raise _ApiError("too_many_attachments")
-        if self.strict_blocks and method in _MESSAGE_METHODS and blocks is not None:
+        if self.strict_blocks and blocks is not None:
             errors = blockkit.validate_message(text, blocks, attachments=attachments)
             if errors:
                 raise _ApiError(
@@ -1312,7 +1340,9 @@ class FakeSlack:
 class FakeSlackServer:
     """Serves a FakeSlack over HTTP on 127.0.0.1 from a daemon thread."""
 
-    def __init__(self, fake: FakeSlack | None = None, *, host: str = "127.0.0.1", port: int = 0):
+    def __init__(
+        self, fake: FakeSlack | None = None, *, host: str = "127.0.0.1", port: int = 0
+    ) -> None:
         self.fake = fake if fake is not None else FakeSlack()
         self.host = host
         self.port = port

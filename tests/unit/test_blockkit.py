@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import Block
 
-from playground import blockkit
 from playground.blockkit import validate_blocks, validate_message, validate_view
 
 
@@ -438,7 +438,7 @@ def test_slack_sdk_model_errors_are_reported_with_the_block_path(
         def validate_json(self) -> None:
             raise SlackObjectFormationError("shiny new limit")
 
-    monkeypatch.setattr(blockkit.Block, "parse", classmethod(lambda cls, block: Strict()))
+    monkeypatch.setattr(Block, "parse", classmethod(lambda cls, block: Strict()))
     assert validate_blocks([section(), section()]) == [
         "blocks[0]: shiny new limit",
         "blocks[1]: shiny new limit",
@@ -451,7 +451,7 @@ def test_slack_sdk_is_not_consulted_when_our_checks_already_failed(
     def boom(cls: object, block: object) -> None:
         raise AssertionError("should not be called")
 
-    monkeypatch.setattr(blockkit.Block, "parse", classmethod(boom))
+    monkeypatch.setattr(Block, "parse", classmethod(boom))
     assert validate_blocks([section("x" * 3001)]) == ["blocks[0].text: 3001 chars > 3000"]
 
 

@@ -619,6 +619,14 @@ def test_reset_restores_the_initial_workspace(client: WebClient, fake: FakeSlack
     assert client.auth_test()["ok"]
 
 
+def test_permalinks(client: WebClient) -> None:
+    ts = client.chat_postMessage(channel="C0INCIDENTS", text="x")["ts"]
+    link = client.chat_getPermalink(channel="C0INCIDENTS", message_ts=ts)["permalink"]
+    assert link.endswith(f"/archives/C0INCIDENTS/p{ts.replace('.', '')}")
+    missing = lambda: client.chat_getPermalink(channel="C0INCIDENTS", message_ts="1.1")  # noqa: E731
+    assert error_of(missing) == "message_not_found"
+
+
 def test_response_url_posts(server: FakeSlackServer, fake: FakeSlack) -> None:
     webhook = WebhookClient(server.response_url("C0INCIDENTS", "U0SUP1"))
     assert webhook.send(text="just you").status_code == 200
@@ -633,3 +641,9 @@ def test_response_url_posts(server: FakeSlackServer, fake: FakeSlack) -> None:
     bad = [{"type": "header", "text": {"type": "mrkdwn", "text": "no"}}]
     assert replace.send(text="x", blocks=bad).status_code == 400
     assert [c.ok for c in fake.calls_to("response_url")] == [True, True, True, False]
+    assert fake.calls_to("response_url")[0].args["hook_user"] == "U0SUP1"
+    # Commands typed in a DM the bot never opened still get their answer there.
+    assert (
+        WebhookClient(server.response_url("DU0SUP2", "U0SUP2")).send(text="hi").status_code == 200
+    )
+    assert fake.messages("DU0SUP2")[0]["ephemeral_for"] == "U0SUP2"

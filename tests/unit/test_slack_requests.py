@@ -354,9 +354,12 @@ def bolt_env() -> Iterator[tuple[App, FakeSlack]]:
         yield app, fake
 
 
+def bolt_request(body: bytes, headers: dict[str, str]) -> BoltRequest:
+    return BoltRequest(body=body.decode(), headers=dict(headers.items()))
+
+
 def dispatch(app: App, body: bytes, **header_options: Any) -> Any:
-    headers = signed_headers(SECRET, body, **header_options)
-    return app.dispatch(BoltRequest(body=body.decode(), headers=headers))
+    return app.dispatch(bolt_request(body, signed_headers(SECRET, body, **header_options)))
 
 
 def test_bolt_accepts_signed_requests_and_the_modal_flow_works(
@@ -406,4 +409,4 @@ def test_bolt_rejects_a_bad_signature(bolt_env: tuple[App, FakeSlack]) -> None:
     app, _ = bolt_env
     body = slash_command_body(command="/incident", text="", user_id="U0SUP1", channel_id="C1")
     headers = signed_headers("wrong-secret", body)
-    assert app.dispatch(BoltRequest(body=body.decode(), headers=headers)).status == 401
+    assert app.dispatch(bolt_request(body, headers)).status == 401
