@@ -291,7 +291,7 @@ class FakeSlack:
             time.sleep(0.01)
 
     def reset(self) -> None:
-        """Forget calls, faults and all workspace changes; back to the constructor's state."""
+        """Forget calls, faults and workspace changes; subscribers stay subscribed."""
         with self._lock:
             self._reset_state()
 

@@ -367,6 +367,17 @@ def test_users(client: WebClient, fake: FakeSlack) -> None:
     assert client.users_info(user="U0NEW")["user"]["name"] == "new"
 
 
+def test_channels_added_later(client: WebClient, fake: FakeSlack) -> None:
+    fake.add_channel(
+        {"id": "G0SECRET", "name": "secret", "is_private": True, "members": ["U0SUP1"]}
+    )
+    assert fake.messages("secret") == []
+    info = client.conversations_info(channel="G0SECRET")["channel"]
+    assert (info["name"], info["is_private"], info["is_member"]) == ("secret", True, False)
+    assert client.conversations_members(channel="G0SECRET")["members"] == ["U0SUP1"]
+    assert client.chat_postMessage(channel="#secret", text="psst")["channel"] == "G0SECRET"
+
+
 # -- views ----------------------------------------------------------------------------------
 
 
