@@ -1,0 +1,72 @@
+"""The supportbot command line, run as a user runs it: a real process."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SUPPORTBOT_"))}
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True,
+                          text=True, env={**base, **(env or {})}, cwd=cwd, timeout=60)
+
+
+def test_help_lists_every_command():
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("serve", "socket", "db", "config"):
+        assert command in result.stdout
+
+
+def test_config_check_prints_the_effective_plan(tmp_path):
+    result = run("config", "check", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "built-in seed defaults" in result.stdout
+    assert "Senior Developer/Architect" in result.stdout and "respond: 15m" in result.stdout
+
+
+def test_config_check_names_the_bad_key(tmp_path):
+    config = tmp_path / "bad.yml"
+    config.write_text("tiers:\n  1: {name: Critical, respond: whenever}\n")
+    result = run("config", "check", env={"SUPPORTBOT_CONFIG": str(config)})
+    assert result.returncode == 2
+    assert "tiers.1.respond" in result.stderr and "not a duration" in result.stderr
+
+
+def test_supportbot_yml_in_the_working_directory_is_read(tmp_path):
+    (tmp_path / "supportbot.yml").write_text("timezone: Europe/London\n")
+    result = run("config", "check", cwd=tmp_path)
+    assert result.returncode == 0 and "timezone: Europe/London" in result.stdout
+
+
+def test_serve_without_credentials_says_what_is_missing(tmp_path):
+    result = run("serve", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not set" in result.stderr
+    only_secret = run("serve", cwd=tmp_path, env={"SLACK_BOT_TOKEN": "xoxb-secret-value"})
+    assert "SLACK_SIGNING_SECRET is not set" in only_secret.stderr
+    assert "xoxb-secret-value" not in only_secret.stderr + only_secret.stdout
+
+
+def test_socket_without_app_token_says_so(tmp_path):
+    result = run("socket", cwd=tmp_path, env={"SLACK_BOT_TOKEN": "xoxb-1"})
+    assert result.returncode == 2 and "SLACK_APP_TOKEN" in result.stderr
+
+
+def test_db_upgrade_creates_the_schema(tmp_path):
+    path = tmp_path / "fresh.db"
+    result = run("db", "upgrade", env={"DATABASE_URL": f"sqlite:///{path}"})
+    assert result.returncode == 0, result.stderr
+    tables = {r[0] for r in sqlite3.connect(path).execute(
+        "SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"incidents", "incident_events", "outbox", "alembic_version"} <= tables
+    assert run("db", "upgrade", env={"DATABASE_URL": f"sqlite:///{path}"}).returncode == 0
+
+
+def test_bad_database_url_is_a_clear_error(tmp_path):
+    result = run("db", "upgrade", env={"DATABASE_URL": "mysql://x/y"})
+    assert result.returncode == 2 and "DATABASE_URL" in result.stderr
