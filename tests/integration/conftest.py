@@ -44,8 +44,12 @@ def slack(slack_server: FakeSlackServer) -> Iterator[FakeSlack]:
 
 @pytest.fixture
 def settings(database_url: str, slack_server: FakeSlackServer) -> Settings:
-    return Settings(bot_token=TOKEN, signing_secret=SECRET, api_url=slack_server.api_url,
-                    database_url=database_url)
+    return Settings(
+        bot_token=TOKEN,
+        signing_secret=SECRET,
+        api_url=slack_server.api_url,
+        database_url=database_url,
+    )
 
 
 @pytest.fixture
@@ -77,6 +81,7 @@ def http(bot: BotServer) -> Iterator[httpx.Client]:
 def person(http: httpx.Client, slack_server: FakeSlackServer):
     def make(user_id: str) -> SlackUser:
         return SlackUser(http, slack_server, SECRET, user_id)
+
     return make
 
 

@@ -49,15 +49,18 @@ def current(slack: FakeSlack, post: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-def updated(slack: FakeSlack, post: dict[str, Any], contains: str,
-            timeout: float = 5.0) -> dict[str, Any]:
+def updated(
+    slack: FakeSlack, post: dict[str, Any], contains: str, timeout: float = 5.0
+) -> dict[str, Any]:
     """Wait until the post has been edited to contain a text."""
-    return eventually(lambda: (m := current(slack, post)) and contains in post_text(m) and m,
-                      timeout)
+    return eventually(
+        lambda: (m := current(slack, post)) and contains in post_text(m) and m, timeout
+    )
 
 
 def replies_to(person_id: str, slack: FakeSlack, count: int = 1) -> list[str]:
     """Texts of the ephemeral answers a person got on response_url."""
-    calls = slack.wait_for("response_url", count=count,
-                           where=lambda c: c.args.get("hook_user") == person_id)
+    calls = slack.wait_for(
+        "response_url", count=count, where=lambda c: c.args.get("hook_user") == person_id
+    )
     return [c.args.get("text", "") for c in calls]

@@ -21,8 +21,7 @@ def nothing_stored(db: sa.Engine) -> bool:
 
 
 @pytest.mark.parametrize("fault", ["missing", "wrong", "stale", "other-secret"])
-def test_unsigned_or_badly_signed_requests_are_401_and_change_nothing(slack, reporter, db,
-                                                                     fault):
+def test_unsigned_or_badly_signed_requests_are_401_and_change_nothing(slack, reporter, db, fault):
     body = reporter.command_body("site down")
     headers = signed_headers(SECRET, body)
     if fault == "missing":
@@ -33,8 +32,9 @@ def test_unsigned_or_badly_signed_requests_are_401_and_change_nothing(slack, rep
         stamp = int(time.time()) - 6 * 60
         headers = signed_headers(SECRET, body, timestamp=stamp)
     else:
-        headers["X-Slack-Signature"] = sign("not-the-secret", body,
-                                            int(headers["X-Slack-Request-Timestamp"]))
+        headers["X-Slack-Signature"] = sign(
+            "not-the-secret", body, int(headers["X-Slack-Request-Timestamp"])
+        )
     response = reporter.send(body, headers=headers)
     assert response.status_code == 401
     time.sleep(0.2)
@@ -51,8 +51,9 @@ def test_help_and_unknown_subcommands_answer_with_help(reporter, db):
     assert nothing_stored(db)
 
 
-@pytest.mark.parametrize("text", ["ack INC-99", "show 99", "escalate 99", "reopen INC-99",
-                                  "resolve 99"])
+@pytest.mark.parametrize(
+    "text", ["ack INC-99", "show 99", "escalate 99", "reopen INC-99", "resolve 99"]
+)
 def test_unknown_incident_ids_get_a_clear_answer(slack, reporter, text):
     assert reporter.command(text).status_code == 200
     assert any("There is no incident *INC-99*" in t for t in replies_to("U1", slack))
@@ -78,9 +79,23 @@ def test_already_resolved_incidents_say_so(slack, reporter, db):
 
 def test_an_unknown_action_id_is_answered_not_404(slack, reporter):
     post = declare(reporter, slack, "emails not sending")
-    stale = {**post, "blocks": [{"type": "actions", "block_id": "old", "elements": [
-        {"type": "button", "action_id": "incident.obsolete", "value": "1",
-         "text": {"type": "plain_text", "text": "Old"}}]}]}
+    stale = {
+        **post,
+        "blocks": [
+            {
+                "type": "actions",
+                "block_id": "old",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": "incident.obsolete",
+                        "value": "1",
+                        "text": {"type": "plain_text", "text": "Old"},
+                    }
+                ],
+            }
+        ],
+    }
     assert reporter.click(stale, "incident.obsolete").status_code == 200
     assert any("older version" in t for t in replies_to("U1", slack, count=2))
 
@@ -103,17 +118,22 @@ def test_a_double_click_resolves_into_one_acknowledgement(slack, reporter, respo
     assert first.status_code == second.status_code == 200
     eventually(lambda: len(slack.calls_to("response_url")) >= 2)
     with db.connect() as conn:
-        assert conn.scalar(sa.text(
-            "SELECT count(*) FROM incident_events WHERE kind = 'acknowledged'")) == 1
+        assert (
+            conn.scalar(sa.text("SELECT count(*) FROM incident_events WHERE kind = 'acknowledged'"))
+            == 1
+        )
 
 
-@pytest.mark.parametrize("body", [
-    b"payload=not-json",
-    b"payload=" + quote(json.dumps({"type": "block_actions"})).encode(),
-    b"payload=" + quote(json.dumps({"type": "view_submission", "view": {}})).encode(),
-    b"\xff\xfe garbage",
-    b"",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"payload=not-json",
+        b"payload=" + quote(json.dumps({"type": "block_actions"})).encode(),
+        b"payload=" + quote(json.dumps({"type": "view_submission", "view": {}})).encode(),
+        b"\xff\xfe garbage",
+        b"",
+    ],
+)
 def test_malformed_signed_payloads_never_5xx(reporter, db, body):
     response = reporter.send(body)
     assert response.status_code < 500
@@ -131,8 +151,7 @@ def test_health(http):
     assert answer.status_code == 200 and answer.json()["ok"] is True
 
 
-def test_an_incident_channel_declaration_survives_an_unknown_level_member(slack, reporter,
-                                                                         person):
+def test_an_incident_channel_declaration_survives_an_unknown_level_member(slack, reporter, person):
     # U0SUP2 exists; invite errors for a missing user would be logged, not fatal.
     declare(reporter, slack, "site down")
     slack.wait_for("conversations.invite", count=3)

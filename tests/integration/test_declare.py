@@ -25,13 +25,26 @@ def test_free_text_declares_with_a_suggested_tier(slack, reporter, db):
     post = declare(reporter, slack, "checkout is broken for everyone")
     text = post_text(post)
     assert "INC-1" in text and "Critical" in text and "checkout broken" in text
-    for label in ("Acknowledge by", "Resolve by", "Escalation", "Reporter", "<@U1>",
-                  "Level 1 — Support Team", "EST"):
+    for label in (
+        "Acknowledge by",
+        "Resolve by",
+        "Escalation",
+        "Reporter",
+        "<@U1>",
+        "Level 1 — Support Team",
+        "EST",
+    ):
         assert label in text
-    action_ids = [e["action_id"] for b in post["blocks"] if b["type"] == "actions"
-                  for e in b["elements"]]
-    assert action_ids == [Action.ACKNOWLEDGE, Action.ESCALATE, Action.RESOLVE,
-                          Action.CHANGE_TIER, Action.RUNBOOK]
+    action_ids = [
+        e["action_id"] for b in post["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]
+    assert action_ids == [
+        Action.ACKNOWLEDGE,
+        Action.ESCALATE,
+        Action.RESOLVE,
+        Action.CHANGE_TIER,
+        Action.RUNBOOK,
+    ]
     assert any("Declared *INC-1*" in t for t in replies_to("U1", slack))
     with db.connect() as conn:
         row = conn.execute(sa.text("SELECT tier, category, post_ts FROM incidents")).one()
@@ -72,24 +85,33 @@ def test_the_form_declares_with_the_chosen_tier(slack, reporter, db):
     assert reporter.command("").status_code == 200
     opened = slack.wait_for("views.open")[0]
     view = opened.response["view"]
-    response = reporter.submit(view, {Field.TITLE: "search results are empty",
-                                      Field.DESCRIPTION: "since the 10:00 deploy",
-                                      Field.TIER: "2", Field.CATEGORY: "bug"})
+    response = reporter.submit(
+        view,
+        {
+            Field.TITLE: "search results are empty",
+            Field.DESCRIPTION: "since the 10:00 deploy",
+            Field.TIER: "2",
+            Field.CATEGORY: "bug",
+        },
+    )
     assert response.status_code == 200 and response.text in ("", "null")
     post = eventually(lambda: posts(slack) and posts(slack)[0])
     assert "search results are empty" in post_text(post) and "2 — High" in post_text(post)
     assert "since the 10:00 deploy" in post_text(post)
     # The same submission delivered again declares nothing new.
-    reporter.submit(view, {Field.TITLE: "search results are empty", Field.TIER: "2",
-                           Field.CATEGORY: "bug"})
+    reporter.submit(
+        view, {Field.TITLE: "search results are empty", Field.TIER: "2", Field.CATEGORY: "bug"}
+    )
     assert count_incidents(db) == 1
 
 
 def test_the_form_can_leave_tier_and_category_to_the_suggestion(slack, reporter):
     reporter.command("")
     view = slack.wait_for("views.open")[0].response["view"]
-    reporter.submit(view, {Field.TITLE: "payment gateway failing", Field.TIER: "suggest",
-                           Field.CATEGORY: "suggest"})
+    reporter.submit(
+        view,
+        {Field.TITLE: "payment gateway failing", Field.TIER: "suggest", Field.CATEGORY: "suggest"},
+    )
     post = eventually(lambda: posts(slack) and posts(slack)[0])
     assert "1 — Critical" in post_text(post) and "payments" in post_text(post)
 
@@ -98,8 +120,11 @@ def test_mentions_in_user_text_ping_nobody(slack, reporter):
     title = "<!channel> <!here> <@U0MGR1> checkout & <b>cart</b> > broken"
     post = declare(reporter, slack, title)
     for message in [post, *[c.args for c in slack.calls_to("response_url")]]:
-        mrkdwn = [b["text"]["text"] for b in message.get("blocks") or []
-                  if b.get("type") == "section" and "text" in b]
+        mrkdwn = [
+            b["text"]["text"]
+            for b in message.get("blocks") or []
+            if b.get("type") == "section" and "text" in b
+        ]
         mrkdwn += [f["text"] for b in message.get("blocks") or [] for f in b.get("fields", [])]
         mrkdwn.append(message.get("text", ""))
         for text in mrkdwn:

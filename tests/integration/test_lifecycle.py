@@ -24,8 +24,9 @@ def thread_texts(slack, post) -> list[str]:
     return [m["text"] for m in slack.thread(post["channel"], post["ts"])[1:]]
 
 
-def test_acknowledge_button_updates_the_post_in_place_and_threads_it(slack, reporter, responder,
-                                                                      db):
+def test_acknowledge_button_updates_the_post_in_place_and_threads_it(
+    slack, reporter, responder, db
+):
     post = declare(reporter, slack, "emails not sending")
     assert responder.click(post, Action.ACKNOWLEDGE).status_code == 200
     after = updated(slack, post, "Acknowledged by <@U0SUP1>")
@@ -65,9 +66,14 @@ def test_resolve_with_write_up_then_rating_then_reopen(slack, reporter, responde
     refused = responder.submit(view, {Field.SUMMARY: "  "})
     assert refused.json()["response_action"] == "errors"
     assert "resolved" not in events(db)
-    done = responder.submit(view, {Field.SUMMARY: "queue worker restarted",
-                                   Field.ROOT_CAUSE: "worker OOM",
-                                   Field.LESSONS: "alert on queue depth"})
+    done = responder.submit(
+        view,
+        {
+            Field.SUMMARY: "queue worker restarted",
+            Field.ROOT_CAUSE: "worker OOM",
+            Field.LESSONS: "alert on queue depth",
+        },
+    )
     assert done.status_code == 200
     after = updated(slack, post, "queue worker restarted")
     assert "alert on queue depth" in post_text(after) and Action.REOPEN in post_text(after)
@@ -122,5 +128,12 @@ def test_subcommands_work_an_incident_end_to_end(slack, reporter, responder, db)
     updated(slack, post, "Resolved by <@U0SUP1>")
     reporter.command("reopen INC-1")
     updated(slack, post, "Acknowledged by <@U0SUP1>")
-    assert events(db) == ["declared", "acknowledged", "escalated", "tier_changed", "update",
-                          "resolved", "reopened"]
+    assert events(db) == [
+        "declared",
+        "acknowledged",
+        "escalated",
+        "tier_changed",
+        "update",
+        "resolved",
+        "reopened",
+    ]

@@ -27,24 +27,35 @@ class SlackUser:
         self._secret = secret
         self.id = user_id
 
-    def send(self, body: bytes, *, headers: dict[str, str] | None = None,
-             retry_num: int | None = None) -> httpx.Response:
-        sent = headers if headers is not None else signed_headers(
-            self._secret, body, retry_num=retry_num)
+    def send(
+        self, body: bytes, *, headers: dict[str, str] | None = None, retry_num: int | None = None
+    ) -> httpx.Response:
+        sent = (
+            headers
+            if headers is not None
+            else signed_headers(self._secret, body, retry_num=retry_num)
+        )
         return self._http.post("/slack/events", content=body, headers=sent)
 
-    def command_body(self, text: str, *, channel: str = "C0INCIDENTS",
-                     command: str = "/incident") -> bytes:
+    def command_body(
+        self, text: str, *, channel: str = "C0INCIDENTS", command: str = "/incident"
+    ) -> bytes:
         return slash_command_body(
-            command=command, text=text, user_id=self.id, channel_id=channel,
-            response_url=self._slack.response_url(channel, self.id))
+            command=command,
+            text=text,
+            user_id=self.id,
+            channel_id=channel,
+            response_url=self._slack.response_url(channel, self.id),
+        )
 
-    def command(self, text: str, *, channel: str = "C0INCIDENTS",
-                command: str = "/incident") -> httpx.Response:
+    def command(
+        self, text: str, *, channel: str = "C0INCIDENTS", command: str = "/incident"
+    ) -> httpx.Response:
         return self.send(self.command_body(text, channel=channel, command=command))
 
-    def click(self, message: dict[str, Any], action_id: str, *,
-              option: str | None = None) -> httpx.Response:
+    def click(
+        self, message: dict[str, Any], action_id: str, *, option: str | None = None
+    ) -> httpx.Response:
         """Click the element with action_id on a message the fake Slack holds."""
         element = find_element(message["blocks"], action_id)
         action: dict[str, Any] = {"action_id": action_id, "type": element["type"]}
@@ -55,8 +66,12 @@ class SlackUser:
             action["selected_option"] = chosen[0]
         channel = message["channel"]
         body = block_actions_body(
-            user_id=self.id, action=action, message=message, channel_id=channel,
-            response_url=self._slack.response_url(channel, self.id, message["ts"]))
+            user_id=self.id,
+            action=action,
+            message=message,
+            channel_id=channel,
+            response_url=self._slack.response_url(channel, self.id, message["ts"]),
+        )
         return self.send(body)
 
     def submit(self, view: dict[str, Any], answers: dict[str, Any]) -> httpx.Response:

@@ -11,8 +11,15 @@ from pathlib import Path
 
 def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
     base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SUPPORTBOT_"))}
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True,
-                          text=True, env={**base, **(env or {})}, cwd=cwd, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+        cwd=cwd,
+        timeout=60,
+    )
 
 
 def test_help_lists_every_command():
@@ -61,8 +68,10 @@ def test_db_upgrade_creates_the_schema(tmp_path):
     path = tmp_path / "fresh.db"
     result = run("db", "upgrade", env={"DATABASE_URL": f"sqlite:///{path}"})
     assert result.returncode == 0, result.stderr
-    tables = {r[0] for r in sqlite3.connect(path).execute(
-        "SELECT name FROM sqlite_master WHERE type='table'")}
+    tables = {
+        r[0]
+        for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type='table'")
+    }
     assert {"incidents", "incident_events", "outbox", "alembic_version"} <= tables
     assert run("db", "upgrade", env={"DATABASE_URL": f"sqlite:///{path}"}).returncode == 0
 

@@ -22,20 +22,48 @@ HUGE = "<!channel> & " + "word " * 20_000
 def view(**changes) -> IncidentView:
     plan = Plan()
     incident = Incident(
-        id=123456, title="t" * 300, description=HUGE, tier=1, category="c" * 40, suggested=True,
-        matched_phrase="p" * 200, status="open", reporter="U1", level=1, created_at=NOW,
-        updated_at=NOW, ack_due_at=NOW, resolve_due_at=NOW + timedelta(hours=2),
-        acknowledged_at=None, acknowledged_by=None, resolved_at=None, resolved_by=None,
-        summary=None, root_cause=None, lessons=None, post_channel="C0INCIDENTS", post_ts="1.2",
-        dedicated_channel=None, rating=None, policy=policy.snapshot(plan))
+        id=123456,
+        title="t" * 300,
+        description=HUGE,
+        tier=1,
+        category="c" * 40,
+        suggested=True,
+        matched_phrase="p" * 200,
+        status="open",
+        reporter="U1",
+        level=1,
+        created_at=NOW,
+        updated_at=NOW,
+        ack_due_at=NOW,
+        resolve_due_at=NOW + timedelta(hours=2),
+        acknowledged_at=None,
+        acknowledged_by=None,
+        resolved_at=None,
+        resolved_by=None,
+        summary=None,
+        root_cause=None,
+        lessons=None,
+        post_channel="C0INCIDENTS",
+        post_ts="1.2",
+        dedicated_channel=None,
+        rating=None,
+        policy=policy.snapshot(plan),
+    )
     return replace(IncidentView.of(incident), **changes)
 
 
 STATES = {
     "open": {},
     "acknowledged": {"status": "acknowledged", "acknowledged_at": NOW, "acknowledged_by": "U2"},
-    "resolved": {"status": "resolved", "resolved_at": NOW, "resolved_by": "U2", "summary": HUGE,
-                 "root_cause": HUGE, "lessons": HUGE, "dedicated_channel": "C9"},
+    "resolved": {
+        "status": "resolved",
+        "resolved_at": NOW,
+        "resolved_by": "U2",
+        "summary": HUGE,
+        "root_cause": HUGE,
+        "lessons": HUGE,
+        "dedicated_channel": "C9",
+    },
     "top": {"level": 4, "suggested": False},
 }
 
@@ -53,22 +81,26 @@ def test_incident_post(render, state):
 
 def test_detail_with_a_long_timeline(render):
     events = tuple(EventView(NOW, "U1", "update", HUGE[:5000]) for _ in range(200))
-    message = render.message("incident_detail.j2", d=IncidentDetail(view(**STATES["resolved"]),
-                                                                      events))
+    message = render.message(
+        "incident_detail.j2", d=IncidentDetail(view(**STATES["resolved"]), events)
+    )
     assert validate_message(message.text, message.blocks) == []
 
 
-@pytest.mark.parametrize(("template", "context"), [
-    ("incident_list.j2", {"incidents": [view()] * 20, "limit": 20}),
-    ("incident_list.j2", {"incidents": [], "limit": 20}),
-    ("timeline_entry.j2", {"e": EventView(NOW, "U1", "update", HUGE)}),
-    ("declared.j2", {"i": view(), "duplicate": False}),
-    ("incident_changed.j2", {"i": view(), "change": "escalated"}),
-    ("rating_request.j2", {"i": view()}),
-    ("rating_thanks.j2", {"i": view(rating=5)}),
-    ("channel_intro.j2", {"i": view()}),
-    ("help.j2", {"problem": "bad_id", "given": "<!here>" * 10}),
-])
+@pytest.mark.parametrize(
+    ("template", "context"),
+    [
+        ("incident_list.j2", {"incidents": [view()] * 20, "limit": 20}),
+        ("incident_list.j2", {"incidents": [], "limit": 20}),
+        ("timeline_entry.j2", {"e": EventView(NOW, "U1", "update", HUGE)}),
+        ("declared.j2", {"i": view(), "duplicate": False}),
+        ("incident_changed.j2", {"i": view(), "change": "escalated"}),
+        ("rating_request.j2", {"i": view()}),
+        ("rating_thanks.j2", {"i": view(rating=5)}),
+        ("channel_intro.j2", {"i": view()}),
+        ("help.j2", {"problem": "bad_id", "given": "<!here>" * 10}),
+    ],
+)
 def test_messages(render, template, context):
     message = render.message(template, **context)
     assert validate_message(message.text, message.blocks) == []
@@ -79,12 +111,16 @@ def test_modals(render):
     assert validate_view(render.view("resolve_modal.j2", i=view(), summary=HUGE)) == []
 
 
-@pytest.mark.parametrize("error", [
-    IncidentNotFound(ref="INC-1"), NotAllowed(action="tier", ref="INC-1"),
-    InvalidTransition(reason="already_acknowledged", ref="INC-1", who="U1"),
-    BadInput(reason="unknown_tier", tier=9, tiers=[1, 2, 3, 4]),
-    BadInput(reason="bad_id", given=HUGE),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        IncidentNotFound(ref="INC-1"),
+        NotAllowed(action="tier", ref="INC-1"),
+        InvalidTransition(reason="already_acknowledged", ref="INC-1", who="U1"),
+        BadInput(reason="unknown_tier", tier=9, tiers=[1, 2, 3, 4]),
+        BadInput(reason="bad_id", given=HUGE),
+    ],
+)
 def test_error_notices(render, error):
     message = render.error(error)
     assert validate_message(message.text, message.blocks) == []
