@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -80,6 +81,11 @@ def create_asgi(services: Services, bolt: AsyncApp | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await services.start()
+        # Everything built so far lives for the whole process: keep the collector off it, so
+        # full collections stay short and don't stall acks.
+        gc.collect()
+        gc.freeze()
         stopping = asyncio.Event()
         worker = asyncio.create_task(services.worker.run(stopping))
         try:
@@ -89,6 +95,7 @@ def create_asgi(services: Services, bolt: AsyncApp | None = None) -> Starlette:
             services.outbox.wake()
             await worker
             await services.close()
+            gc.unfreeze()
 
     return Starlette(
         routes=[
@@ -103,6 +110,7 @@ async def run_socket_mode(services: Services) -> None:
     """Socket Mode: the same listeners over a websocket, with the delivery worker beside it."""
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+    await services.start()
     stopping = asyncio.Event()
     worker = asyncio.create_task(services.worker.run(stopping))
     handler = AsyncSocketModeHandler(create_bolt_app(services), services.settings.app_token)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.models import OutboxMessage
-from bot.outbox import Outbox, claim, due_messages, release_expired_claims
+from bot.outbox import Outbox, claim_due
 from bot.slack_gateway import SlackCallFailed
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,17 @@ IDLE_POLL_SECONDS = 1.0
 # write transaction would hold the database lock for the whole HTTP round trip.
 Writeback = Callable[[AsyncSession], Awaitable[None]]
 Handler = Callable[[dict[str, Any]], Awaitable[Writeback | None]]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one delivery ended: sent (maybe with a writeback), retry later, or failed for good."""
+
+    message_id: int
+    status: str
+    writeback: Writeback | None = None
+    error: str | None = None
+    retry_after: timedelta | None = None
 
 
 class DeliveryWorker:
@@ -45,21 +57,15 @@ class DeliveryWorker:
         self._handlers = handlers
 
     async def deliver_due(self) -> int:
-        """One pass: deliver every message due now; returns how many were attempted."""
-        now = self._clock.now()
+        """One pass: claim what is due, deliver it, record the outcomes; returns the count."""
         async with self._sessions.begin() as session:
-            await release_expired_claims(session, now)
-            due = [
-                (m.id, m.kind, m.payload, m.attempts)
-                for m in await due_messages(session, now, BATCH)
-            ]
-        mine = []
-        for message_id, kind, payload, attempts in due:
-            async with self._sessions.begin() as session:
-                if await claim(session, message_id, now):
-                    mine.append(self._deliver(message_id, kind, payload, attempts + 1))
-        await asyncio.gather(*mine)
-        return len(mine)
+            claimed = await claim_due(session, self._clock.now(), BATCH)
+        outcomes = await asyncio.gather(
+            *(self._deliver(m.id, m.kind, m.payload, m.attempts) for m in claimed)
+        )
+        if outcomes:
+            await self._record(outcomes)
+        return len(outcomes)
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Deliver until stopping is set; a crash in one pass never stops the loop."""
@@ -74,51 +80,46 @@ class DeliveryWorker:
 
     async def _deliver(
         self, message_id: int, kind: str, payload: dict[str, Any], attempt: int
-    ) -> None:
+    ) -> Outcome:
         handler = self._handlers.get(kind)
         try:
             if handler is None:
                 raise LookupError(f"no handler for outbox kind {kind!r}")
-            writeback = await handler(payload)
-            async with self._sessions.begin() as session:
-                if writeback is not None:
-                    await writeback(session)
-                await self._mark(session, message_id, status="sent", sent_at=self._clock.now())
+            return Outcome(message_id, "sent", writeback=await handler(payload))
         except SlackCallFailed as exc:
             if exc.transient:
-                await self._retry(message_id, attempt, exc.error, exc.retry_after)
-            else:
-                log.error("outbox %s #%s failed for good: %s", kind, message_id, exc)
-                await self._fail(message_id, str(exc))
+                after = timedelta(seconds=exc.retry_after) if exc.retry_after else None
+                return self._retry(message_id, attempt, exc.error, after)
+            log.error("outbox %s #%s failed for good: %s", kind, message_id, exc)
+            return Outcome(message_id, "failed", error=str(exc))
         except LookupError as exc:
             log.error("outbox %s #%s dropped: %s", kind, message_id, exc)
-            await self._fail(message_id, str(exc))
+            return Outcome(message_id, "failed", error=str(exc))
         except Exception as exc:
             log.exception("outbox %s #%s crashed; will retry", kind, message_id)
-            await self._retry(message_id, attempt, type(exc).__name__, None)
-
-    async def _retry(self, message_id: int, attempt: int, error: str, after: float | None) -> None:
-        wait = (
-            timedelta(seconds=after)
-            if after
-            else min(timedelta(seconds=2 ** min(attempt, 10)), MAX_BACKOFF)
-        )
-        async with self._sessions.begin() as session:
-            await self._mark(
-                session,
-                message_id,
-                status="pending",
-                last_error=error,
-                next_attempt_at=self._clock.now() + wait,
-                claimed_until=None,
-            )
-
-    async def _fail(self, message_id: int, error: str) -> None:
-        async with self._sessions.begin() as session:
-            await self._mark(session, message_id, status="failed", last_error=error[:2000])
+            return self._retry(message_id, attempt, type(exc).__name__, None)
 
     @staticmethod
-    async def _mark(session: AsyncSession, message_id: int, **values: Any) -> None:
-        await session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
-        )
+    def _retry(message_id: int, attempt: int, error: str, after: timedelta | None) -> Outcome:
+        wait = after or min(timedelta(seconds=2 ** min(attempt, 10)), MAX_BACKOFF)
+        return Outcome(message_id, "pending", error=error, retry_after=wait)
+
+    async def _record(self, outcomes: list[Outcome]) -> None:
+        """Write every outcome of a pass in one transaction (writebacks included)."""
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            for outcome in outcomes:
+                values: dict[str, Any] = {"status": outcome.status, "claimed_until": None}
+                if outcome.status == "sent":
+                    if outcome.writeback is not None:
+                        await outcome.writeback(session)
+                    values["sent_at"] = now
+                else:
+                    values["last_error"] = (outcome.error or "")[:2000]
+                if outcome.retry_after is not None:
+                    values["next_attempt_at"] = now + outcome.retry_after
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == outcome.message_id)
+                    .values(**values)
+                )

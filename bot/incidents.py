@@ -67,8 +67,6 @@ class IncidentService:
         title, description = split_title(request.text, request.description)
         if not title:
             raise BadInput(reason="empty_title")
-        if request.source_key and (found := await self._by_source(request.source_key)):
-            return Declared(found, duplicate=True)
         guess = suggest(
             title + "\n" + description,
             self._plan.classifier,
@@ -110,7 +108,7 @@ class IncidentService:
                         session, Kind.CREATE_CHANNEL, key, {"incident": incident.id}
                     )
         except IntegrityError:
-            # Two deliveries of the same Slack request raced; the other one won.
+            # The same Slack request came again (a retry, or a race): the unique key caught it.
             if request.source_key and (found := await self._by_source(request.source_key)):
                 return Declared(found, duplicate=True)
             raise

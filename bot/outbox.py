@@ -103,24 +103,21 @@ async def due_messages(session: AsyncSession, now: datetime, limit: int) -> list
     return list((await session.scalars(query)).all())
 
 
-async def claim(session: AsyncSession, message_id: int, now: datetime) -> bool:
-    """Take a message for delivery; False if another worker (or process) has it."""
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == "pending")
-        .values(
-            status="sending",
-            claimed_until=now + CLAIM_LEASE,
-            attempts=OutboxMessage.attempts + 1,
-        )
-    )
-    return bool(getattr(result, "rowcount", 0) == 1)
-
-
-async def release_expired_claims(session: AsyncSession, now: datetime) -> None:
-    """Claims whose worker died go back to pending."""
+async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[OutboxMessage]:
+    """Take due messages for delivery; rows another worker (or process) took are skipped."""
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now)
         .values(status="pending", claimed_until=None)
     )
+    ids = [m.id for m in await due_messages(session, now, limit)]
+    if not ids:
+        return []
+    claimed = await session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "pending")
+        .values(status="sending", claimed_until=now + CLAIM_LEASE,
+                attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage)
+    )
+    return sorted(claimed.all(), key=lambda m: m.id)

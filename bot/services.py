@@ -47,8 +47,13 @@ class Services:
             )
         return {"ok": True, "outbox_pending": int(pending or 0)}
 
+    async def start(self) -> None:
+        """Open connection pools (inside the running event loop)."""
+        await self.gateway.start()
+
     async def close(self) -> None:
         """Release connections."""
+        await self.gateway.close()
         await self.engine.dispose()
 
 

@@ -68,6 +68,20 @@ class SlackGateway:
 
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        """Open one HTTP connection pool for every call (slack_sdk opens one per call without)."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+            self.client.session = self._session
+
+    async def close(self) -> None:
+        """Close the connection pool."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+            self.client.session = None
 
     async def call(self, method: str, **arguments: Any) -> dict[str, Any]:
         """Call a Web API method by its dotted name, e.g. chat.postMessage."""
@@ -114,7 +128,8 @@ class SlackGateway:
         if not response_url:
             log.warning("no response_url to answer on; reply dropped: %s", message.text[:80])
             return
-        webhook = AsyncWebhookClient(response_url, timeout=10, retry_handlers=retry_handlers())
+        webhook = AsyncWebhookClient(response_url, timeout=10, retry_handlers=retry_handlers(),
+                                     session=self._session)
         try:
             result = await webhook.send(
                 **message.as_kwargs(),
