@@ -29,8 +29,13 @@ from playground.slack_requests import signed_headers, slash_command_body
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"
-TEXTS = ["emails not sending", "orders stuck in pending", "button misaligned on mobile",
-         "checkout is broken for everyone", "typo in the footer"]
+TEXTS = [
+    "emails not sending",
+    "orders stuck in pending",
+    "button misaligned on mobile",
+    "checkout is broken for everyone",
+    "typo in the footer",
+]
 
 
 def free_port() -> int:
@@ -52,8 +57,13 @@ def wait_until_up(url: str) -> None:
 
 def start(name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     print(f"starting {name}: {' '.join(argv)}", file=sys.stderr)
-    return subprocess.Popen(argv, env={**os.environ, **env}, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        argv,
+        env={**os.environ, **env},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 async def shoot(url: str, count: int, concurrency: int, slack_base: str) -> list[float]:
@@ -62,19 +72,25 @@ async def shoot(url: str, count: int, concurrency: int, slack_base: str) -> list
     queue = list(range(count))
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(timeout=10, limits=limits) as client:
+
         async def worker() -> None:
             while queue:
                 n = queue.pop()
                 body = slash_command_body(
-                    command="/incident", text=f"{TEXTS[n % len(TEXTS)]} #{n}",
-                    user_id="U0SUP1", channel_id="C0INCIDENTS",
-                    response_url=f"{slack_base}/hooks/C0INCIDENTS/U0SUP1/-/bench{n}")
+                    command="/incident",
+                    text=f"{TEXTS[n % len(TEXTS)]} #{n}",
+                    user_id="U0SUP1",
+                    channel_id="C0INCIDENTS",
+                    response_url=f"{slack_base}/hooks/C0INCIDENTS/U0SUP1/-/bench{n}",
+                )
                 started = time.perf_counter()
-                response = await client.post(url, content=body,
-                                             headers=signed_headers(SECRET, body))
+                response = await client.post(
+                    url, content=body, headers=signed_headers(SECRET, body)
+                )
                 latencies.append((time.perf_counter() - started) * 1000)
                 if response.status_code != 200:
                     raise RuntimeError(f"{url} answered {response.status_code}")
+
         await asyncio.gather(*(worker() for _ in range(concurrency)))
     return latencies
 
@@ -102,33 +118,44 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
-    fake = subprocess.Popen([sys.executable, "bench/fake_slack_server.py"], cwd=ROOT,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    fake = subprocess.Popen(
+        [sys.executable, "bench/fake_slack_server.py"],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
     assert fake.stdout is not None
     slack_port = int(fake.stdout.readline())
     slack_base = f"http://127.0.0.1:{slack_port}"
     workdir = tempfile.mkdtemp(prefix="supportbot-bench-")
-    env = {"SLACK_SIGNING_SECRET": SECRET, "SLACK_BOT_TOKEN": TOKEN,
-           "SLACK_API_URL": f"{slack_base}/api/",
-           "DATABASE_URL": f"sqlite:///{workdir}/bench.db"}
+    env = {
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_API_URL": f"{slack_base}/api/",
+        "DATABASE_URL": f"sqlite:///{workdir}/bench.db",
+    }
     ports = {"bare Bolt": free_port(), "supportbot": free_port()}
     uvicorn = [sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log"]
     servers = [
-        start("bare Bolt", [*uvicorn, "--port", str(ports["bare Bolt"]), "bench.bare_bolt:app"],
-              env),
-        start("supportbot", [sys.executable, "-m", "bot.cli", "serve", "--port",
-                             str(ports["supportbot"])], env),
+        start(
+            "bare Bolt", [*uvicorn, "--port", str(ports["bare Bolt"]), "bench.bare_bolt:app"], env
+        ),
+        start(
+            "supportbot",
+            [sys.executable, "-m", "bot.cli", "serve", "--port", str(ports["supportbot"])],
+            env,
+        ),
     ]
     try:
         urls = {name: f"http://127.0.0.1:{port}/slack/events" for name, port in ports.items()}
         for url in urls.values():
             wait_until_up(url)
         results: dict[str, list[float]] = {name: [] for name in urls}
-        for name, url in urls.items():  # warm-up: connections, auth.test, first queries
+        for url in urls.values():  # warm-up: connections, auth.test, first queries
             asyncio.run(shoot(url, 30, args.concurrency, slack_base))
         per_round = args.requests // args.rounds
         drained = []
-        processes = {name: psutil.Process(server.pid) for name, server in zip(urls, servers)}
+        processes = {name: psutil.Process(server.pid) for name, server in zip(urls, servers, strict=True)}
         processes["fake Slack"] = psutil.Process(fake.pid)
         cpu: dict[str, float] = dict.fromkeys(processes, 0.0)
         for _ in range(args.rounds):
@@ -139,8 +166,9 @@ def main() -> int:
                     drained.append(wait_for_outbox(f"{workdir}/bench.db"))
                 cpu[name] += sum(processes[name].cpu_times()[:2]) - before[name]
                 if name == "supportbot":
-                    cpu["fake Slack"] += sum(processes["fake Slack"].cpu_times()[:2]) - before[
-                        "fake Slack"]
+                    cpu["fake Slack"] += (
+                        sum(processes["fake Slack"].cpu_times()[:2]) - before["fake Slack"]
+                    )
         drained_in = max(drained)
     finally:
         for server in servers:
@@ -148,24 +176,31 @@ def main() -> int:
             server.wait(timeout=10)
         fake.terminate()
 
-    print(f"\n/incident <text>: {args.requests} signed commands per app, "
-          f"concurrency {args.concurrency}, {args.rounds} alternating rounds")
+    print(
+        f"\n/incident <text>: {args.requests} signed commands per app, "
+        f"concurrency {args.concurrency}, {args.rounds} alternating rounds"
+    )
     print(f"{'app':<12} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     summary = {}
     for name, values in results.items():
         summary[name] = (percentile(values, 50), percentile(values, 99), max(values))
-        print(f"{name:<12} {summary[name][0]:>8.1f} {summary[name][1]:>8.1f} "
-              f"{summary[name][2]:>8.1f}")
+        print(
+            f"{name:<12} {summary[name][0]:>8.1f} {summary[name][1]:>8.1f} {summary[name][2]:>8.1f}"
+        )
     base, ours = summary["bare Bolt"], summary["supportbot"]
     for name, seconds in cpu.items():
         print(f"CPU per command, {name}: {seconds * 1000 / args.requests:.2f} ms")
     print(f"ratio supportbot / bare Bolt: p50 {ours[0] / base[0]:.2f}, p99 {ours[1] / base[1]:.2f}")
     with sqlite3.connect(f"{workdir}/bench.db") as db:
         declared = db.execute("SELECT count(*) FROM incidents").fetchone()[0]
-        posted = db.execute("SELECT count(*) FROM incidents WHERE post_ts IS NOT NULL").fetchone()[0]
+        posted = db.execute("SELECT count(*) FROM incidents WHERE post_ts IS NOT NULL").fetchone()[
+            0
+        ]
     expected = args.requests // args.rounds * args.rounds + 30
-    print(f"supportbot declared {declared} of {expected} incidents and posted {posted} of them;"
-          f" its outbox drained at most {drained_in:.1f} s after a round's last ack")
+    print(
+        f"supportbot declared {declared} of {expected} incidents and posted {posted} of them;"
+        f" its outbox drained at most {drained_in:.1f} s after a round's last ack"
+    )
     return 0 if declared == expected else 1
 
 

@@ -116,8 +116,9 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Ou
     claimed = await session.scalars(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "pending")
-        .values(status="sending", claimed_until=now + CLAIM_LEASE,
-                attempts=OutboxMessage.attempts + 1)
+        .values(
+            status="sending", claimed_until=now + CLAIM_LEASE, attempts=OutboxMessage.attempts + 1
+        )
         .returning(OutboxMessage)
     )
     return sorted(claimed.all(), key=lambda m: m.id)

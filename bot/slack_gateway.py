@@ -128,8 +128,9 @@ class SlackGateway:
         if not response_url:
             log.warning("no response_url to answer on; reply dropped: %s", message.text[:80])
             return
-        webhook = AsyncWebhookClient(response_url, timeout=10, retry_handlers=retry_handlers(),
-                                     session=self._session)
+        webhook = AsyncWebhookClient(
+            response_url, timeout=10, retry_handlers=retry_handlers(), session=self._session
+        )
         try:
             result = await webhook.send(
                 **message.as_kwargs(),
