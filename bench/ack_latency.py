@@ -155,7 +155,9 @@ def main() -> int:
             asyncio.run(shoot(url, 30, args.concurrency, slack_base))
         per_round = args.requests // args.rounds
         drained = []
-        processes = {name: psutil.Process(server.pid) for name, server in zip(urls, servers, strict=True)}
+        processes = {
+            name: psutil.Process(server.pid) for name, server in zip(urls, servers, strict=True)
+        }
         processes["fake Slack"] = psutil.Process(fake.pid)
         cpu: dict[str, float] = dict.fromkeys(processes, 0.0)
         for _ in range(args.rounds):
