@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
@@ -15,7 +15,7 @@ from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from bot.services import Services
 from handlers import register_all
@@ -53,8 +53,30 @@ def create_bolt_app(services: Services) -> AsyncApp:
     return app
 
 
-def create_asgi(services: Services, bolt: AsyncApp | None = None) -> Starlette:
-    """POST /slack/events and GET /healthz; the outbox worker runs for the app's lifetime."""
+@contextlib.asynccontextmanager
+async def running(services: Services) -> AsyncIterator[None]:
+    """Connection pools open and the outbox worker delivering, for the block's duration."""
+    await services.start()
+    # Everything built so far lives for the whole process: keep the collector off it, so
+    # full collections stay short and don't stall acks.
+    gc.collect()
+    gc.freeze()
+    stopping = asyncio.Event()
+    worker = asyncio.create_task(services.worker.run(stopping))
+    try:
+        yield
+    finally:
+        stopping.set()
+        services.outbox.wake()
+        await worker
+        await services.close()
+        gc.unfreeze()
+
+
+def create_asgi(
+    services: Services, bolt: AsyncApp | None = None, extra_routes: Sequence[BaseRoute] = ()
+) -> Starlette:
+    """POST /slack/events and GET /healthz (plus extra_routes, for the playground)."""
     handler = AsyncSlackRequestHandler(bolt or create_bolt_app(services))
     verifier = SignatureVerifier(services.settings.signing_secret or "")
 
@@ -81,26 +103,14 @@ def create_asgi(services: Services, bolt: AsyncApp | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        await services.start()
-        # Everything built so far lives for the whole process: keep the collector off it, so
-        # full collections stay short and don't stall acks.
-        gc.collect()
-        gc.freeze()
-        stopping = asyncio.Event()
-        worker = asyncio.create_task(services.worker.run(stopping))
-        try:
+        async with running(services):
             yield
-        finally:
-            stopping.set()
-            services.outbox.wake()
-            await worker
-            await services.close()
-            gc.unfreeze()
 
     return Starlette(
         routes=[
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            *extra_routes,
         ],
         lifespan=lifespan,
     )
@@ -110,14 +120,6 @@ async def run_socket_mode(services: Services) -> None:
     """Socket Mode: the same listeners over a websocket, with the delivery worker beside it."""
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    await services.start()
-    stopping = asyncio.Event()
-    worker = asyncio.create_task(services.worker.run(stopping))
     handler = AsyncSocketModeHandler(create_bolt_app(services), services.settings.app_token)
-    try:
+    async with running(services):
         await handler.start_async()  # type: ignore[no-untyped-call]
-    finally:
-        stopping.set()
-        services.outbox.wake()
-        await worker
-        await services.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import actions, commands, fallbacks, views
+from handlers import actions, commands, events, fallbacks, views
 
 
 def register_all(app: AsyncApp) -> None:
@@ -12,4 +12,5 @@ def register_all(app: AsyncApp) -> None:
     commands.register(app)
     actions.register(app)
     views.register(app)
+    events.register(app)
     fallbacks.register(app)

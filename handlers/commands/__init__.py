@@ -7,6 +7,10 @@ from slack_bolt.async_app import AsyncApp
 from handlers.commands import incident
 
 
+COMMANDS = {"/incident": incident.incident_command}
+
+
 def register(app: AsyncApp) -> None:
-    """Wire every slash command."""
-    app.command("/incident")(incident.incident_command)
+    """Wire every slash command (manifest.yml lists the same ones)."""
+    for name, listener in COMMANDS.items():
+        app.command(name)(listener)

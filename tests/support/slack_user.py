@@ -74,6 +74,19 @@ class SlackUser:
         )
         return self.send(body)
 
+    def open_home(self) -> httpx.Response:
+        body = event_body(
+            {
+                "type": "app_home_opened",
+                "user": self.id,
+                "tab": "home",
+                "channel": f"D{self.id}",
+                "event_ts": "1.0",
+            }
+        )
+        headers = {**signed_headers(self._secret, body), "Content-Type": "application/json"}
+        return self.send(body, headers=headers)
+
     def submit(self, view: dict[str, Any], answers: dict[str, Any]) -> httpx.Response:
         values = state_values_for(view["blocks"], answers)
         return self.send(view_submission_body(user_id=self.id, view=view, values=values))
@@ -89,3 +102,21 @@ def find_element(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]
 
 def form_fields(body: bytes) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(body.decode()).items()}
+
+
+def event_body(event: dict[str, Any]) -> bytes:
+    """An Events API envelope as Slack POSTs it (JSON, not form-encoded)."""
+    import time
+    import uuid
+
+    return json.dumps(
+        {
+            "token": "fake-verification-token",
+            "team_id": "T0TEAM",
+            "api_app_id": "A0APP",
+            "type": "event_callback",
+            "event_id": f"Ev{uuid.uuid4().hex[:10].upper()}",
+            "event_time": int(time.time()),
+            "event": event,
+        }
+    ).encode()

@@ -1,0 +1,17 @@
+"""The App Home tab: open incidents with their deadlines, and the escalation levels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.services import Services
+
+
+async def publish_home(event: dict[str, Any], services: Services) -> None:
+    """Render the home for whoever opened it."""
+    if event.get("tab", "home") != "home":
+        return
+    view = services.render.view(
+        "home.j2", incidents=await services.incidents.list_open(), now=services.clock.now()
+    )
+    await services.gateway.call("views.publish", user_id=event["user"], view=view)
