@@ -6,7 +6,6 @@ from slack_bolt.async_app import AsyncApp
 
 from handlers.commands import incident
 
-
 COMMANDS = {"/incident": incident.incident_command}
 
 
