@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -14,6 +15,8 @@ from bot.migrate import upgrade
 from bot.settings import Settings
 
 log = logging.getLogger("supportbot")
+# The playground keeps its demo data apart from a real supportbot.db.
+PLAYGROUND_DATABASE = "sqlite:///supportbot-playground.db"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,6 +29,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=3000)
     commands.add_parser("socket", help="Socket Mode (needs SLACK_APP_TOKEN)")
+    playground = commands.add_parser(
+        "playground", help="the bot and a local Slack emulator in your browser (no workspace)"
+    )
+    playground.add_argument("--host", default="127.0.0.1")
+    playground.add_argument("--port", type=int, default=3000)
     db = commands.add_parser("db", help="database tasks")
     db.add_subparsers(dest="db_command", required=True, metavar="TASK").add_parser(
         "upgrade", help="apply Alembic migrations"
@@ -56,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "socket":
             return _socket(settings, plan)
+        if args.command == "playground":
+            return _playground(settings, plan, args.host, args.port)
         return _serve(settings, plan, args.host, args.port)
     except ConfigError as error:
         print(f"supportbot: {error}", file=sys.stderr)
@@ -64,13 +74,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _serve(settings: Settings, plan: Plan, host: str, port: int) -> int:
     missing = settings.missing_for_http()
+    if len(missing) == 2:
+        print(
+            "supportbot: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not set, so this is the"
+            " playground:\nthe real bot and a local Slack emulator. To serve a real workspace,"
+            " create the app from\nmanifest.yml and export both (see README.md).",
+            file=sys.stderr,
+        )
+        return _playground(settings, plan, host, port)
     if missing:
         print(
-            f"supportbot: cannot serve Slack: {' and '.join(missing)} "
-            f"{'is' if len(missing) == 1 else 'are'} not set.\n"
-            "Create the app from manifest.yml, then export SLACK_BOT_TOKEN (Bot User OAuth Token,"
-            " xoxb-…)\nand SLACK_SIGNING_SECRET (Basic Information → Signing Secret)."
-            " See README.md.",
+            f"supportbot: cannot serve Slack: {missing[0]} is not set (the other one is).\n"
+            "HTTP mode needs SLACK_BOT_TOKEN (Bot User OAuth Token, xoxb-…) and"
+            " SLACK_SIGNING_SECRET\n(Basic Information → Signing Secret). See README.md.",
             file=sys.stderr,
         )
         return 2
@@ -82,6 +98,19 @@ def _serve(settings: Settings, plan: Plan, host: str, port: int) -> int:
     upgrade(settings.database_url)
     app = create_asgi(build_services(settings, plan))
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    return 0
+
+
+def _playground(settings: Settings, plan: Plan, host: str, port: int) -> int:
+    import uvicorn
+
+    from playground.server import build_playground
+
+    database_url = os.environ.get("DATABASE_URL") or PLAYGROUND_DATABASE
+    upgrade(database_url)
+    app, _ = build_playground(plan, database_url, port)
+    print(f"supportbot playground: open http://{host}:{port}/ in your browser", file=sys.stderr)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     return 0
 
 

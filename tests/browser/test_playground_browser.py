@@ -1,0 +1,87 @@
+"""A newcomer's first minute in the playground, in real headless Chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from bot.config import Plan
+from tests.support.playground_server import PlaygroundServer
+
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "playground.png"
+
+
+@pytest.fixture
+def playground(sqlite_url: str) -> Iterator[PlaygroundServer]:
+    with PlaygroundServer(Plan(), sqlite_url) as server:
+        yield server
+
+
+def post_of(page: Page, ref: str):
+    return page.locator("#messages [data-ts]", has_text=ref).first
+
+
+def test_declare_acknowledge_resolve_and_rate(playground, page):
+    page.goto(playground.url)
+    expect(page.locator("#pane-title")).to_have_text("# incidents")
+    expect(page.locator("#who")).to_have_value("U0SUP1")  # Sam, level 1 support
+
+    page.fill("#composer-text", "/incident checkout is broken for everyone")
+    page.press("#composer-text", "Enter")
+    post = post_of(page, "INC-1")
+    expect(post).to_contain_text("Critical")
+    expect(post).to_contain_text("checkout broken")
+    expect(page.locator("#messages")).to_contain_text("Declared INC-1")  # ephemeral reply
+
+    post.get_by_role("button", name="Acknowledge").click()
+    expect(post_of(page, "INC-1")).to_contain_text("Acknowledged by")
+    expect(post_of(page, "INC-1").get_by_role("button", name="Acknowledge")).to_have_count(0)
+
+    post_of(page, "INC-1").get_by_role("button", name="Resolve").click()
+    modal = page.locator("#modal form")
+    expect(modal).to_contain_text("Resolve INC-1")
+    modal.locator("[type=submit]").click()  # empty summary: the bot's error shows on the field
+    expect(page.locator("#modal .field-error")).to_contain_text("summary")
+    page.locator("#modal [name='summary.summary']").fill("Payment provider fixed its API keys")
+    page.locator("#modal [name='lessons.lessons']").fill("Alert on checkout error rate")
+    page.locator("#modal form [type=submit]").click()
+    expect(page.locator("#modal")).to_be_hidden()
+    expect(post_of(page, "INC-1")).to_contain_text("Resolved by")
+    expect(post_of(page, "INC-1")).to_contain_text("Payment provider fixed its API keys")
+
+    page.get_by_role("link", name="supportbot (your DM)").click()
+    rating = page.locator("#messages [data-ts]", has_text="How well was it handled").first
+    expect(rating).to_be_visible()
+    rating.get_by_role("button", name="4").click()
+    expect(page.locator("#messages")).to_contain_text("you rated the handling of INC-1 4/5")
+
+    page.get_by_role("link", name="# incidents").click()
+    expect(post_of(page, "INC-1")).to_be_visible()
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))
+
+
+def test_user_text_stays_inert_in_the_page(playground, page):
+    page.goto(playground.url)
+    page.fill(
+        "#composer-text",
+        "/incident <script>window.pwned=1</script> <img src=x onerror=window.pwned=2> site down",
+    )
+    page.press("#composer-text", "Enter")
+    expect(post_of(page, "INC-1")).to_contain_text("<script>window.pwned=1</script>")
+    assert page.evaluate("window.pwned") is None
+
+
+def test_app_home_and_switching_people(playground, page):
+    page.goto(playground.url)
+    page.fill("#composer-text", "/incident emails not sending")
+    page.press("#composer-text", "Enter")
+    expect(post_of(page, "INC-1")).to_be_visible()
+    page.select_option("#who", "U0DEV1")
+    expect(page.locator("#messages")).not_to_contain_text("Declared INC-1")  # Sam's ephemeral
+    page.get_by_role("link", name="supportbot (App Home)").click()
+    expect(page.locator("#messages")).to_contain_text("Open incidents")
+    expect(page.locator("#messages")).to_contain_text("INC-1")
