@@ -16,6 +16,12 @@ function toast(text) {
 function q(params) { return new URLSearchParams(params).toString(); }
 
 async function start() {
+  // Listen before the first await, so nothing typed or clicked early is lost.
+  $("#composer").addEventListener("submit", sendComposer);
+  document.addEventListener("click", onClick);
+  document.addEventListener("change", onChange);
+  const events = new EventSource("/pg/events");
+  events.onmessage = (e) => onEvent(JSON.parse(e.data));
   const info = await getJSON("/pg/state");
   state.people = info.people;
   const who = $("#who");
@@ -36,12 +42,7 @@ async function start() {
     b.addEventListener("click", async () => { const r = await post(`/pg/jobs/${encodeURIComponent(j.name)}`, {}); toast(r.ok ? `Ran ${j.title}` : `Failed: ${r.error}`); });
     li.append(b); $("#jobs").append(li);
   }
-  $("#composer").addEventListener("submit", sendComposer);
   $("#thread-close").addEventListener("click", () => { state.thread = null; $("#thread").hidden = true; });
-  document.addEventListener("click", onClick);
-  document.addEventListener("change", onChange);
-  const events = new EventSource("/pg/events");
-  events.onmessage = (e) => onEvent(JSON.parse(e.data));
   showPane(info.channels[0].id, `# ${info.channels[0].name}`);
 }
 
@@ -103,6 +104,7 @@ function onEvent(ev) {
 
 async function sendComposer(e) {
   e.preventDefault();
+  if (!state.user || !state.pane) return;
   const input = $("#composer-text");
   const text = input.value.trim();
   if (!text) return;

@@ -37,7 +37,13 @@ def test_a_command_from_the_page_declares_through_the_signed_endpoint(playground
         json={"user": "U0SUP1", "channel": "C0INCIDENTS", "text": "/incident emails not sending"},
     )
     assert answer.json()["ok"] is True
-    eventually(lambda: [m for m in fake.messages("C0INCIDENTS") if "INC-1" in m["text"]])
+    eventually(
+        lambda: [
+            m
+            for m in fake.messages("C0INCIDENTS")
+            if "INC-1" in m["text"] and not m["ephemeral_for"]
+        ]
+    )
     pane = httpx.get(
         f"{playground.url}/pg/pane", params={"user": "U0SUP1", "channel": "C0INCIDENTS"}
     ).text

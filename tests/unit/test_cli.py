@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import httpx
 
 
 def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
@@ -50,13 +54,42 @@ def test_supportbot_yml_in_the_working_directory_is_read(tmp_path):
     assert result.returncode == 0 and "timezone: Europe/London" in result.stdout
 
 
-def test_serve_without_credentials_says_what_is_missing(tmp_path):
-    result = run("serve", cwd=tmp_path)
-    assert result.returncode == 2
-    assert "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not set" in result.stderr
-    only_secret = run("serve", cwd=tmp_path, env={"SLACK_BOT_TOKEN": "xoxb-secret-value"})
-    assert "SLACK_SIGNING_SECRET is not set" in only_secret.stderr
-    assert "xoxb-secret-value" not in only_secret.stderr + only_secret.stdout
+def test_serve_without_credentials_starts_the_playground(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SUPPORTBOT_"))}
+    base.pop("DATABASE_URL", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=base,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        page = None
+        for _ in range(200):
+            try:
+                page = httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        assert page is not None and "supportbot playground" in page.text
+        assert (tmp_path / "supportbot-playground.db").exists()
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=10)
+    assert "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not set, so this is the playground" in (
+        stderr
+    )
+
+
+def test_serve_with_half_the_credentials_says_what_is_missing(tmp_path):
+    only_token = run("serve", cwd=tmp_path, env={"SLACK_BOT_TOKEN": "xoxb-secret-value"})
+    assert only_token.returncode == 2
+    assert "SLACK_SIGNING_SECRET is not set" in only_token.stderr
+    assert "xoxb-secret-value" not in only_token.stderr + only_token.stdout
 
 
 def test_socket_without_app_token_says_so(tmp_path):
