@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.services import Services
 from handlers import register_all
+from scheduled.scheduler import start_scheduler
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +55,10 @@ def create_bolt_app(services: Services) -> AsyncApp:
 
 
 @contextlib.asynccontextmanager
-async def running(services: Services) -> AsyncIterator[None]:
-    """Connection pools open and the outbox worker delivering, for the block's duration."""
+async def running(services: Services, *, schedule: bool = True) -> AsyncIterator[None]:
+    """Pools open, the outbox worker delivering and (with schedule) the periodic jobs running."""
     await services.start()
+    scheduler = start_scheduler(services) if schedule else None
     # Everything built so far lives for the whole process: keep the collector off it, so
     # full collections stay short and don't stall acks.
     gc.collect()
@@ -66,6 +68,8 @@ async def running(services: Services) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
         stopping.set()
         services.outbox.wake()
         await worker
@@ -74,7 +78,11 @@ async def running(services: Services) -> AsyncIterator[None]:
 
 
 def create_asgi(
-    services: Services, bolt: AsyncApp | None = None, extra_routes: Sequence[BaseRoute] = ()
+    services: Services,
+    bolt: AsyncApp | None = None,
+    extra_routes: Sequence[BaseRoute] = (),
+    *,
+    schedule: bool = True,
 ) -> Starlette:
     """POST /slack/events and GET /healthz (plus extra_routes, for the playground)."""
     handler = AsyncSlackRequestHandler(bolt or create_bolt_app(services))
@@ -103,7 +111,7 @@ def create_asgi(
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        async with running(services):
+        async with running(services, schedule=schedule):
             yield
 
     return Starlette(

@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from bot import seed
+from bot.checklist_schedule import Schedule
 from bot.durations import duration_text, parse_duration
 from bot.errors import ConfigError
 
@@ -110,6 +111,30 @@ class IncidentSettings(_Strict):
     default_tier: int = 3
 
 
+class ChecklistConfig(_Strict):
+    """A recurring checklist: when it is posted, where, and its items."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
+    title: str = Field(min_length=1, max_length=120)
+    schedule: str
+    channel: str = "ops"
+    items: list[str] = Field(min_length=1, max_length=40)
+    report_unticked: bool = False
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule_parses(cls, value: str) -> str:
+        return str(Schedule.parse(value))
+
+    @field_validator("items")
+    @classmethod
+    def _items_fit(cls, items: list[str]) -> list[str]:
+        for item in items:
+            if not item.strip() or len(item) > 300:
+                raise ValueError("each item needs text of at most 300 characters")
+        return items
+
+
 class Plan(_Strict):
     """The whole effective support plan."""
 
@@ -122,6 +147,8 @@ class Plan(_Strict):
     tiers: dict[int, TierConfig] = {n: TierConfig(**t) for n, t in seed.TIERS.items()}
     classifier: list[ClassifierRule] = [ClassifierRule(**r) for r in seed.CLASSIFIER_RULES]
     incidents: IncidentSettings = IncidentSettings()
+    checklists: list[ChecklistConfig] = [ChecklistConfig(**c) for c in seed.CHECKLISTS]
+    checklist_grace: Duration = timedelta(hours=1)
 
     @model_validator(mode="before")
     @classmethod
@@ -174,6 +201,23 @@ class Plan(_Strict):
         if self.incidents.default_tier not in known:
             raise ValueError(f"incidents.default_tier: no tier {self.incidents.default_tier}")
         return self
+
+    @field_validator("checklists")
+    @classmethod
+    def _unique_names(cls, checklists: list[ChecklistConfig]) -> list[ChecklistConfig]:
+        names = [c.name for c in checklists]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"checklist names must be unique: {', '.join(duplicates)}")
+        return checklists
+
+    def channel_id(self, purpose_or_id: str) -> str:
+        """A channel purpose (ops, incidents, …) or a raw channel id, as an id."""
+        return str(self.channels.model_dump().get(purpose_or_id, purpose_or_id))
+
+    def checklist(self, name: str) -> ChecklistConfig | None:
+        """A checklist by name."""
+        return next((c for c in self.checklists if c.name == name), None)
 
     @property
     def zone(self) -> ZoneInfo:

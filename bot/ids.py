@@ -15,6 +15,7 @@ class Action(StrEnum):
     RUNBOOK = "incident.runbook"
     REOPEN = "incident.reopen"
     RATE = "incident.rate"
+    CHECKLIST_TICK = "checklist.tick"
 
 
 class View(StrEnum):

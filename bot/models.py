@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -132,3 +133,43 @@ class OutboxMessage(Base):
 def utcnow() -> datetime:
     """Now, in UTC (for defaults outside the injected clock's reach)."""
     return datetime.now(UTC)
+
+
+class ChecklistRun(Base):
+    """One posting of a checklist; slot_key makes each scheduled slot post at most once."""
+
+    __tablename__ = "checklist_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    checklist: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(120))
+    # The items as they were when posted, so later config edits don't reshuffle ticks.
+    items: Mapped[dict[str, Any]] = mapped_column(JSON)
+    slot_key: Mapped[str] = mapped_column(String(120), unique=True)
+    slot_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20))  # on_time, late, manual, missed
+    channel: Mapped[str] = mapped_column(String(40))
+    ts: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime]
+
+    ticks: Mapped[list[ChecklistTick]] = relationship(
+        back_populates="run", order_by="ChecklistTick.item", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (Index("ix_checklist_runs_slot_at", "slot_at"), {"sqlite_autoincrement": True})
+
+
+class ChecklistTick(Base):
+    """An item ticked on a run: by whom and when (unticking deletes it)."""
+
+    __tablename__ = "checklist_ticks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("checklist_runs.id", ondelete="CASCADE"))
+    item: Mapped[int]
+    ticked_by: Mapped[str] = mapped_column(String(40))
+    ticked_at: Mapped[datetime]
+
+    run: Mapped[ChecklistRun] = relationship(back_populates="ticks")
+
+    __table_args__ = (UniqueConstraint("run_id", "item", name="uq_checklist_tick"),)

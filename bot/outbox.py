@@ -25,6 +25,8 @@ class Kind(StrEnum):
     TIMELINE = "incident.timeline"
     CREATE_CHANNEL = "incident.channel"
     RATING_DM = "incident.rating_dm"
+    POST_CHECKLIST = "checklist.post"
+    UPDATE_CHECKLIST = "checklist.update"
 
 
 class Outbox:

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.checklist_delivery import ChecklistDelivery
+from bot.checklists import ChecklistService
 from bot.clock import Clock, SystemClock
 from bot.config import Plan
 from bot.db import async_engine, session_factory
@@ -34,6 +36,7 @@ class Services:
     gateway: SlackGateway
     render: Renderer
     incidents: IncidentService
+    checklists: ChecklistService
     worker: DeliveryWorker
 
     async def health(self) -> dict[str, Any]:
@@ -68,6 +71,10 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
     delivery = IncidentDelivery(
         sessions=sessions, gateway=gateway, renderer=render, plan=plan, outbox=outbox, clock=clock
     )
+    checklists = ChecklistService(sessions, plan, outbox, clock)
+    checklist_delivery = ChecklistDelivery(
+        checklists=checklists, gateway=gateway, renderer=render, plan=plan
+    )
     return Services(
         settings=settings,
         plan=plan,
@@ -78,5 +85,8 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
         gateway=gateway,
         render=render,
         incidents=IncidentService(sessions, plan, outbox, clock),
-        worker=DeliveryWorker(sessions, outbox, clock, delivery.handlers()),
+        checklists=checklists,
+        worker=DeliveryWorker(
+            sessions, outbox, clock, {**delivery.handlers(), **checklist_delivery.handlers()}
+        ),
     )

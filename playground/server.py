@@ -32,7 +32,7 @@ from playground.slack_requests import (
     slash_command_body,
     view_submission_body,
 )
-from scheduled.jobs import JOBS, job
+from scheduled import jobs as scheduled_jobs
 
 STATIC = Path(__file__).parent / "static"
 BOT_TOKEN = "xoxb-playground"
@@ -283,17 +283,21 @@ class Playground:
         return JSONResponse({"ok": True})
 
     async def jobs(self, _: Request) -> Response:
+        assert self.services is not None
         return JSONResponse(
-            [{"name": j.name, "title": j.title, "schedule": j.schedule} for j in JOBS]
+            [
+                {"name": j.name, "title": j.title, "schedule": j.schedule}
+                for j in scheduled_jobs.jobs(self.services)
+            ]
         )
 
     async def run_job(self, request: Request) -> Response:
         """Run a scheduled job now."""
+        assert self.services is not None
         try:
-            chosen = job(request.path_params["name"])
+            chosen = scheduled_jobs.job(self.services, request.path_params["name"])
         except KeyError:
             return JSONResponse({"ok": False, "error": "unknown_job"}, status_code=404)
-        assert self.services is not None
         result = await chosen.run(self.services)
         return JSONResponse({"ok": True, "result": str(result)})
 

@@ -23,14 +23,33 @@ async def deliver_outbox(services: Services) -> object:
     return await services.worker.deliver_due()
 
 
-JOBS: tuple[Job, ...] = (
-    Job("outbox", "Deliver queued Slack messages", "continuously, and when woken", deliver_outbox),
-)
+async def post_due_checklists(services: Services) -> object:
+    """Post every checklist whose slot has come (late within the grace period)."""
+    return [run.checklist for run in await services.checklists.post_due()]
 
 
-def job(name: str) -> Job:
+def _post_checklist(name: str) -> Callable[[Services], Awaitable[object]]:
+    async def post(services: Services) -> object:
+        return (await services.checklists.post_now(name, by=None)).id
+
+    return post
+
+
+def jobs(services: Services) -> list[Job]:
+    """Every job of this plan: each checklist on its schedule, the checklist pass, the outbox."""
+    return [
+        *(
+            Job(f"checklist:{c.name}", f"Post {c.title}", c.schedule, _post_checklist(c.name))
+            for c in services.plan.checklists
+        ),
+        Job("checklists", "Post checklists that are due", "every minute", post_due_checklists),
+        Job("outbox", "Deliver queued Slack messages", "continuously", deliver_outbox),
+    ]
+
+
+def job(services: Services, name: str) -> Job:
     """A job by name; KeyError when there is none."""
-    for candidate in JOBS:
+    for candidate in jobs(services):
         if candidate.name == name:
             return candidate
     raise KeyError(name)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers.commands import incident
+from handlers.commands import checklist, incident
 
-COMMANDS = {"/incident": incident.incident_command}
+COMMANDS = {"/incident": incident.incident_command, "/checklist": checklist.checklist_command}
 
 
 def register(app: AsyncApp) -> None:

@@ -89,3 +89,16 @@ def test_app_home_and_switching_people(playground, page):
     page.get_by_role("link", name="supportbot (App Home)").click()
     expect(page.locator("#messages")).to_contain_text("Open incidents")
     expect(page.locator("#messages")).to_contain_text("INC-1")
+
+
+def test_run_the_morning_checklist_job_and_tick_an_item(playground, page):
+    page.goto(playground.url)
+    expect(page.locator("#pane-title")).to_have_text("# incidents")
+    page.get_by_role("button", name="Post Morning checklist (9 AM)").click()
+    page.get_by_role("link", name="# ops").click()
+    checklist = page.locator("#messages .message", has_text="posted on request").first
+    expect(checklist).to_contain_text("Review overnight error logs")
+    expect(checklist).to_contain_text("0/6 done")
+    checklist.locator("button[data-block-id='item-0']").click()
+    expect(checklist).to_contain_text("1/6 done")
+    expect(checklist.locator("div[data-block-id='item-0']")).to_contain_text("@Sam (Support)")

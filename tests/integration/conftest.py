@@ -54,7 +54,7 @@ def settings(database_url: str, slack_server: FakeSlackServer) -> Settings:
 
 @pytest.fixture
 def bot(settings: Settings, plan: Plan, slack: FakeSlack) -> Iterator[BotServer]:
-    with BotServer(settings, plan) as server:
+    with BotServer(settings, plan, schedule=False) as server:
         yield server
 
 

@@ -47,7 +47,7 @@ def test_a_restart_while_slack_is_down_loses_nothing(slack, settings, plan, bot,
     bot.stop()
     with db.connect() as conn:
         assert conn.scalar(sa.text("SELECT status FROM outbox")) in ("pending", "sending")
-    with BotServer(settings, plan, SystemClock()):
+    with BotServer(settings, plan, SystemClock(), schedule=False):
         eventually(lambda: incident_posts(slack), timeout=20)
         eventually(lambda: _all_sent(db))
     assert len(incident_posts(slack)) == 1

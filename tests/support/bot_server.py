@@ -18,8 +18,11 @@ from bot.settings import Settings
 class BotServer:
     """Starts the app exactly as `supportbot serve` does, minus the process."""
 
-    def __init__(self, settings: Settings, plan: Plan, clock: Clock | None = None) -> None:
+    def __init__(
+        self, settings: Settings, plan: Plan, clock: Clock | None = None, *, schedule: bool = True
+    ) -> None:
         self.services: Services = build_services(settings, plan, clock)
+        self._schedule = schedule
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self.port = 0
@@ -35,7 +38,7 @@ class BotServer:
         sock.listen(128)
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
-            create_asgi(self.services),
+            create_asgi(self.services, schedule=self._schedule),
             log_config=None,
             log_level="warning",
             access_log=False,

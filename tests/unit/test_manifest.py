@@ -10,6 +10,8 @@ import jsonschema
 import pytest
 import yaml
 
+from handlers.commands import COMMANDS
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = REPO_ROOT / "manifest.yml"
 SCHEMA_NAME = Path("shared/slack/manifest.schema.1.0.0.json")
@@ -17,7 +19,7 @@ EVENTS_URL = "https://supportbot.example.com/slack/events"
 
 # The slash commands the bot registers. Grows with each command; every one must be in the
 # manifest and the manifest must hold no command the bot does not answer.
-REGISTERED_COMMANDS = {"/incident"}
+REGISTERED_COMMANDS = set(COMMANDS)
 REQUIRED_BOT_SCOPES = {
     "commands",
     "chat:write",

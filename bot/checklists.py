@@ -1,0 +1,220 @@
+"""Checklists: post each slot exactly once, tick and untick items, report today's progress."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from bot.checklist_schedule import Schedule
+from bot.clock import Clock
+from bot.config import ChecklistConfig, Plan
+from bot.errors import BadInput, NotAllowed
+from bot.models import ChecklistRun, ChecklistTick
+from bot.outbox import Kind, Outbox
+
+ON_TIME = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """One item of a posted checklist."""
+
+    index: int
+    text: str
+    ticked_by: str | None
+    ticked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RunView:
+    """A posted (or missed) checklist with its items."""
+
+    id: int
+    checklist: str
+    title: str
+    status: str
+    slot_at: datetime
+    channel: str
+    ts: str | None
+    items: tuple[ItemView, ...]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for item in self.items if item.ticked_by)
+
+    @classmethod
+    def of(cls, run: ChecklistRun) -> RunView:
+        ticks = {tick.item: tick for tick in run.ticks}
+        texts: list[str] = list(run.items["items"])
+        return cls(
+            id=run.id,
+            checklist=run.checklist,
+            title=run.title,
+            status=run.status,
+            slot_at=run.slot_at,
+            channel=run.channel,
+            ts=run.ts,
+            items=tuple(
+                ItemView(
+                    i,
+                    text,
+                    ticks[i].ticked_by if i in ticks else None,
+                    ticks[i].ticked_at if i in ticks else None,
+                )
+                for i, text in enumerate(texts)
+            ),
+        )
+
+
+class ChecklistService:
+    """Verbs on checklists; every post and edit goes through the outbox."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], plan: Plan, outbox: Outbox, clock: Clock
+    ) -> None:
+        self._sessions = sessions
+        self._plan = plan
+        self._outbox = outbox
+        self._clock = clock
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncSession]:
+        async with self._sessions.begin() as session:
+            yield session
+        self._outbox.wake()
+
+    async def post_due(self) -> list[RunView]:
+        """Post every checklist whose latest slot has no run yet (late within the grace
+        period, else recorded as missed). Safe to run from several processes at once."""
+        now = self._clock.now()
+        created = []
+        business = tuple(self._plan.business_hours.days)
+        for checklist in self._plan.checklists:
+            slot = Schedule.parse(checklist.schedule).latest_slot(now, self._plan.zone, business)
+            if slot is None:
+                continue
+            late = now - slot
+            status = "on_time" if late < ON_TIME else "late"
+            if late > self._plan.checklist_grace:
+                status = "missed"
+            key = f"{checklist.name}:{slot.isoformat()}"
+            run = await self._create(checklist, key, slot, status)
+            if run is not None and status != "missed":
+                created.append(run)
+        return created
+
+    async def post_now(self, name: str, *, by: str | None) -> RunView:
+        """Post a checklist outside its schedule (admins only when a person asks)."""
+        checklist = self._plan.checklist(name)
+        if checklist is None:
+            raise BadInput(
+                reason="unknown_checklist",
+                given=name,
+                names=[c.name for c in self._plan.checklists],
+            )
+        if by is not None and by not in self._plan.admins:
+            raise NotAllowed(action="post_checklist", ref=name)
+        now = self._clock.now()
+        run = await self._create(checklist, f"{name}:manual:{now.isoformat()}", now, "manual")
+        assert run is not None  # a manual key is unique to the instant
+        return run
+
+    async def toggle(self, run_id: int, item: int, *, by: str) -> RunView:
+        """Tick an unticked item, untick a ticked one; the message is edited in place."""
+        async with self._transaction() as session:
+            run = await session.scalar(
+                select(ChecklistRun)
+                .where(ChecklistRun.id == run_id)
+                .options(selectinload(ChecklistRun.ticks))
+                .with_for_update()
+            )
+            if run is None or not 0 <= item < len(run.items["items"]):
+                raise BadInput(reason="unknown_checklist_item")
+            removed = await session.execute(
+                delete(ChecklistTick).where(
+                    ChecklistTick.run_id == run_id, ChecklistTick.item == item
+                )
+            )
+            if not getattr(removed, "rowcount", 0):
+                session.add(
+                    ChecklistTick(
+                        run_id=run_id, item=item, ticked_by=by, ticked_at=self._clock.now()
+                    )
+                )
+            await self._outbox.add(
+                session,
+                Kind.UPDATE_CHECKLIST,
+                f"checklist:{run_id}",
+                {"run": run_id},
+                coalesce=True,
+            )
+            await session.flush()
+            await session.refresh(run, ["ticks"])
+            return RunView.of(run)
+
+    async def today(self) -> list[RunView]:
+        """Every run whose slot falls on today's local date, in slot order."""
+        zone = self._plan.zone
+        local = self._clock.now().astimezone(zone).date()
+        start = datetime.combine(local, time(0), tzinfo=zone)
+        async with self._sessions() as session:
+            runs = await session.scalars(
+                select(ChecklistRun)
+                .where(
+                    ChecklistRun.slot_at >= start, ChecklistRun.slot_at < start + timedelta(days=1)
+                )
+                .options(selectinload(ChecklistRun.ticks))
+                .order_by(ChecklistRun.slot_at)
+            )
+            return [RunView.of(run) for run in runs]
+
+    async def get(self, run_id: int) -> RunView | None:
+        """One run."""
+        async with self._sessions() as session:
+            run = await session.scalar(
+                select(ChecklistRun)
+                .where(ChecklistRun.id == run_id)
+                .options(selectinload(ChecklistRun.ticks))
+            )
+            return RunView.of(run) if run else None
+
+    async def _create(
+        self, checklist: ChecklistConfig, key: str, slot: datetime, status: str
+    ) -> RunView | None:
+        run = ChecklistRun(
+            checklist=checklist.name,
+            title=checklist.title,
+            items={"items": checklist.items},
+            slot_key=key,
+            slot_at=slot,
+            status=status,
+            channel=self._plan.channel_id(checklist.channel),
+            created_at=self._clock.now(),
+        )
+        try:
+            async with self._transaction() as session:
+                session.add(run)
+                await session.flush()
+                if status != "missed":
+                    await self._outbox.add(
+                        session, Kind.POST_CHECKLIST, f"checklist:{run.id}", {"run": run.id}
+                    )
+        except IntegrityError:
+            return None  # this slot was already handled, here or by another process
+        return RunView(
+            run.id,
+            run.checklist,
+            run.title,
+            run.status,
+            run.slot_at,
+            run.channel,
+            None,
+            tuple(ItemView(i, t, None, None) for i, t in enumerate(checklist.items)),
+        )

@@ -1,0 +1,49 @@
+"""Checklists through the real HTTP path: post on demand, tick and untick, progress."""
+
+from __future__ import annotations
+
+from bot.ids import Action
+from tests.integration.flows import eventually, post_text, posts, replies_to, updated
+
+
+def item_button(message: dict, index: int) -> dict:
+    block = next(b for b in message["blocks"] if b.get("block_id") == f"item-{index}")
+    return {**message, "blocks": [block]}
+
+
+def test_admin_posts_a_checklist_and_people_tick_it(slack, person, db):
+    admin, sam, dana = person("U0MGR1"), person("U0SUP1"), person("U0DEV1")
+    admin.command("post morning", command="/checklist")
+    posted = eventually(lambda: posts(slack, "C0OPS"))[0]
+    assert "Morning checklist (9 AM)" in post_text(posted) and "posted on request" in post_text(
+        posted
+    )
+    sam.click(item_button(posted, 0), Action.CHECKLIST_TICK)
+    dana.click(item_button(posted, 3), Action.CHECKLIST_TICK)
+    after = eventually(
+        lambda: (m := updated(slack, posted, "<@U0SUP1>")) and "<@U0DEV1>" in post_text(m) and m
+    )
+    assert "2/6 done" in post_text(after)
+    sam.click(item_button(after, 0), Action.CHECKLIST_TICK)  # untick
+    updated(slack, posted, "1/6 done")
+    dana.command("", command="/checklist")
+    assert any(
+        "1/6 done" in str(c.args.get("blocks"))
+        for c in slack.wait_for("response_url", where=lambda c: c.args.get("hook_user") == "U0DEV1")
+    )
+
+
+def test_only_admins_post_on_demand(slack, person):
+    person("U0SUP1").command("post morning", command="/checklist")
+    assert any("Only admins" in t for t in replies_to("U0SUP1", slack))
+    assert not posts(slack, "C0OPS")
+
+
+def test_end_of_day_lists_what_was_left_unticked(slack, person):
+    admin = person("U0MGR1")
+    admin.command("post morning", command="/checklist")
+    eventually(lambda: posts(slack, "C0OPS"))
+    admin.command("post end-of-day", command="/checklist")
+    end = eventually(lambda: len(posts(slack, "C0OPS")) == 2 and posts(slack, "C0OPS")[1])
+    assert "Left unticked today" in post_text(end)
+    assert "Review overnight error logs" in post_text(end)
