@@ -1,4 +1,4 @@
-"""How checklist posts and their edits reach Slack."""
+"""How checklist and runbook posts, and the edits ticks make, reach Slack."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.checklists import ChecklistService, RunView
 from bot.config import Plan
 from bot.delivery import Handler, Writeback
+from bot.incidents import IncidentService
 from bot.models import ChecklistRun
 from bot.outbox import Kind
 from bot.render import Message, Renderer
@@ -19,9 +20,16 @@ class ChecklistDelivery:
     """The outbox handlers for checklists."""
 
     def __init__(
-        self, *, checklists: ChecklistService, gateway: SlackGateway, renderer: Renderer, plan: Plan
+        self,
+        *,
+        checklists: ChecklistService,
+        gateway: SlackGateway,
+        renderer: Renderer,
+        plan: Plan,
+        incidents: IncidentService,
     ) -> None:
         self._checklists = checklists
+        self._incidents = incidents
         self._gateway = gateway
         self._render = renderer
         self._plan = plan
@@ -37,6 +45,8 @@ class ChecklistDelivery:
         return run
 
     async def _message(self, run: RunView) -> Message:
+        if run.kind == "runbook":
+            return self._render.message("runbook.j2", run=run)
         config = self._plan.checklist(run.checklist)
         left: list[tuple[str, str]] = []
         if config is not None and config.report_unticked:
@@ -50,7 +60,12 @@ class ChecklistDelivery:
         run = await self._run(payload["run"])
         if run.ts:
             return None
-        response = await self._gateway.post(run.channel, await self._message(run))
+        thread_ts = run.thread_ts
+        if run.incident_id is not None and not thread_ts:
+            # Asked for before the incident post's ts was known: look again now.
+            thread_ts = (await self._incidents.get(run.incident_id)).incident.post_ts
+        extra = {"thread_ts": thread_ts} if thread_ts else {}
+        response = await self._gateway.post(run.channel, await self._message(run), **extra)
 
         async def keep_ts(session: AsyncSession) -> None:
             stored = await session.get(ChecklistRun, run.id)

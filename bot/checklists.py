@@ -44,6 +44,11 @@ class RunView:
     channel: str
     ts: str | None
     items: tuple[ItemView, ...]
+    kind: str = "checklist"
+    incident_id: int | None = None
+    thread_ts: str | None = None
+    results: dict[str, dict[str, str]] | None = None
+    note: str | None = None
 
     @property
     def done(self) -> int:
@@ -70,6 +75,11 @@ class RunView:
                 )
                 for i, text in enumerate(texts)
             ),
+            kind=run.kind or "checklist",
+            incident_id=run.incident_id,
+            thread_ts=run.thread_ts,
+            results=run.results,
+            note=run.note,
         )
 
 

@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.config import Plan, load_plan, plan_as_yaml
 from bot.errors import ConfigError
@@ -55,9 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         plan = load_plan(settings.config_path)
         if args.command == "config":
-            print(f"# config: {settings.config_path or 'built-in seed defaults'}")
-            print(plan_as_yaml(plan), end="")
-            return 0
+            return _config_check(settings, plan)
         if args.command == "db":
             upgrade(settings.database_url)
             print("database is up to date")
@@ -70,6 +69,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"supportbot: {error}", file=sys.stderr)
         return 2
+
+
+def _config_check(settings: Settings, plan: Plan) -> int:
+    from bot.runbooks import DEFAULT_FOLDER, load_runbooks
+
+    print(f"# config: {settings.config_path or 'built-in seed defaults'}")
+    print(plan_as_yaml(plan), end="")
+    folder = Path(plan.runbooks_dir) if plan.runbooks_dir else DEFAULT_FOLDER
+    runbooks, problems = load_runbooks(folder)
+    print(f"# runbooks ({folder}): " + ", ".join(r.name for r in runbooks))
+    for problem in problems:
+        print(
+            f"supportbot: runbook not loaded: {folder / problem.file}:{problem.line}: "
+            f"{problem.message}",
+            file=sys.stderr,
+        )
+    return 1 if problems else 0
 
 
 def _serve(settings: Settings, plan: Plan, host: str, port: int) -> int:

@@ -149,6 +149,7 @@ class Plan(_Strict):
     incidents: IncidentSettings = IncidentSettings()
     checklists: list[ChecklistConfig] = [ChecklistConfig(**c) for c in seed.CHECKLISTS]
     checklist_grace: Duration = timedelta(hours=1)
+    runbooks_dir: str | None = Field(default=None, description="None: the bundled runbooks/")
 
     @model_validator(mode="before")
     @classmethod

@@ -188,6 +188,13 @@ class IncidentService:
             await self._changed(session, incident, by, "update", text.strip())
             return IncidentView.of(incident)
 
+    async def note(self, incident_id: int, kind: str, text: str, *, by: str) -> IncidentView:
+        """Something done for the incident elsewhere (a runbook posted) joins its timeline."""
+        async with self._transaction() as session:
+            incident = await self._load(session, incident_id, for_update=True)
+            await self._changed(session, incident, by, kind, text)
+            return IncidentView.of(incident)
+
     async def check_may_resolve(self, incident_id: int, *, by: str) -> IncidentView:
         """Raise unless by may resolve this open incident (before a modal is opened)."""
         async with self._sessions() as session:

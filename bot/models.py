@@ -136,7 +136,9 @@ def utcnow() -> datetime:
 
 
 class ChecklistRun(Base):
-    """One posting of a checklist; slot_key makes each scheduled slot post at most once."""
+    """One posting of a checklist or a runbook (both are lists people tick off).
+
+    slot_key makes each scheduled checklist slot post at most once."""
 
     __tablename__ = "checklist_runs"
 
@@ -151,6 +153,12 @@ class ChecklistRun(Base):
     channel: Mapped[str] = mapped_column(String(40))
     ts: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(20), default="checklist", server_default="checklist")
+    incident_id: Mapped[int | None]
+    thread_ts: Mapped[str | None] = mapped_column(String(40))
+    # Live check results by step index: {"0": {"status": "ok", "summary": "CPU 12% …"}}.
+    results: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
 
     ticks: Mapped[list[ChecklistTick]] = relationship(
         back_populates="run", order_by="ChecklistTick.item", cascade="all, delete-orphan"

@@ -64,6 +64,10 @@ class Renderer:
         )
         self._env = env
 
+    def add_global(self, name: str, value: Any) -> None:
+        """Make a value or function available to every template."""
+        self._env.globals[name] = value
+
     def _local(self, when: datetime | None, fmt: str = "%a %d %b %H:%M %Z") -> str:
         if when is None:
             return "—"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -19,8 +21,12 @@ from bot.incidents import IncidentService
 from bot.models import OutboxMessage
 from bot.outbox import Outbox
 from bot.render import Renderer
+from bot.runbook_service import RunbookService
+from bot.runbooks import DEFAULT_FOLDER, RunbookLibrary, load_runbooks
 from bot.settings import Settings
 from bot.slack_gateway import SlackGateway, web_client
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -37,6 +43,7 @@ class Services:
     render: Renderer
     incidents: IncidentService
     checklists: ChecklistService
+    runbooks: RunbookService
     worker: DeliveryWorker
 
     async def health(self) -> dict[str, Any]:
@@ -68,12 +75,19 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
     outbox = Outbox(clock)
     gateway = SlackGateway(web_client(settings.bot_token, settings.api_url))
     render = Renderer(plan)
+    incidents = IncidentService(sessions, plan, outbox, clock)
     delivery = IncidentDelivery(
         sessions=sessions, gateway=gateway, renderer=render, plan=plan, outbox=outbox, clock=clock
     )
     checklists = ChecklistService(sessions, plan, outbox, clock)
+    library, problems = load_runbooks(
+        Path(plan.runbooks_dir) if plan.runbooks_dir else DEFAULT_FOLDER
+    )
+    for problem in problems:
+        log.warning("runbook not loaded: %s", problem)
+    render.add_global("runbook_for", RunbookLibrary(library).for_category)
     checklist_delivery = ChecklistDelivery(
-        checklists=checklists, gateway=gateway, renderer=render, plan=plan
+        checklists=checklists, gateway=gateway, renderer=render, plan=plan, incidents=incidents
     )
     return Services(
         settings=settings,
@@ -84,8 +98,17 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
         outbox=outbox,
         gateway=gateway,
         render=render,
-        incidents=IncidentService(sessions, plan, outbox, clock),
+        incidents=incidents,
         checklists=checklists,
+        runbooks=RunbookService(
+            sessions=sessions,
+            outbox=outbox,
+            clock=clock,
+            library=RunbookLibrary(library),
+            problems=problems,
+            incidents=incidents,
+            database_url=settings.database_url,
+        ),
         worker=DeliveryWorker(
             sessions, outbox, clock, {**delivery.handlers(), **checklist_delivery.handlers()}
         ),

@@ -88,14 +88,21 @@ async def open_resolve_modal(ack: AsyncAck, body: dict[str, Any], services: Serv
 
 
 async def show_runbook(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
-    """Runbooks arrive with their own feature; say so rather than do nothing."""
+    """Post the runbook matching the incident's category in its thread."""
     await ack()
+    user = body["user"]["id"]
 
     async def work(number: int) -> object:
-        detail = await services.incidents.get(number)
-        return services.render.notice(
-            "no_runbooks", ref=detail.incident.ref, category=detail.incident.category
-        )
+        try:
+            return await services.runbooks.post("", by=user, channel="", incident_id=number)
+        except BadInput:
+            detail = await services.incidents.get(number)
+            return services.render.notice(
+                "no_runbooks",
+                ref=detail.incident.ref,
+                category=detail.incident.category,
+                names=[r.name for r in services.runbooks.library.runbooks],
+            )
 
     await answer(services, body, await attempt(services, _with_id(body, work)))
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers.commands import checklist, incident
+from handlers.commands import checklist, incident, runbook
 
-COMMANDS = {"/incident": incident.incident_command, "/checklist": checklist.checklist_command}
+COMMANDS = {
+    "/incident": incident.incident_command,
+    "/checklist": checklist.checklist_command,
+    "/runbook": runbook.runbook_command,
+}
 
 
 def register(app: AsyncApp) -> None:

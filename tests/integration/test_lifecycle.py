@@ -98,10 +98,10 @@ def test_strangers_cannot_open_the_resolve_form(slack, reporter, person, db):
     assert not slack.calls_to("views.open")
 
 
-def test_runbook_button_says_runbooks_are_not_here_yet(slack, reporter):
-    post = declare(reporter, slack, "emails not sending")
+def test_runbook_button_without_a_matching_runbook_says_how_to_pick_one(slack, reporter):
+    post = declare(reporter, slack, "typo in the footer")
     reporter.click(post, Action.RUNBOOK)
-    assert any("No runbooks yet" in t for t in replies_to("U1", slack, count=2))
+    assert any("No runbook matches" in t for t in replies_to("U1", slack, count=2))
 
 
 def test_subcommands_work_an_incident_end_to_end(slack, reporter, responder, db):

@@ -1,0 +1,41 @@
+"""/runbook: list, post one (optionally for an incident), search runbooks and lessons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck
+
+from bot.incident_commands import parse_id
+from bot.render import Message
+from bot.services import Services
+from handlers.replies import attempt
+
+
+async def runbook_command(ack: AsyncAck, command: dict[str, Any], services: Services) -> None:
+    """Ack first: live checks may take a few seconds before the steps are posted."""
+    await ack()
+    text = (command.get("text") or "").strip()
+    words = text.split()
+    runbooks, render = services.runbooks, services.render
+    reply: Message | None
+    if not words:
+        reply = render.message(
+            "runbook_list.j2", runbooks=runbooks.library.runbooks, problems=runbooks.problems
+        )
+    elif words[0].lower() == "search":
+        query = " ".join(words[1:])
+        found, lessons = await runbooks.search(query)
+        reply = render.message("runbook_search.j2", query=query, runbooks=found, lessons=lessons)
+    else:
+        incident = parse_id(words[-1]) if len(words) > 1 and "-" in words[-1] else None
+        name = " ".join(words[:-1] if incident is not None else words)
+        outcome = await attempt(
+            services,
+            runbooks.post(
+                name, by=command["user_id"], channel=command["channel_id"], incident_id=incident
+            ),
+        )
+        reply = outcome if isinstance(outcome, Message) else None
+    if reply is not None:
+        await services.gateway.respond(command.get("response_url"), reply)

@@ -1,0 +1,78 @@
+"""Runbooks through the real HTTP path: list, post with live checks, tick, incident, search."""
+
+from __future__ import annotations
+
+from bot.ids import Action, Field
+from tests.integration.flows import (
+    INCIDENTS,
+    declare,
+    eventually,
+    post_text,
+    posts,
+    replies_to,
+    updated,
+)
+
+
+def test_listing_and_posting_a_runbook_with_its_live_checks(slack, person):
+    sam = person("U0SUP1")
+    sam.command("", command="/runbook")
+    listing = replies_to("U0SUP1", slack)[0]
+    assert "5 runbooks" in listing
+    sam.command("site slow", command="/runbook", channel="C0OPS")
+    posted = eventually(lambda: posts(slack, "C0OPS"), timeout=10)[0]
+    text = post_text(posted)
+    assert "Site Slow or Down" in text and "Check server resources" in text
+    assert "CPU" in text and "%" in text  # the host check's real figures
+    assert "SELECT 1" in text  # the database check pinged the bot's own database
+    sam.click(
+        {**posted, "blocks": [b for b in posted["blocks"] if b.get("block_id") == "item-1"]},
+        Action.CHECKLIST_TICK,
+    )
+    updated(slack, posted, "1/6 steps done")
+
+
+def test_the_runbook_button_posts_in_the_incident_thread_and_timeline(slack, reporter, db):
+    post = declare(reporter, slack, "emails not sending")
+    assert "Suggested runbook: *Email Not Sending*" in post_text(post)
+    reporter.click(post, Action.RUNBOOK)
+    thread = eventually(
+        lambda: [m for m in slack.thread(INCIDENTS, post["ts"]) if "Email Not Sending" in m["text"]]
+    )
+    assert "For *INC-1*" in post_text(thread[0])
+    eventually(
+        lambda: any("posted the runbook" in m["text"] for m in slack.thread(INCIDENTS, post["ts"]))
+    )
+
+
+def test_runbook_by_name_for_an_incident_and_unknown_names(slack, reporter):
+    declare(reporter, slack, "emails not sending")
+    reporter.command("cache-issues INC-1", command="/runbook")
+    eventually(
+        lambda: any(
+            "Cache Issues" in m["text"] for m in slack.thread(INCIDENTS, posts(slack)[0]["ts"])
+        )
+    )
+    reporter.command("quantum flux", command="/runbook")
+    assert any("No runbook matches" in t for t in replies_to("U1", slack, count=2))
+
+
+def test_search_finds_lessons_learned(slack, reporter, responder):
+    post = declare(reporter, slack, "emails not sending")
+    responder.click(post, Action.RESOLVE)
+    view = slack.wait_for("views.open")[0].response["view"]
+    responder.submit(
+        view,
+        {
+            Field.SUMMARY: "relay restarted",
+            Field.LESSONS: "Watch the SMTP relay certificate expiry",
+        },
+    )
+    updated(slack, post, "Resolved by")
+    reporter.command("search smtp certificate", command="/runbook")
+    found = [
+        c.args
+        for c in slack.wait_for("response_url", where=lambda c: "Search" in c.args.get("text", ""))
+    ]
+    assert "Watch the SMTP relay certificate expiry" in str(found[0]["blocks"])
+    assert "Email Not Sending" in str(found[0]["blocks"])
