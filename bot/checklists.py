@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -16,10 +17,12 @@ from bot.checklist_schedule import Schedule
 from bot.clock import Clock
 from bot.config import ChecklistConfig, Plan
 from bot.errors import BadInput, NotAllowed
+from bot.live_checks import JobHealth, run_check
 from bot.models import ChecklistRun, ChecklistTick
 from bot.outbox import Kind, Outbox
 
 ON_TIME = timedelta(minutes=5)
+CHECK_TIMEOUT = 5.0
 
 
 @dataclass(frozen=True)
@@ -87,8 +90,17 @@ class ChecklistService:
     """Verbs on checklists; every post and edit goes through the outbox."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], plan: Plan, outbox: Outbox, clock: Clock
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        plan: Plan,
+        outbox: Outbox,
+        clock: Clock,
+        *,
+        database_url: str | None = None,
+        job_health: JobHealth | None = None,
     ) -> None:
+        self._database_url = database_url
+        self._job_health = job_health
         self._sessions = sessions
         self._plan = plan
         self._outbox = outbox
@@ -198,10 +210,18 @@ class ChecklistService:
     async def _create(
         self, checklist: ChecklistConfig, key: str, slot: datetime, status: str
     ) -> RunView | None:
+        async with self._sessions() as session:
+            taken = await session.scalar(
+                select(ChecklistRun.id).where(ChecklistRun.slot_key == key)
+            )
+        if taken is not None:
+            return None  # the usual case, every minute: this slot is done
+        results = await self._check(checklist) if status != "missed" else None
         run = ChecklistRun(
             checklist=checklist.name,
             title=checklist.title,
-            items={"items": checklist.items},
+            items={"items": checklist.texts},
+            results=results,
             slot_key=key,
             slot_at=slot,
             status=status,
@@ -226,5 +246,27 @@ class ChecklistService:
             run.slot_at,
             run.channel,
             None,
-            tuple(ItemView(i, t, None, None) for i, t in enumerate(checklist.items)),
+            tuple(ItemView(i, t, None, None) for i, t in enumerate(checklist.texts)),
+            results=results,
         )
+
+    async def _check(self, checklist: ChecklistConfig) -> dict[str, dict[str, str]] | None:
+        """Run the items' live checks (at once, each bounded) for the post to show."""
+        checked = [(i, item.check) for i, item in enumerate(checklist.items) if item.check]
+        if not checked:
+            return None
+        outcomes = await asyncio.gather(
+            *(
+                run_check(
+                    spec,
+                    database_url=self._database_url,
+                    timeout=CHECK_TIMEOUT,
+                    job_health=self._job_health,
+                )
+                for _, spec in checked
+            )
+        )
+        return {
+            str(i): {"status": r.status, "summary": r.summary}
+            for (i, _), r in zip(checked, outcomes, strict=True)
+        }

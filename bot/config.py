@@ -23,6 +23,7 @@ from bot import seed
 from bot.checklist_schedule import Schedule
 from bot.durations import duration_text, parse_duration
 from bot.errors import ConfigError
+from bot.live_checks import CheckSpec
 
 
 def _duration(value: Any) -> Any:
@@ -111,6 +112,13 @@ class IncidentSettings(_Strict):
     default_tier: int = 3
 
 
+class ChecklistItem(_Strict):
+    """A checklist item; check is a live check whose result is shown beside it."""
+
+    text: str = Field(min_length=1, max_length=300)
+    check: CheckSpec | None = None
+
+
 class ChecklistConfig(_Strict):
     """A recurring checklist: when it is posted, where, and its items."""
 
@@ -118,7 +126,7 @@ class ChecklistConfig(_Strict):
     title: str = Field(min_length=1, max_length=120)
     schedule: str
     channel: str = "ops"
-    items: list[str] = Field(min_length=1, max_length=40)
+    items: list[ChecklistItem] = Field(min_length=1, max_length=40)
     report_unticked: bool = False
 
     @field_validator("schedule")
@@ -126,13 +134,18 @@ class ChecklistConfig(_Strict):
     def _schedule_parses(cls, value: str) -> str:
         return str(Schedule.parse(value))
 
-    @field_validator("items")
+    @field_validator("items", mode="before")
     @classmethod
-    def _items_fit(cls, items: list[str]) -> list[str]:
-        for item in items:
-            if not item.strip() or len(item) > 300:
-                raise ValueError("each item needs text of at most 300 characters")
+    def _plain_items(cls, items: Any) -> Any:
+        # An item may be written as plain text when it has no check.
+        if isinstance(items, list):
+            return [{"text": i} if isinstance(i, str) else i for i in items]
         return items
+
+    @property
+    def texts(self) -> list[str]:
+        """The items' text, in order."""
+        return [item.text for item in self.items]
 
 
 class Plan(_Strict):

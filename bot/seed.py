@@ -252,9 +252,9 @@ CHECKLISTS: list[dict[str, Any]] = [
         "schedule": "business days 09:00",
         "items": [
             "Review overnight error logs",
-            "Check server resource usage",
+            {"text": "Check server resource usage", "check": {"kind": "host"}},
             "Review queue worker status",
-            "Check scheduled task execution",
+            {"text": "Check scheduled task execution", "check": {"kind": "jobs"}},
             "Review support tickets",
             "Check payment processing status",
         ],
@@ -265,7 +265,7 @@ CHECKLISTS: list[dict[str, Any]] = [
         "schedule": "business days 14:00",
         "items": [
             "Review application performance",
-            "Check database performance",
+            {"text": "Check database performance", "check": {"kind": "database"}},
             "Review user feedback",
             "Monitor error rates",
             "Check backup status",

@@ -18,6 +18,7 @@ from bot.db import async_engine, session_factory
 from bot.delivery import DeliveryWorker
 from bot.incident_delivery import IncidentDelivery
 from bot.incidents import IncidentService
+from bot.job_health import JobBoard
 from bot.models import OutboxMessage
 from bot.outbox import Outbox
 from bot.render import Renderer
@@ -43,6 +44,7 @@ class Services:
     render: Renderer
     incidents: IncidentService
     checklists: ChecklistService
+    jobs: JobBoard
     runbooks: RunbookService
     worker: DeliveryWorker
 
@@ -79,7 +81,15 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
     delivery = IncidentDelivery(
         sessions=sessions, gateway=gateway, renderer=render, plan=plan, outbox=outbox, clock=clock
     )
-    checklists = ChecklistService(sessions, plan, outbox, clock)
+    jobs = JobBoard()
+    checklists = ChecklistService(
+        sessions,
+        plan,
+        outbox,
+        clock,
+        database_url=settings.database_url,
+        job_health=jobs.snapshot,
+    )
     library, problems = load_runbooks(
         Path(plan.runbooks_dir) if plan.runbooks_dir else DEFAULT_FOLDER
     )
@@ -100,6 +110,7 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
         render=render,
         incidents=incidents,
         checklists=checklists,
+        jobs=jobs,
         runbooks=RunbookService(
             sessions=sessions,
             outbox=outbox,

@@ -17,8 +17,25 @@ log = logging.getLogger(__name__)
 def start_scheduler(services: Services) -> AsyncIOScheduler:
     """Start the jobs; the checklist pass runs at once, so slots missed while down post late."""
     scheduler = AsyncIOScheduler(timezone=services.plan.zone)
+
+    async def checklists(services: Services) -> None:
+        ok = False
+        try:
+            await post_due_checklists(services)
+            ok = True
+        except Exception:
+            log.exception("checklist pass failed")
+        finally:
+            job = scheduler.get_job("checklists")
+            services.jobs.ran(
+                "checklists",
+                services.clock.now(),
+                ok=ok,
+                next_run=job.next_run_time if job else None,
+            )
+
     scheduler.add_job(
-        post_due_checklists,
+        checklists,
         IntervalTrigger(minutes=1, timezone=services.plan.zone),
         args=[services],
         id="checklists",
@@ -28,4 +45,5 @@ def start_scheduler(services: Services) -> AsyncIOScheduler:
         misfire_grace_time=60,
     )
     scheduler.start()
+    services.jobs.scheduled("checklists", scheduler.get_job("checklists").next_run_time)
     return scheduler

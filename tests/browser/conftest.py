@@ -7,7 +7,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # The machine's network is closed: keep Chromium from reaching out at start-up.
@@ -21,6 +21,10 @@ FLAGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+
+
+# The bot answers through its outbox; on a loaded 2-core machine give it more than 5 s.
+expect.set_options(timeout=15_000)
 
 
 # Module scope: Playwright's sync API keeps an event loop running in this thread while it is

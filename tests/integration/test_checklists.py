@@ -47,3 +47,12 @@ def test_end_of_day_lists_what_was_left_unticked(slack, person):
     end = eventually(lambda: len(posts(slack, "C0OPS")) == 2 and posts(slack, "C0OPS")[1])
     assert "Left unticked today" in post_text(end)
     assert "Review overnight error logs" in post_text(end)
+
+
+def test_items_with_live_checks_show_their_results(slack, person, bot):
+    bot.services.jobs.ran("checklists", bot.services.clock.now(), ok=False, next_run=None)
+    person("U0MGR1").command("post morning", command="/checklist")
+    posted = eventually(lambda: posts(slack, "C0OPS"), timeout=10)[0]
+    text = post_text(posted)
+    assert "CPU" in text and "memory" in text  # Check server resource usage: real figures
+    assert "1 job" in text and "1 failure (checklists)" in text  # Check scheduled task execution
