@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +17,7 @@ from bot.checklist_schedule import Schedule
 from bot.clock import Clock
 from bot.config import ChecklistConfig, Plan
 from bot.errors import BadInput, NotAllowed
-from bot.live_checks import JobHealth, run_check
+from bot.live_checks import CheckSpec, JobHealth, run_checks
 from bot.models import ChecklistRun, ChecklistTick
 from bot.outbox import Kind, Outbox
 
@@ -50,7 +50,7 @@ class RunView:
     kind: str = "checklist"
     incident_id: int | None = None
     thread_ts: str | None = None
-    results: dict[str, dict[str, str]] | None = None
+    results: dict[str, dict[str, Any]] | None = None
     note: str | None = None
 
     @property
@@ -250,23 +250,43 @@ class ChecklistService:
             results=results,
         )
 
-    async def _check(self, checklist: ChecklistConfig) -> dict[str, dict[str, str]] | None:
+    async def _check(self, checklist: ChecklistConfig) -> dict[str, dict[str, Any]] | None:
         """Run the items' live checks (at once, each bounded) for the post to show."""
         checked = [(i, item.check) for i, item in enumerate(checklist.items) if item.check]
         if not checked:
             return None
-        outcomes = await asyncio.gather(
-            *(
-                run_check(
-                    spec,
-                    database_url=self._database_url,
-                    timeout=CHECK_TIMEOUT,
-                    job_health=self._job_health,
-                )
-                for _, spec in checked
-            )
+        return await run_checks(
+            checked,
+            database_url=self._database_url,
+            job_health=self._job_health,
+            timeout=CHECK_TIMEOUT,
         )
-        return {
-            str(i): {"status": r.status, "summary": r.summary}
-            for (i, _), r in zip(checked, outcomes, strict=True)
-        }
+
+    async def recheck(self, run_id: int, item: int, *, by: str) -> RunView:
+        """Run an item's live check again and show the new result in place."""
+        run = await self.get(run_id)
+        stored = (run.results or {}).get(str(item)) if run else None
+        if run is None or not stored or "spec" not in stored:
+            raise BadInput(reason="unknown_checklist_item")
+        fresh = await run_checks(
+            [(item, CheckSpec.model_validate(stored["spec"]))],
+            database_url=self._database_url,
+            job_health=self._job_health,
+            timeout=CHECK_TIMEOUT,
+        )
+        async with self._transaction() as session:
+            row = await session.get(ChecklistRun, run_id, with_for_update=True)
+            if row is None:
+                raise BadInput(reason="unknown_checklist_item")
+            # A new dict, so the JSON column sees the change.
+            row.results = {**(row.results or {}), **fresh}
+            await self._outbox.add(
+                session,
+                Kind.UPDATE_CHECKLIST,
+                f"checklist:{run_id}",
+                {"run": run_id},
+                coalesce=True,
+            )
+        updated = await self.get(run_id)
+        assert updated is not None
+        return updated

@@ -16,6 +16,7 @@ class Action(StrEnum):
     REOPEN = "incident.reopen"
     RATE = "incident.rate"
     CHECKLIST_TICK = "checklist.tick"
+    RECHECK = "checklist.recheck"
 
 
 class View(StrEnum):

@@ -400,3 +400,23 @@ def _jobs(job_health: JobHealth | None, now: datetime) -> tuple[Status, str]:
     if failing:
         parts[-1] += " (" + ", ".join(str(job.get("name", "?")) for job in failing) + ")"
     return ("warn" if failures else "ok"), " · ".join(parts)
+
+
+async def run_checks(
+    checks: Sequence[tuple[int, CheckSpec]],
+    *,
+    database_url: str | None = None,
+    job_health: JobHealth | None = None,
+    timeout: float = 5.0,
+) -> dict[str, dict[str, Any]]:
+    """Run item checks at once; results by item index, each keeping its spec for a re-run."""
+    outcomes = await asyncio.gather(
+        *(
+            run_check(spec, database_url=database_url, timeout=timeout, job_health=job_health)
+            for _, spec in checks
+        )
+    )
+    return {
+        str(index): {"status": r.status, "summary": r.summary, "spec": spec.model_dump(mode="json")}
+        for (index, spec), r in zip(checks, outcomes, strict=True)
+    }

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -13,7 +13,7 @@ from bot.clock import Clock
 from bot.errors import BadInput
 from bot.incident_views import IncidentView
 from bot.incidents import IncidentService
-from bot.live_checks import run_check
+from bot.live_checks import run_checks
 from bot.models import ChecklistRun, Incident
 from bot.outbox import Kind, Outbox
 from bot.runbooks import Runbook, RunbookLibrary, RunbookProblem
@@ -101,18 +101,9 @@ class RunbookService:
             results=results,
         )
 
-    async def _check(self, runbook: Runbook) -> dict[str, dict[str, str]]:
+    async def _check(self, runbook: Runbook) -> dict[str, dict[str, Any]]:
         checked = [(i, step.check) for i, step in enumerate(runbook.steps) if step.check]
-        outcomes = await asyncio.gather(
-            *(
-                run_check(spec, database_url=self._database_url, timeout=CHECK_TIMEOUT)
-                for _, spec in checked
-            )
-        )
-        return {
-            str(i): {"status": r.status, "summary": r.summary}
-            for (i, _), r in zip(checked, outcomes, strict=True)
-        }
+        return await run_checks(checked, database_url=self._database_url, timeout=CHECK_TIMEOUT)
 
     async def search(self, words: str) -> tuple[list[Runbook], list[IncidentView]]:
         """Runbooks and resolved incidents' lessons that mention the words."""

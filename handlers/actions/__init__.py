@@ -19,5 +19,6 @@ def register(app: AsyncApp) -> None:
     app.action(Action.REOPEN)(incident_buttons.reopen)
     app.action(Action.RUNBOOK)(incident_buttons.show_runbook)
     app.action(Action.CHECKLIST_TICK)(checklist_buttons.tick_item)
+    app.action(Action.RECHECK)(checklist_buttons.rerun_check)
     # Five buttons in one block need five action ids: incident.rate.1 … incident.rate.5.
     app.action(re.compile(rf"^{re.escape(Action.RATE)}\.[1-5]$"))(rating.rate_incident)

@@ -11,14 +11,30 @@ from bot.services import Services
 from handlers.replies import answer, attempt
 
 
+def _run_and_item(body: dict[str, Any]) -> tuple[int, int]:
+    run, _, item = str(body["actions"][0].get("value", "")).partition(":")
+    if not (run.isdigit() and item.isdigit()):
+        raise BadInput(reason="unknown_checklist_item")
+    return int(run), int(item)
+
+
+async def rerun_check(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
+    """Run an item's live check again; the message shows the new result."""
+    await ack()
+
+    async def work() -> object:
+        run, item = _run_and_item(body)
+        return await services.checklists.recheck(run, item, by=body["user"]["id"])
+
+    await answer(services, body, await attempt(services, work()))
+
+
 async def tick_item(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
     """Toggle one item; the message is edited in place through the outbox."""
     await ack()
-    run, _, item = str(body["actions"][0].get("value", "")).partition(":")
 
     async def work() -> object:
-        if not (run.isdigit() and item.isdigit()):
-            raise BadInput(reason="unknown_checklist_item")
-        return await services.checklists.toggle(int(run), int(item), by=body["user"]["id"])
+        run, item = _run_and_item(body)
+        return await services.checklists.toggle(run, item, by=body["user"]["id"])
 
     await answer(services, body, await attempt(services, work()))

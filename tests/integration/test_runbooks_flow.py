@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import httpx
+
+from bot.config import Plan
 from bot.ids import Action, Field
+from tests.integration.conftest import SECRET
 from tests.integration.flows import (
     INCIDENTS,
     declare,
@@ -12,6 +20,8 @@ from tests.integration.flows import (
     replies_to,
     updated,
 )
+from tests.support.bot_server import BotServer
+from tests.support.slack_user import SlackUser
 
 
 def test_listing_and_posting_a_runbook_with_its_live_checks(slack, person):
@@ -76,3 +86,41 @@ def test_search_finds_lessons_learned(slack, reporter, responder):
     ]
     assert "Watch the SMTP relay certificate expiry" in str(found[0]["blocks"])
     assert "Email Not Sending" in str(found[0]["blocks"])
+
+
+class _Ok(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"fine")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_failing_check_run_again_after_the_fix_shows_ok(slack, slack_server, settings, tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (tmp_path / "shop-health.yml").write_text(
+        "title: Shop Health\ncategories: [shop]\nsteps:\n  - text: Check the shop answers\n"
+        f"    check: {{kind: http, url: 'http://127.0.0.1:{port}/'}}\n"
+    )
+    plan = Plan.model_validate({"runbooks_dir": str(tmp_path)})
+    with (
+        BotServer(settings, plan, schedule=False) as bot,
+        httpx.Client(base_url=bot.url, timeout=10) as http,
+    ):
+        sam = SlackUser(http, slack_server, SECRET, "U0SUP1")
+        sam.command("shop-health", command="/runbook", channel="C0OPS")
+        posted = eventually(lambda: posts(slack, "C0OPS"), timeout=10)[0]
+        assert "unreachable" in post_text(posted)
+        server = HTTPServer(("127.0.0.1", port), _Ok)  # the fix: the shop is back
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            again = [b for b in posted["blocks"] if b.get("block_id") == "check-0"]
+            sam.click({**posted, "blocks": again}, Action.RECHECK)
+            after = updated(slack, posted, "200 in")
+            assert "🟢" in post_text(after)
+        finally:
+            server.shutdown()
