@@ -56,3 +56,31 @@ def test_items_with_live_checks_show_their_results(slack, person, bot):
     text = post_text(posted)
     assert "CPU" in text and "memory" in text  # Check server resource usage: real figures
     assert "1 job" in text and "1 failure (checklists)" in text  # Check scheduled task execution
+
+
+def test_twenty_people_clicking_different_items_at_once_lose_no_tick(slack, person, bot):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.config import ChecklistConfig
+
+    big = ChecklistConfig(
+        name="big", title="Big", schedule="daily 09:00", items=[f"item {n}" for n in range(20)]
+    )
+    bot.services.plan.checklists.append(big)  # a 20-item list for this test only
+    try:
+        person("U0MGR1").command("post big", command="/checklist")
+        posted = eventually(lambda: posts(slack, "C0OPS"))[0]
+        people = [person(f"U{n:03d}") for n in range(20)]
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            answers = list(
+                pool.map(
+                    lambda n: people[n].click(item_button(posted, n), Action.CHECKLIST_TICK),
+                    range(20),
+                )
+            )
+        assert all(a.status_code == 200 for a in answers)
+        final = updated(slack, posted, "20/20 done", timeout=15)
+        for n in range(20):
+            assert f"<@U{n:03d}>" in post_text(final)
+    finally:
+        bot.services.plan.checklists.remove(big)
