@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -106,11 +105,8 @@ class ChecklistService:
         self._outbox = outbox
         self._clock = clock
 
-    @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[AsyncSession]:
-        async with self._sessions.begin() as session:
-            yield session
-        self._outbox.wake()
+    def _transaction(self) -> AbstractAsyncContextManager[AsyncSession]:
+        return self._outbox.transaction(self._sessions)
 
     async def post_due(self) -> list[RunView]:
         """Post every checklist whose latest slot has no run yet (late within the grace

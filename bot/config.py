@@ -112,6 +112,13 @@ class IncidentSettings(_Strict):
     default_tier: int = 3
 
 
+def texts_as_items(items: Any) -> Any:
+    """Items or steps may be written as plain text when they carry no check."""
+    if isinstance(items, list):
+        return [{"text": i} if isinstance(i, str) else i for i in items]
+    return items
+
+
 class ChecklistItem(_Strict):
     """A checklist item; check is a live check whose result is shown beside it."""
 
@@ -137,10 +144,7 @@ class ChecklistConfig(_Strict):
     @field_validator("items", mode="before")
     @classmethod
     def _plain_items(cls, items: Any) -> Any:
-        # An item may be written as plain text when it has no check.
-        if isinstance(items, list):
-            return [{"text": i} if isinstance(i, str) else i for i in items]
-        return items
+        return texts_as_items(items)
 
     @property
     def texts(self) -> list[str]:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,11 +55,8 @@ class IncidentService:
         self._outbox = outbox
         self._clock = clock
 
-    @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[AsyncSession]:
-        async with self._sessions.begin() as session:
-            yield session
-        self._outbox.wake()
+    def _transaction(self) -> AbstractAsyncContextManager[AsyncSession]:
+        return self._outbox.transaction(self._sessions)
 
     async def declare(self, request: Declaration) -> Declared:
         """Create an incident, post it, and open its dedicated channel if its tier wants one."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, exists, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from bot.clock import Clock
@@ -68,6 +70,15 @@ class Outbox:
                 next_attempt_at=now,
             )
         )
+
+    @asynccontextmanager
+    async def transaction(
+        self, sessions: async_sessionmaker[AsyncSession]
+    ) -> AsyncIterator[AsyncSession]:
+        """A transaction whose queued messages the worker hears about once it commits."""
+        async with sessions.begin() as session:
+            yield session
+        self.wake()
 
     def wake(self) -> None:
         """Tell the worker there is something to deliver (call after commit)."""

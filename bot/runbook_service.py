@@ -78,13 +78,12 @@ class RunbookService:
             note=runbook.escalation or None,
             created_at=self._clock.now(),
         )
-        async with self._sessions.begin() as session:
+        async with self._outbox.transaction(self._sessions) as session:
             session.add(run)
             await session.flush()
             await self._outbox.add(
                 session, Kind.POST_CHECKLIST, f"checklist:{run.id}", {"run": run.id}
             )
-        self._outbox.wake()
         if incident_id is not None:
             await self._incidents.note(incident_id, "runbook", runbook.title, by=by)
         return RunView(

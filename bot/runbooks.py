@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.config import texts_as_items
 from bot.live_checks import CheckSpec
 
 DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "runbooks"
@@ -40,10 +41,7 @@ class Runbook(BaseModel):
     @field_validator("steps", mode="before")
     @classmethod
     def _plain_steps(cls, steps: Any) -> Any:
-        # A step may be written as plain text when it has no check.
-        if isinstance(steps, list):
-            return [{"text": s} if isinstance(s, str) else s for s in steps]
-        return steps
+        return texts_as_items(steps)
 
     def words(self) -> set[str]:
         """Everything a search can match."""

@@ -10,7 +10,6 @@ import json
 import logging
 import re
 import secrets
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -18,13 +17,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from playground import blockkit
+from playground.serving import ThreadedServer
 from playground.slack_requests import APP_ID, BOT_ID, TEAM_DOMAIN, TEAM_ID, trigger_info
 
 logger = logging.getLogger(__name__)
@@ -1340,14 +1339,16 @@ class FakeSlack:
 class FakeSlackServer:
     """Serves a FakeSlack over HTTP on 127.0.0.1 from a daemon thread."""
 
-    def __init__(
-        self, fake: FakeSlack | None = None, *, host: str = "127.0.0.1", port: int = 0
-    ) -> None:
+    def __init__(self, fake: FakeSlack | None = None, *, host: str = "127.0.0.1", port: int = 0):
         self.fake = fake if fake is not None else FakeSlack()
         self.host = host
-        self.port = port
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._server = ThreadedServer(
+            self.fake.asgi_app, host=host, port=port, lifespan="off", name="fake-slack"
+        )
+
+    @property
+    def port(self) -> int:
+        return self._server.port
 
     @property
     def base_url(self) -> str:
@@ -1368,45 +1369,12 @@ class FakeSlackServer:
 
     def start(self) -> FakeSlackServer:
         """Bind a port, start serving, and return once connections are accepted."""
-        if self._thread is not None:
-            raise RuntimeError("FakeSlackServer already started")
-        # Binding here (rather than in uvicorn) gives us the real port when port=0.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self.port))
-        sock.listen(128)
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            self.fake.asgi_app,
-            log_config=None,
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-            timeout_graceful_shutdown=1,
-        )
-        # uvicorn skips signal handlers itself when not on the main thread (0.29+).
-        server = uvicorn.Server(config)
-        thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, name="fake-slack", daemon=True
-        )
-        self._server, self._thread = server, thread
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                self._server = self._thread = None
-                sock.close()
-                raise RuntimeError("FakeSlackServer failed to start")
-            time.sleep(0.005)
+        self._server.start()
         return self
 
     def stop(self) -> None:
         """Stop serving and wait for the thread to finish."""
-        if self._server is None or self._thread is None:
-            return
-        self._server.should_exit = True
-        self._thread.join(timeout=5)
-        self._server = self._thread = None
+        self._server.stop()
 
     def __enter__(self) -> FakeSlackServer:
         return self.start()

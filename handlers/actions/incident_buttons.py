@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck
@@ -10,6 +11,8 @@ from bot.errors import BadInput
 from bot.incident_commands import parse_id
 from bot.services import Services
 from handlers.replies import answer, attempt
+
+Work = Callable[[int], Awaitable[object]]
 
 
 def incident_id(body: dict[str, Any]) -> int:
@@ -23,39 +26,34 @@ def incident_id(body: dict[str, Any]) -> int:
     return number
 
 
+async def _act(services: Services, body: dict[str, Any], work: Work) -> None:
+    """Do the work for the clicked incident; only a refusal or a reply is shown."""
+
+    async def on_incident() -> object:
+        return await work(incident_id(body))
+
+    await answer(services, body, await attempt(services, on_incident()))
+
+
 async def acknowledge(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
-    """Acknowledge: the post updates in place; only refusals are answered."""
+    """Acknowledge: the post updates in place."""
     await ack()
     user = body["user"]["id"]
-    await answer(
-        services,
-        body,
-        await attempt(
-            services, _with_id(body, lambda n: services.incidents.acknowledge(n, by=user))
-        ),
-    )
+    await _act(services, body, lambda n: services.incidents.acknowledge(n, by=user))
 
 
 async def escalate(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
     """Raise the escalation level by one."""
     await ack()
     user = body["user"]["id"]
-    await answer(
-        services,
-        body,
-        await attempt(services, _with_id(body, lambda n: services.incidents.escalate(n, by=user))),
-    )
+    await _act(services, body, lambda n: services.incidents.escalate(n, by=user))
 
 
 async def reopen(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
     """Reopen a resolved incident."""
     await ack()
     user = body["user"]["id"]
-    await answer(
-        services,
-        body,
-        await attempt(services, _with_id(body, lambda n: services.incidents.reopen(n, by=user))),
-    )
+    await _act(services, body, lambda n: services.incidents.reopen(n, by=user))
 
 
 async def change_tier(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
@@ -70,7 +68,7 @@ async def change_tier(ack: AsyncAck, body: dict[str, Any], services: Services) -
             raise BadInput(reason="unknown_tier", tier=picked[:10], tiers=list(services.plan.tiers))
         return await services.incidents.change_tier(number, int(picked), by=user)
 
-    await answer(services, body, await attempt(services, _with_id(body, work)))
+    await _act(services, body, work)
 
 
 async def open_resolve_modal(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
@@ -84,7 +82,7 @@ async def open_resolve_modal(ack: AsyncAck, body: dict[str, Any], services: Serv
             body["trigger_id"], services.render.view("resolve_modal.j2", i=incident, summary="")
         )
 
-    await answer(services, body, await attempt(services, _with_id(body, work)))
+    await _act(services, body, work)
 
 
 async def show_runbook(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
@@ -104,8 +102,4 @@ async def show_runbook(ack: AsyncAck, body: dict[str, Any], services: Services) 
                 names=[r.name for r in services.runbooks.library.runbooks],
             )
 
-    await answer(services, body, await attempt(services, _with_id(body, work)))
-
-
-async def _with_id(body: dict[str, Any], work: Any) -> object:
-    return await work(incident_id(body))
+    await _act(services, body, work)
