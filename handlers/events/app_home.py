@@ -12,6 +12,9 @@ async def publish_home(event: dict[str, Any], services: Services) -> None:
     if event.get("tab", "home") != "home":
         return
     view = services.render.view(
-        "home.j2", incidents=await services.incidents.list_open(), now=services.clock.now()
+        "home.j2",
+        incidents=await services.incidents.list_open(),
+        checklists=await services.checklists.today(),
+        now=services.clock.now(),
     )
     await services.gateway.call("views.publish", user_id=event["user"], view=view)
