@@ -21,7 +21,6 @@ from bot.models import ChecklistRun, ChecklistTick
 from bot.outbox import Kind, Outbox
 
 ON_TIME = timedelta(minutes=5)
-CHECK_TIMEOUT = 5.0
 
 
 @dataclass(frozen=True)
@@ -255,7 +254,6 @@ class ChecklistService:
             checked,
             database_url=self._database_url,
             job_health=self._job_health,
-            timeout=CHECK_TIMEOUT,
         )
 
     async def recheck(self, run_id: int, item: int, *, by: str) -> RunView:
@@ -268,7 +266,6 @@ class ChecklistService:
             [(item, CheckSpec.model_validate(stored["spec"]))],
             database_url=self._database_url,
             job_health=self._job_health,
-            timeout=CHECK_TIMEOUT,
         )
         async with self._transaction() as session:
             row = await session.get(ChecklistRun, run_id, with_for_update=True)

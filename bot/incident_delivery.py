@@ -107,16 +107,16 @@ class IncidentDelivery:
 
     async def create_channel(self, payload: dict[str, Any]) -> Writeback | None:
         """A dedicated channel for the incident, with the people on it invited."""
-        view = await self._view(payload["incident"])
+        async with self._sessions() as session:
+            incident = await session.get(Incident, payload["incident"])
+            if incident is None:
+                raise LookupError(f"incident {payload['incident']} no longer exists")
+            view = IncidentView.of(incident)
+            people = {view.reporter} | policies.responders(incident.policy, view.level)
         if view.dedicated_channel:
             return None
         base = channel_name(self._plan.incidents.channel_prefix, view.id, view.title)
         channel_id = await self._create(base)
-        async with self._sessions() as session:
-            incident = await session.get(Incident, view.id)
-            people = {view.reporter} | policies.responders(
-                incident.policy if incident else {"levels": []}, view.level
-            )
         await self._invite(channel_id, sorted(people))
         await self._gateway.post(channel_id, self._render.message("channel_intro.j2", i=view))
 

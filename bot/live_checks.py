@@ -31,6 +31,9 @@ from bot.db import async_engine
 from bot.durations import format_duration
 
 Status = Literal["ok", "warn", "fail", "unknown"]
+# Every check is bounded; a runbook or checklist post waits at most this long for its checks.
+DEFAULT_TIMEOUT = 5.0
+
 JobHealth = Callable[[], Sequence[Mapping[str, Any]]]
 
 
@@ -130,7 +133,7 @@ async def run_check(
     spec: CheckSpec | AnyCheck,
     *,
     database_url: str | None = None,
-    timeout: float = 5.0,
+    timeout: float = DEFAULT_TIMEOUT,
     job_health: JobHealth | None = None,
     clock: Clock | None = None,
 ) -> CheckResult:
@@ -407,7 +410,7 @@ async def run_checks(
     *,
     database_url: str | None = None,
     job_health: JobHealth | None = None,
-    timeout: float = 5.0,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> dict[str, dict[str, Any]]:
     """Run item checks at once; results by item index, each keeping its spec for a re-run."""
     outcomes = await asyncio.gather(

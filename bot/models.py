@@ -130,11 +130,6 @@ class OutboxMessage(Base):
     )
 
 
-def utcnow() -> datetime:
-    """Now, in UTC (for defaults outside the injected clock's reach)."""
-    return datetime.now(UTC)
-
-
 class ChecklistRun(Base):
     """One posting of a checklist or a runbook (both are lists people tick off).
 

@@ -18,7 +18,6 @@ from bot.models import ChecklistRun, Incident
 from bot.outbox import Kind, Outbox
 from bot.runbooks import Runbook, RunbookLibrary, RunbookProblem
 
-CHECK_TIMEOUT = 5.0
 SEARCH_LIMIT = 10
 
 
@@ -102,7 +101,7 @@ class RunbookService:
 
     async def _check(self, runbook: Runbook) -> dict[str, dict[str, Any]]:
         checked = [(i, step.check) for i, step in enumerate(runbook.steps) if step.check]
-        return await run_checks(checked, database_url=self._database_url, timeout=CHECK_TIMEOUT)
+        return await run_checks(checked, database_url=self._database_url)
 
     async def search(self, words: str) -> tuple[list[Runbook], list[IncidentView]]:
         """Runbooks and resolved incidents' lessons that mention the words."""
