@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
@@ -27,3 +28,22 @@ class FixedClock:
 
     def now(self) -> datetime:
         return self.at
+
+
+class TravelClock:
+    """A clock that starts at a chosen moment, runs at real speed, and can jump ahead.
+
+    Tests use it so time-of-day rules (business hours, phases) are fixed while retries and
+    backoffs still see time pass."""
+
+    def __init__(self, start: datetime) -> None:
+        self._start = start
+        self._started = time.monotonic()
+        self._jumped = timedelta()
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=time.monotonic() - self._started) + self._jumped
+
+    def advance(self, by: timedelta) -> None:
+        """Jump forward (never back: deadlines already passed stay passed)."""
+        self._jumped += max(by, timedelta())

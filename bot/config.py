@@ -65,11 +65,45 @@ class TierConfig(_Strict):
 
 
 class EscalationLevel(_Strict):
-    """One escalation level and who is on it."""
+    """One escalation level, who is on it, and how long its pages wait for an answer."""
 
     level: int = Field(ge=1, le=9)
     name: str
     members: list[str] = []
+    repage_every: Duration = timedelta(minutes=5)
+    tries: int = Field(default=3, ge=1, le=20, description="pages before the next level")
+
+    @property
+    def timeout(self) -> timedelta:
+        """How long this level has to acknowledge before the next level is paged."""
+        return self.repage_every * self.tries
+
+
+class TierPaging(_Strict):
+    """Who a tier pages when it is declared, and when DMs may go out."""
+
+    page: list[int] = Field(default=[1], min_length=1)
+    dm_hours: Literal["always", "business"] = "always"
+    notify_at_half_resolve: int | None = Field(
+        default=None, description="a level told when half the resolution target has passed"
+    )
+
+
+class OnCallPhases(_Strict):
+    """How long each on-call phase lasts, counted from launch_date."""
+
+    all_hands_days: int = Field(default=14, ge=0)
+    rotation_days: int = Field(default=14, ge=0)
+
+
+class Paging(_Strict):
+    """The escalation policy beyond the levels themselves (SPEC §4 defaults)."""
+
+    tiers: dict[int, TierPaging] = {n: TierPaging(**t) for n, t in seed.TIER_PAGING.items()}
+    level1_unresolved_after: Duration = timedelta(hours=2)
+    security_categories: list[str] = ["security"]
+    security_level: int = 3
+    phases: OnCallPhases = OnCallPhases()
 
 
 class BusinessHours(_Strict):
@@ -166,6 +200,7 @@ class Plan(_Strict):
     incidents: IncidentSettings = IncidentSettings()
     checklists: list[ChecklistConfig] = [ChecklistConfig(**c) for c in seed.CHECKLISTS]
     checklist_grace: Duration = timedelta(hours=1)
+    paging: Paging = Paging()
     runbooks_dir: str | None = Field(default=None, description="None: the bundled runbooks/")
 
     @model_validator(mode="before")
@@ -181,6 +216,10 @@ class Plan(_Strict):
         incidents = data.get("incidents") if isinstance(data.get("incidents"), dict) else {}
         if "default_tier" not in incidents and known and 3 not in known:
             data["incidents"] = {**incidents, "default_tier": max(known)}
+        paging = data.get("paging") if isinstance(data.get("paging"), dict) else {}
+        if "tiers" not in paging:
+            tiers = {t: p for t, p in seed.TIER_PAGING.items() if t in known}
+            data["paging"] = {**paging, "tiers": tiers}
         return data
 
     @field_validator("timezone")
@@ -218,6 +257,17 @@ class Plan(_Strict):
                 raise ValueError(f"incidents.dedicated_channel_tiers: no tier {tier}")
         if self.incidents.default_tier not in known:
             raise ValueError(f"incidents.default_tier: no tier {self.incidents.default_tier}")
+        levels = set(range(1, len(self.escalation) + 1))
+        for tier, paging in self.paging.tiers.items():
+            if tier not in known:
+                raise ValueError(f"paging.tiers.{tier}: no tier {tier}")
+            for number in [*paging.page, paging.notify_at_half_resolve]:
+                if number is not None and number not in levels:
+                    raise ValueError(f"paging.tiers.{tier}: no escalation level {number}")
+        if self.paging.security_level not in levels:
+            raise ValueError(
+                f"paging.security_level: no escalation level {self.paging.security_level}"
+            )
         return self
 
     @field_validator("checklists")
@@ -250,6 +300,10 @@ class Plan(_Strict):
     def level(self, number: int) -> EscalationLevel:
         """Escalation level by number."""
         return self.escalation[number - 1]
+
+    def tier_paging(self, tier: int) -> TierPaging:
+        """How a tier pages (a tier without its own entry pages level 1)."""
+        return self.paging.tiers.get(tier) or TierPaging()
 
     def categories(self) -> list[str]:
         """Every category the classifier knows, in rule order, plus general."""

@@ -15,6 +15,8 @@ class Action(StrEnum):
     RUNBOOK = "incident.runbook"
     REOPEN = "incident.reopen"
     RATE = "incident.rate"
+    PAGE_ACKNOWLEDGE = "page.acknowledge"
+    PAGE_DECLINE = "page.decline"
     CHECKLIST_TICK = "checklist.tick"
     RECHECK = "checklist.recheck"
 
@@ -24,6 +26,7 @@ class View(StrEnum):
 
     DECLARE = "incident.declare"
     RESOLVE = "incident.resolve"
+    DECLINE = "page.decline"
 
 
 class Field(StrEnum):
@@ -36,6 +39,7 @@ class Field(StrEnum):
     SUMMARY = "summary"
     ROOT_CAUSE = "root_cause"
     LESSONS = "lessons"
+    REASON = "reason"
 
 
 SUGGEST = "suggest"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot import policy as policies
-from bot.models import Incident, IncidentEvent
+from bot.models import Incident, IncidentEvent, Page
 
 
 def ref(incident_id: int) -> str:
@@ -26,6 +26,35 @@ class EventView:
     @classmethod
     def of(cls, event: IncidentEvent) -> EventView:
         return cls(at=event.at, actor=event.actor, kind=event.kind, text=event.text)
+
+
+@dataclass(frozen=True)
+class PagedPerson:
+    """Where one person's pages about an incident stand: their latest attempt."""
+
+    user: str
+    level: int
+    tries: int
+    status: str
+    notify_only: bool
+
+    @classmethod
+    def of_pages(cls, pages: list[Page]) -> tuple[PagedPerson, ...]:
+        latest: dict[str, Page] = {}
+        tries: dict[str, int] = {}
+        for page in pages:
+            latest[page.user] = page
+            tries[page.user] = tries.get(page.user, 0) + (page.status != "cancelled")
+        return tuple(
+            cls(
+                user=user,
+                level=page.level,
+                tries=tries[user],
+                status=page.status,
+                notify_only=page.key.startswith("N"),
+            )
+            for user, page in latest.items()
+        )
 
 
 @dataclass(frozen=True)
@@ -62,6 +91,10 @@ class IncidentView:
     post_ts: str | None
     dedicated_channel: str | None
     rating: int | None
+    paged: tuple[PagedPerson, ...] = ()
+    ack_breached_at: datetime | None = None
+    resolve_breached_at: datetime | None = None
+    paging_deferred_until: datetime | None = None
 
     @property
     def is_open(self) -> bool:
@@ -101,6 +134,10 @@ class IncidentView:
             post_ts=incident.post_ts,
             dedicated_channel=incident.dedicated_channel,
             rating=incident.rating,
+            paged=PagedPerson.of_pages(incident.pages),
+            ack_breached_at=incident.ack_breached_at,
+            resolve_breached_at=incident.resolve_breached_at,
+            paging_deferred_until=incident.paging_deferred_until,
         )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -16,9 +15,11 @@ from bot.classifier import suggest
 from bot.clock import Clock
 from bot.config import Plan
 from bot.errors import BadInput, IncidentNotFound, InvalidTransition, NotAllowed
+from bot.incident_log import IncidentLog, incident_key
 from bot.incident_views import EventView, IncidentDetail, IncidentView, ref
-from bot.models import Incident, IncidentEvent
+from bot.models import Incident
 from bot.outbox import Kind, Outbox
+from bot.paging import Pager
 from bot.text import split_title
 
 LIST_LIMIT = 20
@@ -48,12 +49,19 @@ class IncidentService:
     """Verbs on incidents; each owns its transaction and queues its Slack side effects."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], plan: Plan, outbox: Outbox, clock: Clock
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        plan: Plan,
+        outbox: Outbox,
+        clock: Clock,
+        pager: Pager,
     ) -> None:
         self._sessions = sessions
         self._plan = plan
         self._outbox = outbox
         self._clock = clock
+        self._pager = pager
+        self._log = IncidentLog(outbox, clock)
 
     def _transaction(self) -> AbstractAsyncContextManager[AsyncSession]:
         return self._outbox.transaction(self._sessions)
@@ -91,14 +99,16 @@ class IncidentService:
             post_channel=self._plan.channels.incidents,
             policy=policy,
             source_key=request.source_key,
+            pages=[],
         )
         try:
             async with self._transaction() as session:
                 session.add(incident)
                 await session.flush()
-                self._record(session, incident, request.reporter, "declared", "")
-                key = _key(incident.id)
+                self._log.record(session, incident, request.reporter, "declared", "")
+                key = incident_key(incident.id)
                 await self._outbox.add(session, Kind.POST_INCIDENT, key, {"incident": incident.id})
+                await self._pager.declared(session, incident)
                 if tier in self._plan.incidents.dedicated_channel_tiers:
                     await self._outbox.add(
                         session, Kind.CREATE_CHANNEL, key, {"incident": incident.id}
@@ -126,6 +136,7 @@ class IncidentService:
             incident.acknowledged_at = self._clock.now()
             incident.acknowledged_by = by
             await self._changed(session, incident, by, "acknowledged", "")
+            await self._pager.refresh_pages(session, incident)
             return IncidentView.of(incident)
 
     async def escalate(self, incident_id: int, *, by: str, reason: str = "") -> IncidentView:
@@ -136,15 +147,12 @@ class IncidentService:
                 raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
             if incident.level >= policies.max_level(incident.policy):
                 raise InvalidTransition(reason="top_level", ref=ref(incident_id))
-            incident.level += 1
-            name = policies.level(incident.policy, incident.level)["name"]
+            target = incident.level = incident.level + 1
+            name = policies.level(incident.policy, target)["name"]
             await self._changed(
-                session,
-                incident,
-                by,
-                "escalated",
-                f"level {incident.level} — {name}. {reason}".strip(),
+                session, incident, by, "escalated", f"level {target} — {name}. {reason}".strip()
             )
+            await self._pager.page_level(session, incident, target, f"escalated by {by}", actor=by)
             return IncidentView.of(incident)
 
     async def change_tier(self, incident_id: int, tier: int, *, by: str) -> IncidentView:
@@ -164,12 +172,13 @@ class IncidentService:
             due = policies.targets(incident.policy, tier, incident.created_at)
             incident.ack_due_at, incident.resolve_due_at = due.ack_due_at, due.resolve_due_at
             await self._changed(session, incident, by, "tier_changed", f"{old} → {tier}")
+            await self._pager.schedule_deadlines(session, incident)
             wants_channel = tier in self._plan.incidents.dedicated_channel_tiers
             if wants_channel and incident.dedicated_channel is None:
                 await self._outbox.add(
                     session,
                     Kind.CREATE_CHANNEL,
-                    _key(incident.id),
+                    incident_key(incident.id),
                     {"incident": incident.id},
                     coalesce=True,
                 )
@@ -214,11 +223,12 @@ class IncidentService:
             incident.summary, incident.root_cause = summary.strip(), root_cause.strip() or None
             incident.lessons = lessons.strip() or None
             await self._changed(session, incident, by, "resolved", incident.summary)
+            await self._pager.refresh_pages(session, incident)
             if self._plan.incidents.ask_rating and incident.rating is None:
                 await self._outbox.add(
                     session,
                     Kind.RATING_DM,
-                    _key(incident.id),
+                    incident_key(incident.id),
                     {"incident": incident.id},
                     coalesce=True,
                 )
@@ -238,6 +248,7 @@ class IncidentService:
                 incident.policy, incident.tier, now
             ).resolve_due_at
             await self._changed(session, incident, by, "reopened", "")
+            await self._pager.schedule_deadlines(session, incident)
             return IncidentView.of(incident)
 
     async def rate(self, incident_id: int, rating: int, *, by: str) -> IncidentView:
@@ -253,7 +264,7 @@ class IncidentService:
                     reason="already_rated", ref=ref(incident_id), rating=incident.rating
                 )
             incident.rating, incident.rated_at = rating, self._clock.now()
-            self._record(session, incident, by, "rated", f"{rating}/5")
+            self._log.record(session, incident, by, "rated", f"{rating}/5")
             return IncidentView.of(incident)
 
     async def get(self, incident_id: int) -> IncidentDetail:
@@ -311,29 +322,7 @@ class IncidentService:
             raise IncidentNotFound(ref=ref(incident_id))
         return incident
 
-    def _record(
-        self, session: AsyncSession, incident: Incident, actor: str, kind: str, text: str
-    ) -> IncidentEvent:
-        event = IncidentEvent(
-            incident=incident, at=self._clock.now(), actor=actor, kind=kind, text=text
-        )
-        session.add(event)
-        return event
-
     async def _changed(
         self, session: AsyncSession, incident: Incident, actor: str, kind: str, text: str
     ) -> None:
-        """Timeline entry, thread reply and an in-place post update, in this transaction."""
-        incident.updated_at = self._clock.now()
-        event = self._record(session, incident, actor, kind, text)
-        await session.flush()
-        key = _key(incident.id)
-        await self._outbox.add(
-            session, Kind.UPDATE_INCIDENT, key, {"incident": incident.id}, coalesce=True
-        )
-        payload: dict[str, Any] = {"incident": incident.id, "event": event.id}
-        await self._outbox.add(session, Kind.TIMELINE, key, payload)
-
-
-def _key(incident_id: int) -> str:
-    return f"incident:{incident_id}"
+        await self._log.changed(session, incident, actor, kind, text)

@@ -81,9 +81,18 @@ class Incident(Base):
     policy: Mapped[dict[str, Any]] = mapped_column(JSON)
     # The Slack request that declared it (trigger or view id): a retried request finds it.
     source_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # Set when the deadline passed unmet: the post shows it and the reports count it.
+    ack_breached_at: Mapped[datetime | None]
+    resolve_breached_at: Mapped[datetime | None]
+    # Outside business hours a lower tier's pages wait until this time.
+    paging_deferred_until: Mapped[datetime | None]
 
     events: Mapped[list[IncidentEvent]] = relationship(
         back_populates="incident", order_by="IncidentEvent.id", cascade="all, delete-orphan"
+    )
+    # Few per incident and shown on every post, so they come with the incident.
+    pages: Mapped[list[Page]] = relationship(
+        back_populates="incident", order_by="Page.id", cascade="all, delete-orphan", lazy="selectin"
     )
 
     __table_args__ = (Index("ix_incidents_status", "status"), {"sqlite_autoincrement": True})
@@ -176,3 +185,87 @@ class ChecklistTick(Base):
     run: Mapped[ChecklistRun] = relationship(back_populates="ticks")
 
     __table_args__ = (UniqueConstraint("run_id", "item", name="uq_checklist_tick"),)
+
+
+class Page(Base):
+    """One page attempt: a DM to one person about one incident.
+
+    key (L1:U0SUP1:2 = level 1, that person, second try) is unique per incident, so however
+    many processes race, each attempt is made once."""
+
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(80))
+    level: Mapped[int]
+    user: Mapped[str] = mapped_column(String(40))
+    attempt: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(200))
+    # queued, sent, cancelled (no longer needed when its turn came), unreachable, declined
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    created_at: Mapped[datetime]
+    # Set before the DM is sent: a later try that finds it set checks Slack before sending.
+    attempted_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    channel: Mapped[str | None] = mapped_column(String(40))
+    ts: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    incident: Mapped[Incident] = relationship(back_populates="pages")
+
+    __table_args__ = (UniqueConstraint("incident_id", "key", name="uq_page_key"),)
+
+
+class EscalationStep(Base):
+    """Something to do for an incident at a time: re-page, hand over, check a deadline.
+
+    Steps live in the database so a restart resumes them; key is unique per incident and a
+    step is marked done in the transaction that does it, so it happens exactly once."""
+
+    __tablename__ = "escalation_steps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(30))
+    level: Mapped[int | None]
+    due_at: Mapped[datetime]
+    # pending, done, skipped (no longer applied when due), cancelled, failed
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    done_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("incident_id", "key", name="uq_escalation_step_key"),
+        Index("ix_escalation_steps_due", "status", "due_at"),
+    )
+
+
+class OnCallOverride(Base):
+    """Someone covering a level for a while, instead of the scheduled person (or everyone)."""
+
+    __tablename__ = "oncall_overrides"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    level: Mapped[int]
+    user: Mapped[str] = mapped_column(String(40))
+    # The person covered; None means the whole level is handed to user.
+    covering: Mapped[str | None] = mapped_column(String(40))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_oncall_overrides_window", "ends_at", "starts_at"),)
+
+
+class Handoff(Base):
+    """A daily on-call handoff announced in the ops channel; slot_key makes it once a day."""
+
+    __tablename__ = "oncall_handoffs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slot_key: Mapped[str] = mapped_column(String(40), unique=True)
+    slot_at: Mapped[datetime]
+    created_at: Mapped[datetime]

@@ -27,6 +27,10 @@ class Kind(StrEnum):
     TIMELINE = "incident.timeline"
     CREATE_CHANNEL = "incident.channel"
     RATING_DM = "incident.rating_dm"
+    PAGE = "page.send"
+    UPDATE_PAGE = "page.update"
+    ONCALL_COVER = "oncall.cover"
+    ONCALL_HANDOFF = "oncall.handoff"
     POST_CHECKLIST = "checklist.post"
     UPDATE_CHECKLIST = "checklist.update"
 
@@ -46,12 +50,16 @@ class Outbox:
         payload: dict[str, Any],
         *,
         coalesce: bool = False,
+        covered_by: tuple[str, ...] = (),
     ) -> None:
-        """Queue one message; with coalesce, skip it if one of its kind and key still waits."""
+        """Queue one message; with coalesce, skip it if one of its kind and key still waits.
+
+        covered_by names kinds that, still waiting on the key, will show this change anyway
+        (a post not yet sent needs no edit)."""
         if coalesce:
             waiting = await session.scalar(
                 select(OutboxMessage.id).where(
-                    OutboxMessage.kind == kind,
+                    OutboxMessage.kind.in_((kind, *covered_by)),
                     OutboxMessage.key == key,
                     OutboxMessage.status == "pending",
                 )

@@ -29,10 +29,42 @@ def snapshot(plan: Plan) -> dict[str, Any]:
             for number, tier in plan.tiers.items()
         },
         "levels": [
-            {"level": lvl.level, "name": lvl.name, "members": list(lvl.members)}
+            {
+                "level": lvl.level,
+                "name": lvl.name,
+                "members": list(lvl.members),
+                "repage_every_s": int(lvl.repage_every.total_seconds()),
+                "tries": lvl.tries,
+            }
             for lvl in plan.escalation
         ],
+        "paging": {
+            str(number): plan.tier_paging(number).model_dump(mode="json") for number in plan.tiers
+        },
+        "level1_unresolved_after_s": int(plan.paging.level1_unresolved_after.total_seconds()),
+        "security_categories": list(plan.paging.security_categories),
+        "security_level": plan.paging.security_level,
     }
+
+
+def tier_paging(policy: dict[str, Any], tier: int) -> dict[str, Any]:
+    """How a tier pages in this policy (incidents declared before paging existed: level 1)."""
+    found: dict[str, Any] = policy.get("paging", {}).get(str(tier)) or {
+        "page": [1],
+        "dm_hours": "always",
+        "notify_at_half_resolve": None,
+    }
+    return found
+
+
+def repage_every(policy: dict[str, Any], number: int) -> timedelta:
+    """How long a page at this level waits before it is sent again."""
+    return timedelta(seconds=level(policy, number).get("repage_every_s", 300))
+
+
+def tries(policy: dict[str, Any], number: int) -> int:
+    """How many pages a level gets before the next level is paged."""
+    return int(level(policy, number).get("tries", 3))
 
 
 def tier_name(policy: dict[str, Any], tier: int) -> str:

@@ -15,7 +15,8 @@ from bot.config import Plan
 from bot.durations import format_duration
 from bot.errors import SupportbotError
 from bot.ids import SUGGEST, Action, Field, View
-from bot.text import clip, escape_mrkdwn
+from bot.incident_log import BOT_ACTOR
+from bot.text import clip, escape_mrkdwn, mention_ids
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,12 @@ class Message:
     def as_kwargs(self) -> dict[str, Any]:
         """Arguments for chat.postMessage / chat.update / respond."""
         return {"text": self.text, "blocks": self.blocks}
+
+
+def _mention(user: str | None) -> str:
+    if user == BOT_ACTOR:
+        return "supportbot"
+    return f"<@{user}>" if user else "nobody"
 
 
 class Renderer:
@@ -48,13 +55,15 @@ class Renderer:
             clip=clip,
             json=lambda value: json.dumps(value, ensure_ascii=False),
             local=self._local,
-            mention=lambda user: f"<@{user}>" if user else "nobody",
+            mention=_mention,
+            mention_ids=mention_ids,
             duration=format_duration,
         )
         env.globals.update(
             Action=Action,
             View=View,
             Field=Field,
+            BOT_ACTOR=BOT_ACTOR,
             SUGGEST=SUGGEST,
             plan=plan,
             button=elements.button,

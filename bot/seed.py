@@ -238,6 +238,15 @@ ESCALATION: list[dict[str, Any]] = [
     {"level": 4, "name": "Management", "members": ["U0MGR1"]},
 ]
 
+# SPEC §4: Tier 1 pages levels 1 and 2 at once and tells management at half its resolution
+# target; Tier 2 pages level 1; Tiers 3-4 page level 1 by DM only in business hours.
+TIER_PAGING: dict[int, dict[str, Any]] = {
+    1: {"page": [1, 2], "dm_hours": "always", "notify_at_half_resolve": 4},
+    2: {"page": [1], "dm_hours": "always"},
+    3: {"page": [1], "dm_hours": "business"},
+    4: {"page": [1], "dm_hours": "business"},
+}
+
 CHANNELS = {
     "incidents": "C0INCIDENTS",
     "ops": "C0OPS",

@@ -16,11 +16,16 @@ from bot.clock import Clock, SystemClock
 from bot.config import Plan
 from bot.db import async_engine, session_factory
 from bot.delivery import DeliveryWorker
+from bot.escalation import EscalationService
 from bot.incident_delivery import IncidentDelivery
 from bot.incidents import IncidentService
 from bot.job_health import JobBoard
 from bot.models import OutboxMessage
+from bot.oncall import OnCallService
+from bot.oncall_delivery import OnCallDelivery
 from bot.outbox import Outbox
+from bot.page_delivery import PageDelivery
+from bot.paging import Pager
 from bot.render import Renderer
 from bot.runbook_service import RunbookService
 from bot.runbooks import DEFAULT_FOLDER, RunbookLibrary, load_runbooks
@@ -43,6 +48,8 @@ class Services:
     gateway: SlackGateway
     render: Renderer
     incidents: IncidentService
+    oncall: OnCallService
+    escalation: EscalationService
     checklists: ChecklistService
     jobs: JobBoard
     runbooks: RunbookService
@@ -77,7 +84,9 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
     outbox = Outbox(clock)
     gateway = SlackGateway(web_client(settings.bot_token, settings.api_url))
     render = Renderer(plan)
-    incidents = IncidentService(sessions, plan, outbox, clock)
+    oncall = OnCallService(sessions, plan, outbox, clock)
+    pager = Pager(outbox, clock, oncall)
+    incidents = IncidentService(sessions, plan, outbox, clock, pager)
     delivery = IncidentDelivery(
         sessions=sessions, gateway=gateway, renderer=render, plan=plan, outbox=outbox, clock=clock
     )
@@ -109,6 +118,8 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
         gateway=gateway,
         render=render,
         incidents=incidents,
+        oncall=oncall,
+        escalation=EscalationService(sessions, outbox, clock, pager),
         checklists=checklists,
         jobs=jobs,
         runbooks=RunbookService(
@@ -121,6 +132,18 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
             database_url=settings.database_url,
         ),
         worker=DeliveryWorker(
-            sessions, outbox, clock, {**delivery.handlers(), **checklist_delivery.handlers()}
+            sessions,
+            outbox,
+            clock,
+            {
+                **delivery.handlers(),
+                **checklist_delivery.handlers(),
+                **PageDelivery(
+                    sessions=sessions, gateway=gateway, renderer=render, clock=clock, pager=pager
+                ).handlers(),
+                **OnCallDelivery(
+                    oncall=oncall, gateway=gateway, renderer=render, plan=plan
+                ).handlers(),
+            },
         ),
     )

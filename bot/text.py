@@ -13,6 +13,14 @@ def escape_mrkdwn(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_USER_ID = re.compile(r"\b([UW][A-Z0-9]{4,})\b")
+
+
+def mention_ids(text: str) -> str:
+    """Turn Slack user ids in text the bot wrote itself into mentions (never user text)."""
+    return _USER_ID.sub(r"<@\1>", text)
+
+
 def clip(text: str, limit: int) -> str:
     """Cut text to at most limit characters, ending in … and never mid-entity or mid-link."""
     if len(text) <= limit:

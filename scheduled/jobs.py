@@ -28,6 +28,18 @@ async def post_due_checklists(services: Services) -> object:
     return [run.checklist for run in await services.checklists.post_due()]
 
 
+async def watch_slas(services: Services) -> object:
+    """Run every escalation step that has fallen due: re-pages, hand-overs, breaches."""
+    done = await services.escalation.run_due()
+    return {"due": done.due, "done": done.done, "failed": done.failed}
+
+
+async def announce_handoff(services: Services) -> object:
+    """Announce today's on-call handoff in the ops channel, once, when its time has come."""
+    slot = await services.oncall.announce_due_handoff()
+    return slot.isoformat() if slot else None
+
+
 def _post_checklist(name: str) -> Callable[[Services], Awaitable[object]]:
     async def post(services: Services) -> object:
         return (await services.checklists.post_now(name, by=None)).id
@@ -43,6 +55,13 @@ def jobs(services: Services) -> list[Job]:
             for c in services.plan.checklists
         ),
         Job("checklists", "Post checklists that are due", "every minute", post_due_checklists),
+        Job(
+            "sla-watcher",
+            "SLA watcher: re-page, hand over, mark breaches",
+            "every minute",
+            watch_slas,
+        ),
+        Job("oncall-handoff", "Announce the on-call handoff", "every minute", announce_handoff),
         Job("outbox", "Deliver queued Slack messages", "continuously", deliver_outbox),
     ]
 

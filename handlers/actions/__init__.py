@@ -7,7 +7,7 @@ import re
 from slack_bolt.async_app import AsyncApp
 
 from bot.ids import Action
-from handlers.actions import checklist_buttons, incident_buttons, rating
+from handlers.actions import checklist_buttons, incident_buttons, page_buttons, rating
 
 
 def register(app: AsyncApp) -> None:
@@ -18,6 +18,8 @@ def register(app: AsyncApp) -> None:
     app.action(Action.CHANGE_TIER)(incident_buttons.change_tier)
     app.action(Action.REOPEN)(incident_buttons.reopen)
     app.action(Action.RUNBOOK)(incident_buttons.show_runbook)
+    app.action(Action.PAGE_ACKNOWLEDGE)(page_buttons.acknowledge)
+    app.action(Action.PAGE_DECLINE)(page_buttons.decline)
     app.action(Action.CHECKLIST_TICK)(checklist_buttons.tick_item)
     app.action(Action.RECHECK)(checklist_buttons.rerun_check)
     # Five buttons in one block need five action ids: incident.rate.1 … incident.rate.5.

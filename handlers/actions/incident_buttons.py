@@ -26,7 +26,7 @@ def incident_id(body: dict[str, Any]) -> int:
     return number
 
 
-async def _act(services: Services, body: dict[str, Any], work: Work) -> None:
+async def act(services: Services, body: dict[str, Any], work: Work) -> None:
     """Do the work for the clicked incident; only a refusal or a reply is shown."""
 
     async def on_incident() -> object:
@@ -39,21 +39,21 @@ async def acknowledge(ack: AsyncAck, body: dict[str, Any], services: Services) -
     """Acknowledge: the post updates in place."""
     await ack()
     user = body["user"]["id"]
-    await _act(services, body, lambda n: services.incidents.acknowledge(n, by=user))
+    await act(services, body, lambda n: services.incidents.acknowledge(n, by=user))
 
 
 async def escalate(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
     """Raise the escalation level by one."""
     await ack()
     user = body["user"]["id"]
-    await _act(services, body, lambda n: services.incidents.escalate(n, by=user))
+    await act(services, body, lambda n: services.incidents.escalate(n, by=user))
 
 
 async def reopen(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
     """Reopen a resolved incident."""
     await ack()
     user = body["user"]["id"]
-    await _act(services, body, lambda n: services.incidents.reopen(n, by=user))
+    await act(services, body, lambda n: services.incidents.reopen(n, by=user))
 
 
 async def change_tier(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
@@ -68,7 +68,7 @@ async def change_tier(ack: AsyncAck, body: dict[str, Any], services: Services) -
             raise BadInput(reason="unknown_tier", tier=picked[:10], tiers=list(services.plan.tiers))
         return await services.incidents.change_tier(number, int(picked), by=user)
 
-    await _act(services, body, work)
+    await act(services, body, work)
 
 
 async def open_resolve_modal(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
@@ -82,7 +82,7 @@ async def open_resolve_modal(ack: AsyncAck, body: dict[str, Any], services: Serv
             body["trigger_id"], services.render.view("resolve_modal.j2", i=incident, summary="")
         )
 
-    await _act(services, body, work)
+    await act(services, body, work)
 
 
 async def show_runbook(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
@@ -102,4 +102,4 @@ async def show_runbook(ack: AsyncAck, body: dict[str, Any], services: Services) 
                 names=[r.name for r in services.runbooks.library.runbooks],
             )
 
-    await _act(services, body, work)
+    await act(services, body, work)

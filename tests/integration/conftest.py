@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
+from bot.clock import TravelClock
 from bot.config import Plan
 from bot.settings import Settings
 from playground.blockkit import validate_message
@@ -52,9 +54,23 @@ def settings(database_url: str, slack_server: FakeSlackServer) -> Settings:
     )
 
 
+# Wednesday 4 November 2026, 10:00 in New York: business hours, in the seed plan's first
+# fortnight after launch (everyone on levels 1 and 2 is paged). Tests that need another
+# moment pass their own start to bot_clock via the `moment` marker or move it forward.
+WEDNESDAY_MORNING = datetime(2026, 11, 4, 15, 0, tzinfo=UTC)
+
+
 @pytest.fixture
-def bot(settings: Settings, plan: Plan, slack: FakeSlack) -> Iterator[BotServer]:
-    with BotServer(settings, plan, schedule=False) as server:
+def bot_clock(request: pytest.FixtureRequest) -> TravelClock:
+    marker = request.node.get_closest_marker("moment")
+    return TravelClock(marker.args[0] if marker else WEDNESDAY_MORNING)
+
+
+@pytest.fixture
+def bot(
+    settings: Settings, plan: Plan, slack: FakeSlack, bot_clock: TravelClock
+) -> Iterator[BotServer]:
+    with BotServer(settings, plan, bot_clock, schedule=False) as server:
         yield server
 
 

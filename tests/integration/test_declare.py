@@ -31,7 +31,7 @@ def test_free_text_declares_with_a_suggested_tier(slack, reporter, db):
         "Escalation",
         "Reporter",
         "<@U1>",
-        "Level 1 — Support Team",
+        "Level 2 — Development Team",  # Tier 1 pages levels 1 and 2 at once
         "EST",
     ):
         assert label in text
@@ -69,8 +69,8 @@ def test_tier_one_gets_a_dedicated_channel_with_people_invited(slack, reporter):
     created = slack.wait_for("conversations.create")[0]
     assert created.args["name"] == "inc-1-site-down-for-everyone"
     channel = created.response["channel"]["id"]
-    invited = {c.args["users"] for c in slack.wait_for("conversations.invite", count=3)}
-    assert invited == {"U1", "U0SUP1", "U0SUP2"}
+    invited = {c.args["users"] for c in slack.wait_for("conversations.invite", count=5)}
+    assert invited == {"U1", "U0SUP1", "U0SUP2", "U0DEV1", "U0DEV2"}  # the reporter and the paged
     assert "INC-1" in eventually(lambda: posts(slack, channel))[0]["text"]
     updated(slack, post, f"<#{channel}>")
 

@@ -78,8 +78,7 @@ def test_resolve_with_write_up_then_rating_then_reopen(slack, reporter, responde
     after = updated(slack, post, "queue worker restarted")
     assert "alert on queue depth" in post_text(after) and Action.REOPEN in post_text(after)
 
-    dm = slack.wait_for("chat.postMessage", where=lambda c: c.args["channel"].startswith("D"))[0]
-    assert dm.args["channel"] == slack.dm_channel("U1")
+    dm = slack.wait_for("chat.postMessage", where=lambda c: c.args["channel"] == "DU1")[0]
     rating_dm = slack.message(dm.args["channel"], dm.response["ts"])
     reporter.click(rating_dm, f"{Action.RATE}.4")
     eventually(lambda: "you rated" in current(slack, rating_dm)["text"])
@@ -130,6 +129,7 @@ def test_subcommands_work_an_incident_end_to_end(slack, reporter, responder, db)
     updated(slack, post, "Acknowledged by <@U0SUP1>")
     assert events(db) == [
         "declared",
+        "paged",
         "acknowledged",
         "escalated",
         "tier_changed",

@@ -27,7 +27,7 @@ def test_state_lists_people_per_level_plus_admin_and_the_channels(playground):
         "level 4, admin",
     ]
     assert [c["name"] for c in state["channels"]] == ["incidents", "ops", "reports", "alerts"]
-    assert state["commands"] == ["/checklist", "/incident", "/runbook"]
+    assert state["commands"] == ["/checklist", "/incident", "/oncall", "/runbook"]
 
 
 def test_a_command_from_the_page_declares_through_the_signed_endpoint(playground):

@@ -37,9 +37,13 @@ async def test_declare_suggests_tier_and_sets_targets_from_the_plan(services, cl
     assert incident.matched_phrase == "checkout broken"
     assert incident.ack_due_at == clock.now() + timedelta(minutes=15)
     assert incident.resolve_due_at == clock.now() + timedelta(hours=2)
-    assert incident.level == 1 and incident.level_name == "Support Team"
-    # Tier 1: the post and a dedicated channel, queued with the incident itself.
-    assert outbox_kinds(db) == ["incident.post", "incident.channel"]
+    # Tier 1 pages levels 1 and 2 at once (Friday 27 November: one person each on rotation).
+    assert incident.level == 2 and incident.level_name == "Development Team"
+    assert [(p.user, p.level) for p in incident.paged] == [("U0SUP2", 1), ("U0DEV2", 2)]
+    # The post, the pages and a dedicated channel, queued with the incident itself.
+    kinds = outbox_kinds(db)
+    assert kinds[0] == "incident.post" and kinds[-1] == "incident.channel"
+    assert kinds.count("page.send") == 2 and "incident.update" not in kinds
 
 
 async def test_text_matching_nothing_is_tier_three_and_says_so(services, db):
@@ -48,7 +52,7 @@ async def test_text_matching_nothing_is_tier_three_and_says_so(services, db):
     ).incident
     assert (incident.tier, incident.category, incident.matched_phrase) == (3, "general", None)
     assert incident.resolve_due_at is not None
-    assert outbox_kinds(db) == ["incident.post"]
+    assert outbox_kinds(db) == ["incident.post", "page.send", "incident.timeline"]
 
 
 async def test_tier_four_resolves_by_next_release(services):
@@ -108,15 +112,17 @@ async def test_lifecycle_records_timeline_and_queues_updates(services, clock, db
     detail = await incidents.get(number)
     assert [e.kind for e in detail.events] == [
         "declared",
+        "paged",
         "acknowledged",
         "escalated",
+        "paged",
         "tier_changed",
         "update",
         "resolved",
         "reopened",
     ]
     kinds = outbox_kinds(db)
-    assert kinds.count("incident.timeline") == 6
+    assert kinds.count("incident.timeline") == 8
     assert kinds.count("incident.rating_dm") == 1
 
 

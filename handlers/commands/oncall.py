@@ -1,0 +1,45 @@
+"""/oncall: who is on call now, the next 14 days, and covers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck
+
+from bot.oncall import CoverView
+from bot.oncall_commands import parse
+from bot.render import Message
+from bot.services import Services
+from handlers.replies import attempt
+
+
+async def oncall_command(ack: AsyncAck, command: dict[str, Any], services: Services) -> None:
+    """Help answers in the ack; the rest acks first and replies on response_url."""
+    parsed = parse(command.get("text") or "")
+    render = services.render
+    if parsed.name == "help":
+        await ack(
+            **render.message(
+                "oncall_help.j2", problem=parsed.problem, given=parsed.given
+            ).as_kwargs()
+        )
+        return
+    await ack()
+    reply: Message
+    if parsed.name == "schedule":
+        reply = render.message("oncall_schedule.j2", days=await services.oncall.schedule())
+    elif parsed.name == "cover":
+        outcome = await attempt(
+            services,
+            services.oncall.cover(
+                by=command["user_id"], user=parsed.user, level=parsed.level, until=parsed.until
+            ),
+        )
+        reply = (
+            render.message("oncall_cover.j2", c=outcome)
+            if isinstance(outcome, CoverView)
+            else outcome
+        )
+    else:
+        reply = render.message("oncall.j2", r=await services.oncall.roster())
+    await services.gateway.respond(command.get("response_url"), reply)

@@ -1,0 +1,30 @@
+"""The "can't take it" modal's submission: record why, page the next person at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck
+
+from bot.errors import SupportbotError
+from bot.ids import Field
+from bot.incident_commands import parse_id
+from bot.services import Services
+from handlers.views.inputs import value
+
+
+async def submit_decline(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], services: Services
+) -> None:
+    """Pass the page on; a refusal (no open page) is shown on the form."""
+    number = parse_id(str(view.get("private_metadata") or "")) or 0
+    try:
+        await services.escalation.decline(
+            number, by=body["user"]["id"], reason=value(view, Field.REASON)
+        )
+    except SupportbotError as error:
+        await ack(
+            response_action="errors", errors={Field.REASON: services.render.error(error).text}
+        )
+        return
+    await ack()
