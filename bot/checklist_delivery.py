@@ -64,8 +64,9 @@ class ChecklistDelivery:
         if run.incident_id is not None and not thread_ts:
             # Asked for before the incident post's ts was known: look again now.
             thread_ts = (await self._incidents.get(run.incident_id)).incident.post_ts
-        extra = {"thread_ts": thread_ts} if thread_ts else {}
-        response = await self._gateway.post(run.channel, await self._message(run), **extra)
+        response = await self._gateway.post(
+            run.channel, await self._message(run), thread_ts=thread_ts or None
+        )
 
         async def keep_ts(session: AsyncSession) -> None:
             stored = await session.get(ChecklistRun, run.id)

@@ -20,6 +20,8 @@ from bot.slack_gateway import SlackCallFailed, SlackGateway
 
 log = logging.getLogger(__name__)
 CHANNEL_NAME_ATTEMPTS = 5
+# Timeline entries the whole channel must see, not only those following the thread.
+BROADCAST = {"level_skipped", "nobody_paged", "breach", "unreachable"}
 
 
 def channel_name(prefix: str, incident_id: int, title: str) -> str:
@@ -102,6 +104,7 @@ class IncidentDelivery:
             view.post_channel,
             self._render.message("timeline_entry.j2", e=entry),
             thread_ts=view.post_ts,
+            reply_broadcast=entry.kind in BROADCAST or None,
         )
         return None
 

@@ -24,7 +24,8 @@ from bot.outbox import Kind, Outbox
 SCHEDULE_DAYS = 14
 HANDOFF_GRACE = timedelta(hours=1)
 MAX_COVER = timedelta(days=31)
-_DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}:\d{2}))?$")
+# Matched after lower-casing, so ISO's "T" separator is a "t" by then.
+_DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ t](\d{1,2}:\d{2}))?$")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 

@@ -42,7 +42,8 @@ class Calendar:
 
     @property
     def _days(self) -> tuple[str, ...]:
-        return tuple(self.plan.business_hours.days)
+        # Without duplicates: _business_days counts len(_days) per week.
+        return tuple(dict.fromkeys(self.plan.business_hours.days))
 
     def is_business_day(self, day: date) -> bool:
         return WEEKDAYS[day.weekday()] in self._days

@@ -97,6 +97,7 @@ class PageDelivery:
                 response = await self._gateway.post(
                     channel,
                     self._render.message("page_dm.j2", p=view),
+                    once=True,
                     metadata={"event_type": PAGE_EVENT, "event_payload": {"page": view.id}},
                 )
                 found = str(response["ts"])
@@ -129,7 +130,11 @@ class PageDelivery:
                 p.user == page.user and p.level == page.level and p.attempt > page.attempt
                 for p in incident.pages
             )
-            taken = incident.acknowledged_at is not None or incident.status == "resolved"
+            # Pages made after the acknowledgement (an escalation, the 2-hour rule) still go.
+            acked = incident.acknowledged_at
+            taken = (
+                acked is not None and acked >= page.created_at
+            ) or incident.status == "resolved"
             if (taken and not page.key.startswith("N")) or newer:
                 # Acknowledged before its turn came, or a later try will say the same.
                 page.status, page.note = "cancelled", "no longer needed when its turn came"

@@ -51,6 +51,9 @@ class Pager:
         else:
             wait_until = self._calendar.next_business_start(now)
             incident.paging_deferred_until = wait_until
+            # The targets count from when someone can be paged, not from the evening before.
+            due = policies.targets(incident.policy, incident.tier, wait_until)
+            incident.ack_due_at, incident.resolve_due_at = due.ack_due_at, due.resolve_due_at
             for level in spec["page"]:
                 self._step(session, incident, "page", f"page:L{level}", wait_until, level=level)
             await self._log(

@@ -68,24 +68,36 @@ class SlackGateway:
 
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
+        # For calls that must not be repeated blindly: a 5xx or a dropped connection may come
+        # after Slack acted, so only 429 (never acted on) is retried in the call; the caller
+        # checks what Slack has before trying again.
+        self._once = AsyncWebClient(
+            token=client.token,
+            base_url=client.base_url,
+            timeout=client.timeout,
+            retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=2)],
+        )
         self._session: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:
         """Open one HTTP connection pool for every call (slack_sdk opens one per call without)."""
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
-            self.client.session = self._session
+            self.client.session = self._once.session = self._session
 
     async def close(self) -> None:
         """Close the connection pool."""
         if self._session is not None:
             await self._session.close()
             self._session = None
-            self.client.session = None
+            self.client.session = self._once.session = None
 
-    async def call(self, method: str, **arguments: Any) -> dict[str, Any]:
-        """Call a Web API method by its dotted name, e.g. chat.postMessage."""
-        function = getattr(self.client, method.replace(".", "_"))
+    async def call(self, method: str, *, once: bool = False, **arguments: Any) -> dict[str, Any]:
+        """Call a Web API method by its dotted name, e.g. chat.postMessage.
+
+        once: never repeat the call after a 5xx or connection error (see __init__)."""
+        client = self._once if once else self.client
+        function = getattr(client, method.replace(".", "_"))
         try:
             response = await function(**arguments)
         except SlackApiError as exc:
@@ -104,9 +116,13 @@ class SlackGateway:
             raise SlackCallFailed(method, type(exc).__name__, transient=True) from None
         return dict(response.data) if isinstance(response.data, dict) else {}
 
-    async def post(self, channel: str, message: Message, **extra: Any) -> dict[str, Any]:
+    async def post(
+        self, channel: str, message: Message, *, once: bool = False, **extra: Any
+    ) -> dict[str, Any]:
         """chat.postMessage."""
-        return await self.call("chat.postMessage", channel=channel, **message.as_kwargs(), **extra)
+        return await self.call(
+            "chat.postMessage", once=once, channel=channel, **message.as_kwargs(), **extra
+        )
 
     async def update(self, channel: str, ts: str, message: Message) -> dict[str, Any]:
         """chat.update in place."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import copy
 import hashlib
@@ -65,6 +66,12 @@ class _Fault:
     error: str | None
     remaining: int | None = None
     until: float | None = None
+    # fail: answer an error without acting; lose: act, then answer 500 (the answer was lost);
+    # hold: act, then keep the answer back for `hold` seconds.
+    mode: str = "fail"
+    where: Callable[[dict[str, Any]], bool] | None = None
+    active: Callable[[], bool] | None = None
+    hold: float = 0.0
 
 
 @dataclass
@@ -203,6 +210,7 @@ class FakeSlack:
         self._listeners: list[Listener] = []
         self.calls: list[Call] = []
         self._faults: list[_Fault] = []
+        self._release = threading.Event()
         self._pending: list[Event] = []
         self._users: dict[str, dict[str, Any]] = {}
         self._channels: dict[str, _Channel] = {}
@@ -326,6 +334,45 @@ class FakeSlack:
         with self._lock:
             until = time.monotonic() + seconds
             self._faults.append(_Fault(method, status, retry_after, error, until=until))
+
+    def fail_while(self, method: str, active: Callable[[], bool], *, status: int = 500) -> None:
+        """Make every call to `method` ("*" = any) fail with `status` while active() is true
+        (tests tie it to the bot's own clock, so a long outage passes in moments)."""
+        with self._lock:
+            self._faults.append(_Fault(method, status, None, None, active=active))
+
+    def lose_next(
+        self, method: str, *, times: int = 1, where: Callable[[dict[str, Any]], bool] | None = None
+    ) -> None:
+        """Carry out the next `times` matching calls, then answer HTTP 500 as if the answer
+        was lost on the way back: Slack has the message, the caller does not know it."""
+        with self._lock:
+            self._faults.append(
+                _Fault(method, 500, None, None, remaining=times, mode="lose", where=where)
+            )
+
+    def hold_next(
+        self,
+        method: str,
+        *,
+        seconds: float,
+        times: int = 1,
+        where: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> None:
+        """Carry out the next `times` matching calls but keep their answers back for `seconds`
+        (a caller killed meanwhile never learns that Slack acted)."""
+        with self._lock:
+            self._faults.append(
+                _Fault(
+                    method, 200, None, None, remaining=times, mode="hold", where=where, hold=seconds
+                )
+            )
+
+    def release_held(self) -> None:
+        """Answer every held call now and hold no more."""
+        with self._lock:
+            self._faults = [f for f in self._faults if f.mode != "hold"]
+            self._release.set()
 
     # -- workspace setup and user-side actions --------------------------------------------
 
@@ -501,8 +548,15 @@ class FakeSlack:
         authorization = request.headers.get("authorization", "")
         if authorization.lower().startswith("bearer "):
             token = authorization[7:].strip()
-        status, body, headers = self._process(method, args, token=token, pre_error=pre_error)
+        status, body, headers, hold = self._process(method, args, token=token, pre_error=pre_error)
+        if hold:
+            await self._held(hold)
         return JSONResponse(body, status_code=status, headers=headers)
+
+    async def _held(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not self._release.is_set():
+            await asyncio.sleep(0.02)
 
     async def _hook_endpoint(self, request: Request) -> Response:
         params = request.path_params
@@ -516,7 +570,7 @@ class FakeSlack:
             "user": params["user"],
             "message_ts": None if params["ts"] == "-" else params["ts"],
         }
-        status, answer, headers = self._process(
+        status, answer, headers, _ = self._process(
             "response_url", args, token=None, pre_error=None if body is not None else "invalid_json"
         )
         if status == 200 and not answer.get("ok"):
@@ -525,12 +579,20 @@ class FakeSlack:
 
     def _process(
         self, method: str, args: dict[str, Any], *, token: str | None, pre_error: str | None
-    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+    ) -> tuple[int, dict[str, Any], dict[str, str], float]:
         status, headers = 200, {}
+        hold = 0.0
         with self._lock:
-            fault = self._take_fault(method)
+            fault = self._take_fault(method, args)
             body: dict[str, Any]
-            if fault is not None:
+            if fault is not None and fault.mode in ("lose", "hold"):
+                auth_error = None if method == "response_url" else _auth_error(token)
+                body = self._run(method, args) if auth_error is None else auth_error
+                if fault.mode == "lose":
+                    status, body = 500, {"ok": False, "error": "internal_error"}
+                else:
+                    hold = fault.hold
+            elif fault is not None:
                 status = fault.status
                 default = "ratelimited" if status == 429 else "internal_error"
                 if status < 500 and status != 429:
@@ -559,7 +621,7 @@ class FakeSlack:
             self._event("api_call", call=asdict(call))
             events = self._take_events()
         self._emit(events)
-        return status, body, headers
+        return status, body, headers, hold
 
     def _run(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         handler = self._handlers.get(method)
@@ -579,15 +641,17 @@ class FakeSlack:
             self._pending = []
             return {"ok": False, "error": "fatal_error", "detail": repr(exc)}
 
-    def _take_fault(self, method: str) -> _Fault | None:
+    def _take_fault(self, method: str, args: dict[str, Any]) -> _Fault | None:
         now = time.monotonic()
         self._faults = [
             f
             for f in self._faults
-            if (f.remaining is None or f.remaining > 0) and (f.until is None or f.until > now)
+            if (f.remaining is None or f.remaining > 0)
+            and (f.until is None or f.until > now)
+            and (f.active is None or f.active())
         ]
         for fault in self._faults:
-            if fault.method in (method, "*"):
+            if fault.method in (method, "*") and (fault.where is None or fault.where(args)):
                 if fault.remaining is not None:
                     fault.remaining -= 1
                 return fault
@@ -969,6 +1033,7 @@ class FakeSlack:
     def _reset_state(self) -> None:
         self.calls = []
         self._faults = []
+        self._release.clear()
         self._pending = []
         self._users = {}
         self._channels = {}

@@ -64,3 +64,23 @@ def replies_to(person_id: str, slack: FakeSlack, count: int = 1) -> list[str]:
         "response_url", count=count, where=lambda c: c.args.get("hook_user") == person_id
     )
     return [c.args.get("text", "") for c in calls]
+
+
+def pages_to(slack: FakeSlack, user: str) -> list[dict[str, Any]]:
+    """Page DMs a person holds, oldest first (each carries its page id in metadata)."""
+    return [
+        m
+        for m in slack.messages(f"D{user}")
+        if (m.get("metadata") or {}).get("event_type") == "supportbot_page"
+    ]
+
+
+def page_counts(slack: FakeSlack, people: list[str]) -> dict[str, int]:
+    """How many page DMs each person holds (people with none left out)."""
+    counts = {user: len(pages_to(slack, user)) for user in people}
+    return {user: n for user, n in counts.items() if n}
+
+
+def thread_texts(slack: FakeSlack, post: dict[str, Any]) -> list[str]:
+    """Texts of the replies in a post's thread (the timeline)."""
+    return [m.get("text", "") for m in slack.thread(post["channel"], post["ts"])[1:]]

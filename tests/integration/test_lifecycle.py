@@ -11,6 +11,7 @@ from tests.integration.flows import (
     eventually,
     post_text,
     replies_to,
+    thread_texts,
     updated,
 )
 
@@ -18,10 +19,6 @@ from tests.integration.flows import (
 def events(db: sa.Engine) -> list[str]:
     with db.connect() as conn:
         return [r[0] for r in conn.execute(sa.text("SELECT kind FROM incident_events ORDER BY id"))]
-
-
-def thread_texts(slack, post) -> list[str]:
-    return [m["text"] for m in slack.thread(post["channel"], post["ts"])[1:]]
 
 
 def test_acknowledge_button_updates_the_post_in_place_and_threads_it(
