@@ -242,7 +242,7 @@ class OnCallService:
         if self.calendar.phase(now) is Phase.ALL_HANDS:
             return None
         slot = self.calendar.latest_business_start(now)
-        if slot is None or slot < self.calendar.rotation_begins or now - slot > HANDOFF_GRACE * 3:
+        if slot is None or slot < self.calendar.rotation_begins or now - slot > HANDOFF_GRACE:
             return None
         key = f"handoff:{slot.astimezone(self._plan.zone).date().isoformat()}"
         try:
