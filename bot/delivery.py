@@ -26,6 +26,8 @@ IDLE_POLL_SECONDS = 1.0
 # What a handler learned from Slack (a post's ts, a channel id), written in the transaction
 # that marks the message sent. Handlers call Slack outside any transaction: on SQLite an open
 # write transaction would hold the database lock for the whole HTTP round trip.
+# Handlers get the stored payload with "attempt" added: 1 on the first try; a later try may
+# have been preceded by one Slack carried out but whose answer never came back.
 Writeback = Callable[[AsyncSession], Awaitable[None]]
 Handler = Callable[[dict[str, Any]], Awaitable[Writeback | None]]
 
@@ -60,12 +62,15 @@ class DeliveryWorker:
         """One pass: claim what is due, deliver it, record the outcomes; returns the count."""
         async with self._sessions.begin() as session:
             claimed = await claim_due(session, self._clock.now(), BATCH)
-        outcomes = await asyncio.gather(
-            *(self._deliver(m.id, m.kind, m.payload, m.attempts) for m in claimed)
-        )
-        if outcomes:
-            await self._record(outcomes)
-        return len(outcomes)
+        waiting = {
+            asyncio.create_task(self._deliver(m.id, m.kind, m.payload, m.attempts)) for m in claimed
+        }
+        # Record outcomes as they come, a few at a time: one slow call must not keep the
+        # others unrecorded (a crash meanwhile would send them again).
+        while waiting:
+            done, waiting = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            await self._record([task.result() for task in done])
+        return len(claimed)
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Deliver until stopping is set; a crash in one pass never stops the loop."""
@@ -85,7 +90,8 @@ class DeliveryWorker:
         try:
             if handler is None:
                 raise LookupError(f"no handler for outbox kind {kind!r}")
-            return Outcome(message_id, "sent", writeback=await handler(payload))
+            writeback = await handler({**payload, "attempt": attempt})
+            return Outcome(message_id, "sent", writeback=writeback)
         except SlackCallFailed as exc:
             if exc.transient:
                 after = timedelta(seconds=exc.retry_after) if exc.retry_after else None

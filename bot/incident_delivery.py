@@ -16,10 +16,11 @@ from bot.incident_views import EventView, IncidentView
 from bot.models import Incident, IncidentEvent
 from bot.outbox import Kind, Outbox
 from bot.render import Renderer
-from bot.slack_gateway import SlackCallFailed, SlackGateway
+from bot.slack_gateway import SlackCallFailed, SlackGateway, find_marked
 
 log = logging.getLogger(__name__)
 CHANNEL_NAME_ATTEMPTS = 5
+POST_EVENT = "supportbot_incident"
 # Timeline entries the whole channel must see, not only those following the thread.
 BROADCAST = {"level_skipped", "nobody_paged", "breach", "unreachable"}
 
@@ -68,19 +69,29 @@ class IncidentDelivery:
             return IncidentView.of(incident)
 
     async def post(self, payload: dict[str, Any]) -> Writeback | None:
-        """The incident post in the incidents channel; its ts is kept for edits and thread."""
+        """The incident post in the incidents channel; its ts is kept for edits and thread.
+
+        Posted once: the message carries the incident id, and a retry first looks for it."""
         view = await self._view(payload["incident"])
         if view.post_ts:
             return None
-        response = await self._gateway.post(
-            view.post_channel, self._render.message("incident_post.j2", i=view)
-        )
+        marker = {"event_type": POST_EVENT, "event_payload": {"incident": view.id}}
+        ts, channel = None, view.post_channel
+        if payload.get("attempt", 1) > 1:
+            ts = await find_marked(self._gateway, view.post_channel, marker, since=view.created_at)
+        if ts is None:
+            response = await self._gateway.post(
+                view.post_channel,
+                self._render.message("incident_post.j2", i=view),
+                once=True,
+                metadata=marker,
+            )
+            ts, channel = str(response["ts"]), str(response.get("channel") or channel)
 
         async def keep_ts(session: AsyncSession) -> None:
             incident = await session.get(Incident, view.id)
             if incident is not None:
-                incident.post_ts = str(response["ts"])
-                incident.post_channel = str(response.get("channel") or view.post_channel)
+                incident.post_ts, incident.post_channel = ts, channel
 
         return keep_ts
 

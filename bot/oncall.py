@@ -188,13 +188,14 @@ class OnCallService:
 
     def parse_until(self, text: str, now: datetime) -> datetime:
         """4h, 1d, 18:00 (the next one), 2026-12-01 or 2026-12-01 09:00, in local time."""
-        text = text.strip().lower()
+        given = text.strip()  # echoed back as typed
+        text = given.lower()
         zone = self._plan.zone
         ends: datetime
         if match := _CLOCK.match(text):
             hour, minute = int(match[1]), int(match[2])
             if hour > 23 or minute > 59:
-                raise BadInput(reason="bad_until", given=text)
+                raise BadInput(reason="bad_until", given=given)
             day = now.astimezone(zone).date()
             ends = local_slot(day, time(hour, minute), zone)
             if ends <= now:
@@ -205,16 +206,16 @@ class OnCallService:
                 hours, _, minutes = (match[2] or "0:00").partition(":")
                 ends = local_slot(day, time(int(hours), int(minutes)), zone)
             except ValueError:
-                raise BadInput(reason="bad_until", given=text) from None
+                raise BadInput(reason="bad_until", given=given) from None
         else:
             try:
                 ends = now + parse_duration(text)
             except ValueError:
-                raise BadInput(reason="bad_until", given=text) from None
+                raise BadInput(reason="bad_until", given=given) from None
         if ends <= now:
-            raise BadInput(reason="until_past", given=text)
+            raise BadInput(reason="until_past", given=given)
         if ends - now > MAX_COVER:
-            raise BadInput(reason="until_too_far", given=text)
+            raise BadInput(reason="until_too_far", given=given)
         return ends
 
     async def get_cover(self, cover_id: int) -> CoverView | None:

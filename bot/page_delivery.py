@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -23,12 +23,11 @@ from bot.models import Incident, Page
 from bot.outbox import Kind
 from bot.paging import Pager
 from bot.render import Renderer
-from bot.slack_gateway import SlackCallFailed, SlackGateway
+from bot.slack_gateway import SlackCallFailed, SlackGateway, find_marked
 
 log = logging.getLogger(__name__)
 
 PAGE_EVENT = "supportbot_page"
-HISTORY_SLACK = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -92,13 +91,16 @@ class PageDelivery:
         view, attempted_before = ready
         try:
             channel = await self._gateway.open_dm(view.user)
-            found = await self._already_sent(channel, view.id, attempted_before)
+            marker = {"event_type": PAGE_EVENT, "event_payload": {"page": view.id}}
+            found = None
+            if attempted_before is not None:
+                found = await find_marked(self._gateway, channel, marker, since=attempted_before)
             if found is None:
                 response = await self._gateway.post(
                     channel,
                     self._render.message("page_dm.j2", p=view),
                     once=True,
-                    metadata={"event_type": PAGE_EVENT, "event_payload": {"page": view.id}},
+                    metadata=marker,
                 )
                 found = str(response["ts"])
         except SlackCallFailed as exc:
@@ -143,30 +145,6 @@ class PageDelivery:
             if attempted_before is None:
                 page.attempted_at = self._clock.now()
             return page_view(page, incident), attempted_before
-
-    async def _already_sent(
-        self, channel: str, page_id: int, attempted_at: datetime | None
-    ) -> str | None:
-        """The ts of a DM this page already made, found by its metadata (only after a try)."""
-        if attempted_at is None:
-            return None
-        oldest = (attempted_at - HISTORY_SLACK).timestamp()
-        response = await self._gateway.call(
-            "conversations.history",
-            channel=channel,
-            oldest=f"{oldest:.6f}",
-            include_all_metadata=True,
-            limit=200,
-        )
-        for message in response.get("messages", []):
-            metadata = message.get("metadata") or {}
-            if (
-                metadata.get("event_type") == PAGE_EVENT
-                and (metadata.get("event_payload") or {}).get("page") == page_id
-            ):
-                log.info("page %s was already delivered; not sending it again", page_id)
-                return str(message["ts"])
-        return None
 
     def _unreachable(self, view: PageView, error: str) -> Writeback:
         log.warning("page %s to %s cannot be delivered: %s", view.id, view.user, error)

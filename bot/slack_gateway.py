@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -158,3 +159,32 @@ class SlackGateway:
             return
         if result.status_code != 200:
             log.warning("reply on response_url answered HTTP %s", result.status_code)
+
+
+# How far before a message's first try to look for it: allows for clock skew with Slack.
+HISTORY_SLACK = timedelta(minutes=2)
+
+
+async def find_marked(
+    gateway: SlackGateway, channel: str, marker: dict[str, Any], *, since: datetime
+) -> str | None:
+    """The ts of a message we posted in a channel carrying this metadata, if there is one.
+
+    The check half of record-and-check: a retry looks before it posts again."""
+    oldest = (since - HISTORY_SLACK).timestamp()
+    response = await gateway.call(
+        "conversations.history",
+        channel=channel,
+        oldest=f"{oldest:.6f}",
+        include_all_metadata=True,
+        limit=200,
+    )
+    for message in response.get("messages", []):
+        metadata = message.get("metadata") or {}
+        if metadata.get("event_type") == marker["event_type"] and all(
+            (metadata.get("event_payload") or {}).get(k) == v
+            for k, v in marker["event_payload"].items()
+        ):
+            log.info("%s %s was already posted; not posting again", marker["event_type"], marker)
+            return str(message["ts"])
+    return None

@@ -312,14 +312,18 @@ class FakeSlack:
         times: int = 1,
         retry_after: int | None = None,
         error: str | None = None,
+        where: Callable[[dict[str, Any]], bool] | None = None,
     ) -> None:
         """Make the next `times` calls to `method` ("*" = any) fail with HTTP `status`.
 
         429 answers "ratelimited" (with Retry-After when given), 5xx "internal_error";
-        `error` overrides the error code, e.g. status=200, error="not_in_channel".
+        `error` overrides the error code, e.g. status=200, error="not_in_channel";
+        `where` limits it to calls whose arguments match.
         """
         with self._lock:
-            self._faults.append(_Fault(method, status, retry_after, error, remaining=times))
+            self._faults.append(
+                _Fault(method, status, retry_after, error, remaining=times, where=where)
+            )
 
     def fail_for(
         self,

@@ -23,7 +23,15 @@ from starlette.staticfiles import StaticFiles
 from bot.config import Plan
 from bot.services import Services
 from handlers.commands import COMMANDS
-from playground.demo import demo_users, workspace_channels, workspace_users
+from playground.demo import (
+    DemoUser,
+    command_hints,
+    demo_users,
+    escape_mentions,
+    other_users,
+    workspace_channels,
+    workspace_users,
+)
 from playground.fake_slack import FakeSlack
 from playground.html import RenderContext, render_message, render_view
 from playground.slack_requests import (
@@ -49,7 +57,7 @@ class Playground:
             users=[*workspace_users(plan), {"id": "UBOT", "name": "supportbot", "is_bot": True}],
             channels=workspace_channels(plan),
         )
-        self.people = demo_users(plan)
+        self.hints = {h.command: h for h in command_hints(list(COMMANDS))}
         self.services: Services | None = None  # set once the bot is built
         self._listeners: set[asyncio.Queue[str]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -89,13 +97,29 @@ class Playground:
     async def index(self, _: Request) -> Response:
         return HTMLResponse((STATIC / "index.html").read_text(encoding="utf-8"))
 
+    async def people(self) -> list[DemoUser]:
+        """One person per level: whoever is on call for it now, so pages reach their DMs."""
+        assert self.services is not None
+        roster = await self.services.oncall.roster()
+        return demo_users(self.plan, [level.people for level in roster.levels])
+
     async def state(self, _: Request) -> Response:
         channels = [{"id": c["id"], "name": c["name"]} for c in workspace_channels(self.plan)]
+        people = await self.people()
+
+        def person(p: DemoUser) -> dict[str, str]:
+            return {"id": p.id, "name": p.name, "role": p.role}
+
         return JSONResponse(
             {
-                "people": [{"id": p.id, "name": p.name, "role": p.role} for p in self.people],
+                "people": [person(p) for p in people],
+                "others": [person(p) for p in other_users(self.plan, people)],
                 "channels": channels,
                 "commands": sorted(COMMANDS),
+                "hints": [
+                    {"command": h.command, "description": h.description, "usage": h.usage_hint}
+                    for h in self.hints.values()
+                ],
             }
         )
 
@@ -174,8 +198,20 @@ class Playground:
     def _on_change(self, event: dict[str, Any]) -> None:
         if event.get("type") == "api_call" or self._loop is None:
             return
+        channel = event.get("channel")
+        # A DM with the bot is "D" + the person (the emulator's naming): say whose it is.
+        dm_for = (
+            channel[1:]
+            if isinstance(channel, str) and channel[:1] == "D" and self.fake.dm_channel(channel[1:])
+            else None
+        )
         summary = json.dumps(
-            {"type": event.get("type"), "channel": event.get("channel"), "user": event.get("user")}
+            {
+                "type": event.get("type"),
+                "channel": channel,
+                "user": event.get("user"),
+                "dm_for": dm_for,
+            }
         )
         for queue in list(self._listeners):
             self._loop.call_soon_threadsafe(queue.put_nowait, summary)
@@ -224,6 +260,9 @@ class Playground:
                 },
             )
             return JSONResponse({"ok": False, "error": "unknown_command"})
+        hint = self.hints.get(name)
+        if hint is not None and hint.escapes_mentions:
+            text = escape_mentions(text, self.fake_users(), self.fake_channels())
         body = slash_command_body(
             command=name,
             text=text,

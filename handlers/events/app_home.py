@@ -1,4 +1,4 @@
-"""The App Home tab: open incidents with their deadlines, and the escalation levels."""
+"""The App Home tab: open incidents with their deadlines, who is on call, today's checklists."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ async def publish_home(event: dict[str, Any], services: Services) -> None:
     view = services.render.view(
         "home.j2",
         incidents=await services.incidents.list_open(),
+        oncall=await services.oncall.roster(),
         checklists=await services.checklists.today(),
         now=services.clock.now(),
     )

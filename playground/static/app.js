@@ -2,7 +2,7 @@
 "use strict";
 
 const $ = (sel) => document.querySelector(sel);
-const state = { user: null, pane: null, paneTitle: "", thread: null, people: [], modalErrors: {} };
+const state = { user: null, pane: null, paneTitle: "", thread: null, people: [], modalErrors: {}, hints: [], unread: new Set() };
 
 async function getJSON(url) { const r = await fetch(url); return r.json(); }
 async function post(url, body) {
@@ -23,15 +23,29 @@ async function start() {
   const events = new EventSource("/pg/events");
   events.onmessage = (e) => onEvent(JSON.parse(e.data));
   const info = await getJSON("/pg/state");
-  state.people = info.people;
+  state.people = [...info.people, ...(info.others || [])];
   const who = $("#who");
-  for (const p of info.people) who.add(new Option(`${p.name} — ${p.role}`, p.id));
+  // One person per level (whoever is on call now, so pages land in their DMs), then the rest.
+  const onCall = document.createElement("optgroup");
+  onCall.label = "On call now, one per level";
+  for (const p of info.people) onCall.append(new Option(`${p.name} — ${p.role}`, p.id));
+  who.append(onCall);
+  if (info.others && info.others.length) {
+    const others = document.createElement("optgroup");
+    others.label = "Everyone else";
+    for (const p of info.others) others.append(new Option(p.role ? `${p.name} — ${p.role}` : p.name, p.id));
+    who.append(others);
+  }
   state.user = info.people[0] && info.people[0].id;
-  who.addEventListener("change", () => { state.user = who.value; refreshAll(); });
+  who.addEventListener("change", () => { state.user = who.value; markUnread(); refreshAll(); });
+  setUpComposer(info.hints || info.commands.map((command) => ({ command, description: "", usage: "" })));
   const channels = $("#channels");
   for (const c of info.channels) channels.append(paneLink(c.id, `# ${c.name}`));
   const dms = $("#dms");
   dms.append(paneLink("dm", "supportbot (your DM)"));
+  const badge = document.createElement("span");
+  badge.className = "unread"; badge.id = "dm-unread"; badge.textContent = "new"; badge.hidden = true;
+  dms.querySelector("a").append(badge);
   $("#home-link").addEventListener("click", (e) => { e.preventDefault(); showPane("home", "supportbot — App Home"); });
   const jobs = await getJSON("/pg/jobs");
   for (const j of jobs) {
@@ -54,8 +68,44 @@ function paneLink(id, label) {
   li.append(a); return li;
 }
 
+function setUpComposer(hints) {
+  // Slack offers the app's commands as you type "/": a datalist, and the usage of the one typed.
+  state.hints = hints;
+  const list = $("#commands");
+  for (const h of hints) {
+    const option = document.createElement("option");
+    option.value = h.command;
+    option.label = h.description ? `${h.command} — ${h.description}` : h.command;
+    list.append(option);
+  }
+  const input = $("#composer-text");
+  input.addEventListener("input", showUsage);
+  showUsage();
+}
+
+function showUsage() {
+  const typed = $("#composer-text").value.trim().split(/\s+/)[0];
+  const hint = state.hints.find((h) => h.command === typed) || null;
+  const box = $("#composer-hint");
+  if (hint) box.textContent = `${hint.command} ${hint.usage}`.trim() + (hint.description ? ` — ${hint.description}` : "");
+  else box.textContent = `Commands: ${state.hints.map((h) => h.command).join(" · ")}`;
+}
+
+function markUnread() {
+  // A new DM for someone: a badge on the DM link (for the person you are) and on their name.
+  if (state.pane === "dm") state.unread.delete(state.user);
+  $("#dm-unread").hidden = !state.unread.has(state.user);
+  for (const option of $("#who").options) {
+    const person = state.people.find((p) => p.id === option.value);
+    if (!person) continue;
+    const label = person.role ? `${person.name} — ${person.role}` : person.name;
+    option.textContent = state.unread.has(option.value) ? `● ${label} (new DM)` : label;
+  }
+}
+
 function showPane(id, title) {
   state.pane = id; state.paneTitle = title;
+  markUnread();
   document.querySelectorAll("#sidebar a[data-pane]").forEach((a) => a.classList.toggle("active", a.dataset.pane === id));
   $("#pane-title").textContent = title;
   $("#composer").hidden = id === "home";
@@ -93,6 +143,7 @@ async function refreshModal() {
 function refreshAll() { refreshPane(false); refreshThread(); refreshModal(); }
 
 function onEvent(ev) {
+  if (ev.type === "message" && ev.dm_for) { state.unread.add(ev.dm_for); markUnread(); }
   if (ev.type && ev.type.startsWith("view") || ev.type === "home_published") {
     if (ev.type === "home_published" && state.pane === "home") refreshPane(false);
     else refreshModal();
@@ -109,7 +160,7 @@ async function sendComposer(e) {
   const text = input.value.trim();
   if (!text) return;
   if (!text.startsWith("/")) { toast("The bot listens to slash commands: try /incident help"); return; }
-  input.value = "";
+  input.value = ""; showUsage();
   const r = await post("/pg/command", { user: state.user, channel: state.pane, text });
   if (!r.ok && r.error !== "unknown_command") toast(`The bot answered HTTP ${r.status}`);
 }

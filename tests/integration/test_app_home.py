@@ -1,8 +1,27 @@
-"""The App Home tab lists open incidents with their deadlines."""
+"""The App Home tab: open incidents with their deadlines, who is on call, today's checklists."""
 
 from __future__ import annotations
 
-from tests.integration.flows import declare, eventually
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from tests.integration.flows import declare, eventually, replies_to
+
+# Wednesday 18 November 2026, 10:00 in New York: week 3, one person per level on the rotation
+# (its third day: U0SUP1 and U0DEV1 are on).
+ROTATION_MORNING = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
+
+
+def home_text(slack, user: str, count: int = 1) -> str:
+    """The blocks of the home last published for a person, as text."""
+    published = slack.wait_for(
+        "views.publish", count=count, where=lambda c: c.args["user_id"] == user
+    )
+    view: dict[str, Any] = published[-1].args["view"]
+    assert view["type"] == "home"
+    return str(view["blocks"])
 
 
 def test_opening_the_home_tab_publishes_open_incidents(slack, reporter, person):
@@ -17,8 +36,37 @@ def test_opening_the_home_tab_publishes_open_incidents(slack, reporter, person):
         )
     )
     assert reporter.open_home().status_code == 200
-    published = slack.wait_for("views.publish")[0]
-    assert published.args["user_id"] == "U1"
-    text = str(published.args["view"]["blocks"])
-    assert "INC-1" in text and "ack due in" in text and "Escalation levels" in text
+    text = home_text(slack, "U1")
+    assert "INC-1" in text and "ack due in" in text
     assert "Morning checklist (9 AM)*: 0/6" in text
+
+
+def test_the_home_shows_who_is_on_call_now_for_each_level(slack, reporter):
+    # The first fortnight after launch: every member of every level is on, around the clock.
+    assert reporter.open_home().status_code == 200
+    text = home_text(slack, "U1")
+    assert "On call now* · Weeks 1–2: development team on call 24/7" in text
+    assert "Inside business hours" in text
+    assert "next handoff Mon 16 Nov 09:00 EST" in text
+    assert "*1 · Support Team*: <@U0SUP1>, <@U0SUP2>" in text
+    assert "*2 · Development Team*: <@U0DEV1>, <@U0DEV2>" in text
+    assert "*3 · Senior Developer/Architect*: <@U0ARCH1>" in text
+    assert "*4 · Management*: <@U0MGR1>" in text
+
+
+@pytest.mark.moment(ROTATION_MORNING)
+def test_the_home_follows_the_rotation_and_shows_covers(slack, reporter, person):
+    assert reporter.open_home().status_code == 200
+    text = home_text(slack, "U1")
+    assert "Weeks 3–4: one person per level, rotating daily" in text
+    assert "next handoff Thu 19 Nov 09:00 EST" in text
+    assert "*1 · Support Team*: <@U0SUP1>\\n" in text
+    assert "*2 · Development Team*: <@U0DEV1>\\n" in text
+    # An admin puts someone else on level 1 for the afternoon: the home says so, and until when.
+    person("U0MGR1").command("cover <@U2|u2> 1 14:00", command="/oncall")
+    assert any("U2" in t for t in replies_to("U0MGR1", slack))
+    assert reporter.open_home().status_code == 200
+    text = home_text(slack, "U1", count=2)
+    assert "*1 · Support Team*: <@U2> _(covering until Wed 14:00)_" in text
+    assert "<@U0SUP1>" not in text
+    assert "*2 · Development Team*: <@U0DEV1>\\n" in text

@@ -353,3 +353,10 @@ def test_a_business_hours_tier_one_waits_too() -> None:
     # dm_hours is the plan's word: even the top tier waits when configured so.
     assert not SEED.pages_now(1, "business", STEADY_NIGHT)
     assert SEED.pages_now(1, "business", STEADY_DAY)
+
+
+def test_business_hours_from_midnight_start_the_rotation_at_midnight() -> None:
+    calendar = Calendar(Plan(business_hours={"start": "00:00", "end": "23:59"}))
+    assert calendar.rotation_begins == utc(2026, 11, 16, 5)  # 00:00 EST on day 14
+    assert calendar.phase(utc(2026, 11, 16, 4, 59)) is Phase.ALL_HANDS
+    assert calendar.phase(utc(2026, 11, 16, 5)) is Phase.ROTATION

@@ -140,7 +140,7 @@ async def test_covering_yourself_is_not_a_cover(services, db):
         (0, "", "unknown_level"),
         (5, "", "unknown_level"),
         (-1, "4h", "unknown_level"),
-        (2, "soon", "bad_until"),
+        (2, "Soon", "bad_until"),
         (2, "25:00", "bad_until"),
         (2, "18:61", "bad_until"),
         (2, "2026-02-30", "bad_until"),
@@ -160,6 +160,8 @@ async def test_bad_level_or_until_is_refused_and_nothing_is_written(
     with pytest.raises(BadInput) as refused:
         await services.oncall.cover(by="U0MGR1", user="U0NEW", level=level, until=until)
     assert refused.value.params["reason"] == reason
+    if reason != "unknown_level":
+        assert refused.value.params["given"] == until  # as typed, for the reply to quote
     assert nothing_written(db)
 
 

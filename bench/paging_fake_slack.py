@@ -1,0 +1,87 @@
+"""The benchmarks' fake Slack Web API, plus a feed of the DMs it records; prints its port.
+
+Serves the same FakeSlack as bench/fake_slack_server.py (same people, no Block Kit validation),
+and `GET /bench/dms?after=N`: every chat.postMessage to a DM channel ("D…") recorded after the
+Nth recorded call, with the time the fake recorded it (`at`, epoch seconds). The request waits
+up to a second for a new DM, so a reader learns of one as soon as it lands without polling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from playground.fake_slack import FakeSlack, FakeSlackServer
+
+PEOPLE = ["U0SUP1", "U0SUP2", "U0DEV1", "U0DEV2", "U0ARCH1", "U0MGR1"]
+
+
+def is_dm_post(method: str, args: dict[str, Any], ok: bool) -> bool:
+    return method == "chat.postMessage" and ok and str(args.get("channel", "")).startswith("D")
+
+
+def add_dm_feed(fake: FakeSlack) -> None:
+    """Add GET /bench/dms to the fake's ASGI app."""
+    waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
+
+    def on_event(event: dict[str, Any]) -> None:
+        call = event.get("call") if event.get("type") == "api_call" else None
+        if call and is_dm_post(call["method"], call["args"], call["ok"]):
+            for loop, landed in list(waiters):
+                loop.call_soon_threadsafe(landed.set)
+
+    fake.subscribe(on_event)
+
+    async def dms(request: Request) -> JSONResponse:
+        after = int(request.query_params.get("after", "0"))
+        wait = float(request.query_params.get("wait", "1"))
+        landed = asyncio.Event()
+        waiter = (asyncio.get_running_loop(), landed)
+        waiters.append(waiter)
+        try:
+            deadline = time.monotonic() + wait
+            while True:
+                landed.clear()  # before looking, so a DM landing meanwhile still wakes us
+                calls = fake.calls[after:]  # one slice: atomic under the GIL
+                found = [
+                    {
+                        "at": c.at,
+                        "channel": c.args.get("channel"),
+                        "text": c.args.get("text", ""),
+                        "metadata": c.args.get("metadata"),
+                    }
+                    for c in calls
+                    if is_dm_post(c.method, c.args, c.ok)
+                ]
+                left = deadline - time.monotonic()
+                if found or left <= 0:
+                    return JSONResponse({"next": after + len(calls), "dms": found})
+                try:
+                    await asyncio.wait_for(landed.wait(), left)
+                except TimeoutError:
+                    pass
+        finally:
+            waiters.remove(waiter)
+
+    fake.asgi_app.router.routes.append(Route("/bench/dms", dms, methods=["GET"]))
+
+
+if __name__ == "__main__":
+    fake = FakeSlack(
+        users=[{"id": u, "name": u.lower()} for u in PEOPLE], strict_blocks=False, trigger_ttl=None
+    )
+    add_dm_feed(fake)
+    with FakeSlackServer(fake) as server:
+        print(server.port, flush=True)
+        try:
+            while sys.stdin.readline():
+                pass
+        except KeyboardInterrupt:
+            pass
+        time.sleep(0.1)
