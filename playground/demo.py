@@ -126,10 +126,11 @@ def escape_mentions(
 ) -> str:
     """@name and #channel as Slack sends them for a command with should_escape: <@U…|name>."""
     by_name: dict[str, Mapping[str, Any]] = {}
-    for user in users:
-        for key in (user.get("name"), user.get("id"), str(user.get("real_name") or "").split(" ")[0]):
+    for person in users:
+        first_name = str(person.get("real_name") or "").split(" ")[0]
+        for key in (person.get("name"), person.get("id"), first_name):
             if key:
-                by_name.setdefault(str(key).lower(), user)
+                by_name.setdefault(str(key).lower(), person)
     channel_ids = {str(c["name"]).lower(): c for c in channels}
 
     def user(match: re.Match[str]) -> str:

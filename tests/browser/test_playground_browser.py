@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -24,10 +26,17 @@ def post_of(page: Page, ref: str):
     return page.locator("#messages .message:not(.message-ephemeral)", has_text=ref).first
 
 
+def demo_people(playground: PlaygroundServer) -> list[dict[str, Any]]:
+    """One person per level: whoever the rotation has on call today (the real clock runs)."""
+    people: list[dict[str, Any]] = httpx.get(f"{playground.url}/pg/state").json()["people"]
+    return people
+
+
 def test_declare_acknowledge_resolve_and_rate(playground, page):
+    level_1 = demo_people(playground)[0]
     page.goto(playground.url)
     expect(page.locator("#pane-title")).to_have_text("# incidents")
-    expect(page.locator("#who")).to_have_value("U0SUP1")  # Sam, level 1 support
+    expect(page.locator("#who")).to_have_value(level_1["id"])  # level 1 support, on call
 
     page.fill("#composer-text", "/incident checkout is broken for everyone")
     page.press("#composer-text", "Enter")
@@ -84,7 +93,7 @@ def test_app_home_and_switching_people(playground, page):
     page.fill("#composer-text", "/incident emails not sending")
     page.press("#composer-text", "Enter")
     expect(post_of(page, "INC-1")).to_be_visible()
-    page.select_option("#who", "U0DEV1")
+    page.select_option("#who", demo_people(playground)[1]["id"])
     expect(page.locator("#messages")).not_to_contain_text("Declared INC-1")  # Sam's ephemeral
     page.get_by_role("link", name="supportbot (App Home)").click()
     expect(page.locator("#messages")).to_contain_text("Open incidents")
@@ -92,6 +101,7 @@ def test_app_home_and_switching_people(playground, page):
 
 
 def test_run_the_morning_checklist_job_and_tick_an_item(playground, page):
+    level_1 = demo_people(playground)[0]
     page.goto(playground.url)
     expect(page.locator("#pane-title")).to_have_text("# incidents")
     page.get_by_role("button", name="Post Morning checklist (9 AM)").click()
@@ -101,4 +111,33 @@ def test_run_the_morning_checklist_job_and_tick_an_item(playground, page):
     expect(checklist).to_contain_text("0/6 done")
     checklist.locator("button[data-block-id='item-0']").click()
     expect(checklist).to_contain_text("1/6 done")
-    expect(checklist.locator("div[data-block-id='item-0']")).to_contain_text("@Sam (Support)")
+    expect(checklist.locator("div[data-block-id='item-0']")).to_contain_text(f"@{level_1['name']}")
+
+
+def test_a_page_reaches_the_level_one_dm_and_acknowledging_there_acknowledges_everywhere(
+    playground, page
+):
+    level_1, _, _, manager = demo_people(playground)
+    page.goto(playground.url)
+    expect(page.locator("#pane-title")).to_have_text("# incidents")
+    # The manager reports it; Tier 1 pages levels 1 and 2 at once, at any time of day.
+    page.select_option("#who", manager["id"])
+    page.fill("#composer-text", "/incident checkout is broken for everyone")
+    page.press("#composer-text", "Enter")
+    expect(post_of(page, "INC-1")).to_contain_text("Critical")
+
+    page.select_option("#who", level_1["id"])
+    expect(page.locator("#dm-unread")).to_be_visible()  # the page is waiting in their DM
+    page.get_by_role("link", name="supportbot (your DM)").click()
+    expect(page.locator("#dm-unread")).to_be_hidden()
+    dm = page.locator("#messages [data-ts]", has_text="Page: INC-1").first
+    expect(dm).to_contain_text("You are on call for level 1 — Support Team")
+    expect(dm.get_by_role("button", name="Can't take it")).to_be_visible()
+    dm.get_by_role("button", name="Acknowledge").click()
+
+    acknowledged = f"Acknowledged by @{level_1['name']}"
+    expect(dm).to_contain_text(acknowledged)
+    expect(dm.get_by_role("button")).to_have_count(0)
+    page.get_by_role("link", name="# incidents").click()
+    expect(post_of(page, "INC-1")).to_contain_text(acknowledged)
+    expect(post_of(page, "INC-1").get_by_role("button", name="Acknowledge")).to_have_count(0)

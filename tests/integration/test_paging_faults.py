@@ -40,7 +40,9 @@ def pages_delivered_once(slack, db) -> None:
     assert rows and all(r.status == "sent" and r.ts for r in rows)
     for row in rows:
         dms = [
-            m for m in pages_to(slack, row.person) if m["metadata"]["event_payload"]["page"] == row.id
+            m
+            for m in pages_to(slack, row.person)
+            if m["metadata"]["event_payload"]["page"] == row.id
         ]
         assert [m["ts"] for m in dms] == [row.ts]
 

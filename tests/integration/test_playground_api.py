@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 
 from bot.config import Plan
+from bot.oncall_calendar import Calendar
 from tests.integration.flows import eventually
 from tests.support.playground_server import PlaygroundServer
 
@@ -18,8 +20,24 @@ def playground(sqlite_url: str) -> Iterator[PlaygroundServer]:
         yield server
 
 
+def state_of(playground: PlaygroundServer) -> dict:
+    return httpx.get(f"{playground.url}/pg/state").json()
+
+
+def pane(playground: PlaygroundServer, user: str, channel: str) -> str:
+    return httpx.get(f"{playground.url}/pg/pane", params={"user": user, "channel": channel}).text
+
+
+def command(playground: PlaygroundServer, user: str, text: str, channel: str = "C0INCIDENTS"):
+    answer = httpx.post(
+        f"{playground.url}/pg/command", json={"user": user, "channel": channel, "text": text}
+    )
+    assert answer.json()["ok"] is True, answer.text
+    return answer
+
+
 def test_state_lists_people_per_level_plus_admin_and_the_channels(playground):
-    state = httpx.get(f"{playground.url}/pg/state").json()
+    state = state_of(playground)
     assert [p["role"] for p in state["people"]] == [
         "level 1",
         "level 2",
@@ -28,6 +46,87 @@ def test_state_lists_people_per_level_plus_admin_and_the_channels(playground):
     ]
     assert [c["name"] for c in state["channels"]] == ["incidents", "ops", "reports", "alerts"]
     assert state["commands"] == ["/checklist", "/incident", "/oncall", "/runbook"]
+
+
+def test_the_demo_people_are_whoever_is_on_call_now_and_everyone_else_is_listed(playground):
+    # The playground runs on the real clock, so ask the calendar who that is today.
+    plan = Plan()
+    calendar, now = Calendar(plan), datetime.now(UTC)
+    expected = [calendar.scheduled(tuple(level.members), now)[0] for level in plan.escalation]
+    state = state_of(playground)
+    assert [p["id"] for p in state["people"]] == expected
+    everyone = {m for level in plan.escalation for m in level.members} | set(plan.admins)
+    assert {p["id"] for p in state["people"] + state["others"]} == everyone
+    assert len(state["people"] + state["others"]) == len(everyone)
+
+
+def test_the_composer_knows_each_command_and_its_usage(playground):
+    hints = {h["command"]: h for h in state_of(playground)["hints"]}
+    assert sorted(hints) == state_of(playground)["commands"]
+    assert hints["/oncall"]["usage"] == "[schedule] | cover @someone LEVEL [until] | help"
+    assert hints["/oncall"]["description"].startswith("Who is on call now")
+    page = httpx.get(playground.url).text
+    assert 'list="commands"' in page and 'id="composer-hint"' in page
+
+
+def test_oncall_from_the_composer_shows_the_roster_and_mentions_reach_it_escaped(playground):
+    command(playground, "U0MGR1", "/oncall", channel="C0OPS")
+    eventually(lambda: "On call now" in pane(playground, "U0MGR1", "C0OPS"))
+    # /oncall is escaped (manifest: should_escape), as Slack sends it: @sam → <@U0SUP1|sam>.
+    command(playground, "U0MGR1", "/oncall cover @sam 1 2h", channel="C0OPS")
+    eventually(lambda: "covers level 1" in pane(playground, "U0MGR1", "C0OPS"))
+    assert state_of(playground)["people"][0]["id"] == "U0SUP1"  # on call for level 1 now
+
+
+def test_a_tier_one_incident_pages_the_demo_people_of_levels_one_and_two(playground):
+    people = state_of(playground)["people"]
+    level_1, level_2, _, manager = (p["id"] for p in people)
+    command(playground, manager, "/incident checkout is broken for everyone")
+    for person in (level_1, level_2):
+        dm = eventually(
+            lambda p=person: (t := pane(playground, p, "dm")) and "Page: INC-1" in t and t
+        )
+        assert 'data-action-id="page.acknowledge"' in dm
+        assert 'data-action-id="page.decline"' in dm
+    assert "Page: INC-1" not in pane(playground, manager, "dm")
+
+
+def test_cant_take_it_opens_its_modal_and_passes_the_page_on(playground):
+    fake = playground.playground.fake
+    people = state_of(playground)["people"]
+    level_2, manager = people[1]["id"], people[3]["id"]
+    command(playground, manager, "/incident checkout is broken for everyone")
+    page = eventually(
+        lambda: next((m for m in fake.messages(f"D{level_2}") if "INC-1" in m["text"]), None)
+    )
+    click = {"action_id": "page.decline", "block_id": "page_actions", "type": "button"}
+    answer = httpx.post(
+        f"{playground.url}/pg/action",
+        json={
+            "user": level_2,
+            "channel": page["channel"],
+            "ts": page["ts"],
+            "action": {**click, "value": "1"},
+        },
+    )
+    assert answer.json()["ok"] is True
+    modal = eventually(
+        lambda: httpx.get(f"{playground.url}/pg/modal", params={"user": level_2}).text
+    )
+    assert "Can&#39;t take INC-1" in modal and "Why not?" in modal
+    assert "(optional)" in modal and "required" not in modal
+    assert 'name="reason.reason"' in modal and "Pass it on" in modal
+    view_id = fake.views_for(level_2)[-1]["id"]
+    empty = {"reason": {"reason": {"type": "plain_text_input", "value": None}}}
+    submitted = httpx.post(
+        f"{playground.url}/pg/submit", json={"user": level_2, "view_id": view_id, "values": empty}
+    )
+    assert submitted.json() == {"ok": True}
+    assert httpx.get(f"{playground.url}/pg/modal", params={"user": level_2}).text == ""
+    dm = eventually(
+        lambda: (t := pane(playground, level_2, "dm")) and "can&#39;t take it" in t and t
+    )
+    assert 'data-action-id="page.acknowledge"' not in dm
 
 
 def test_a_command_from_the_page_declares_through_the_signed_endpoint(playground):
@@ -74,8 +173,10 @@ def test_unknown_commands_are_refused_like_slack_does(playground):
 
 def test_jobs_panel_lists_and_runs_jobs(playground):
     jobs = httpx.get(f"{playground.url}/pg/jobs").json()
-    assert "outbox" in [j["name"] for j in jobs]
-    assert httpx.post(f"{playground.url}/pg/jobs/outbox").json()["ok"] is True
+    names = [j["name"] for j in jobs]
+    assert {"outbox", "sla-watcher", "oncall-handoff"} <= set(names)
+    for name in ("outbox", "sla-watcher", "oncall-handoff"):
+        assert httpx.post(f"{playground.url}/pg/jobs/{name}").json()["ok"] is True
     assert httpx.post(f"{playground.url}/pg/jobs/nope").status_code == 404
 
 

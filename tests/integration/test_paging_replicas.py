@@ -1,0 +1,105 @@
+"""Several bot processes sharing one PostgreSQL run each escalation step and send each page
+attempt exactly once: row locks and unique keys decide, not timing."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import textwrap
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from bot.clock import FixedClock
+from bot.config import Plan
+from bot.incidents import Declaration
+from bot.services import build_services
+from bot.settings import Settings
+from tests.integration.conftest import PEOPLE, TOKEN
+from tests.integration.flows import page_counts, pages_to, posts
+from tests.integration.test_paging import ROTATION_MORNING
+from tests.support.databases import PostgresDatabases
+
+INCIDENTS = 20
+REPLICA = textwrap.dedent("""
+    import asyncio, sys
+    from datetime import datetime
+    from bot.clock import FixedClock
+    from bot.config import Plan
+    from bot.services import build_services
+    from bot.settings import Settings
+
+    async def main():
+        url, api, token, at = sys.argv[1:5]
+        services = build_services(
+            Settings(database_url=url, api_url=api, bot_token=token), Plan(),
+            FixedClock(datetime.fromisoformat(at)))
+        await services.start()
+        steps = sent = idle = 0
+        while idle < 5:
+            ran = (await services.escalation.run_due()).done
+            delivered = await services.worker.deliver_due()
+            steps, sent = steps + ran, sent + delivered
+            idle = 0 if ran or delivered else idle + 1
+            await asyncio.sleep(0.05)
+        await services.close()
+        print(steps, sent)
+
+    asyncio.run(main())
+""")
+
+
+def test_four_replicas_run_each_step_and_send_each_page_once(
+    postgres_databases: PostgresDatabases, slack_server, slack
+):
+    url = postgres_databases.fresh()
+    settings = Settings(database_url=url, api_url=slack_server.api_url, bot_token=TOKEN)
+
+    async def declare_all() -> None:
+        services = build_services(settings, Plan(), FixedClock(ROTATION_MORNING))
+        for n in range(INCIDENTS):
+            await services.incidents.declare(
+                Declaration(text=f"emails not sending {n}", reporter="U1")
+            )
+        await services.close()
+
+    asyncio.run(declare_all())  # queued, not delivered: the replicas race for all of it
+    # 16 minutes on: two re-pages and the hand-over to level 2 are due for every incident.
+    later = (ROTATION_MORNING + timedelta(minutes=16)).isoformat()
+    replicas = [
+        subprocess.Popen(
+            [sys.executable, "-c", REPLICA, url, slack_server.api_url, TOKEN, later],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    results = [r.communicate(timeout=120)[0].split() for r in replicas]
+    assert all(r.returncode == 0 for r in replicas)
+    assert sum(int(steps) for steps, _ in results) == 3 * INCIDENTS
+    assert len(posts(slack)) == INCIDENTS
+    # The hand-over paged level 2 once per incident; level 1 got its first page and re-pages
+    # (a re-page made stale by a later one before it went out is dropped, never doubled).
+    counts = page_counts(slack, PEOPLE)
+    assert set(counts) == {"U0SUP1", "U0DEV1"} and counts["U0DEV1"] == INCIDENTS
+    assert INCIDENTS <= counts["U0SUP1"] <= 3 * INCIDENTS
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        steps = conn.execute(
+            sa.text("SELECT status, count(*) FROM escalation_steps GROUP BY status")
+        ).all()
+        sent = conn.execute(sa.text("SELECT id, ts FROM pages WHERE status = 'sent'")).all()
+        unsent = conn.scalar(
+            sa.text("SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending', 'failed')")
+        )
+    engine.dispose()
+    assert dict(steps)["done"] == 3 * INCIDENTS and "failed" not in dict(steps)
+    assert unsent == 0
+    delivered = {
+        m["metadata"]["event_payload"]["page"]: m["ts"]
+        for user in ("U0SUP1", "U0DEV1")
+        for m in pages_to(slack, user)
+    }
+    assert delivered == {row.id: row.ts for row in sent}
+    assert sum(counts.values()) == len(sent)
