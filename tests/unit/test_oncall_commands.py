@@ -75,7 +75,6 @@ def test_help_has_no_problem(text: str) -> None:
     [
         ("swap <@U1>", "swap"),
         ("whois", "whois"),
-        ("schedule extra", "schedule"),
         ("x" * 50, "x" * 30),
     ],
 )

@@ -262,6 +262,8 @@ async def test_people_applies_covers_to_the_members_an_incident_was_declared_wit
         assert await services.oncall.people(session, 2, ("U0DEV1", "U0DEV2"), at) == ("U0NEW",)
         assert await services.oncall.people(session, 2, ("U0X", "U0Y"), at) == ("U0Y",)
         assert await services.oncall.people(session, 1, ("U0SUP1", "U0SUP2"), at) == ("U0SUP2",)
+        before = at - timedelta(minutes=1)  # a page computed for a moment before the cover
+        assert await services.oncall.people(session, 2, ("U0DEV1", "U0DEV2"), before) == ("U0DEV2",)
         later = at + timedelta(hours=1)
         assert await services.oncall.people(session, 2, ("U0DEV1", "U0DEV2"), later) == ("U0DEV2",)
 

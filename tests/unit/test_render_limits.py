@@ -10,8 +10,11 @@ import pytest
 from bot import policy
 from bot.config import Plan
 from bot.errors import BadInput, IncidentNotFound, InvalidTransition, NotAllowed
-from bot.incident_views import EventView, IncidentDetail, IncidentView
+from bot.incident_views import EventView, IncidentDetail, IncidentView, PagedPerson
 from bot.models import Incident
+from bot.oncall import CoverView, LevelOnCall, Roster
+from bot.oncall_calendar import PHASE_TITLES, Phase
+from bot.page_delivery import PageView
 from bot.render import Renderer
 from playground.blockkit import validate_message, validate_view
 
@@ -65,7 +68,43 @@ STATES = {
         "dedicated_channel": "C9",
     },
     "top": {"level": 4, "suggested": False},
+    "paged, breached and deferred": {
+        "paged": tuple(
+            PagedPerson(f"U{n:08d}", n % 4 + 1, n % 5 + 1, "sent", n % 7 == 0) for n in range(300)
+        ),
+        "ack_breached_at": NOW,
+        "resolve_breached_at": NOW,
+        "paging_deferred_until": NOW,
+    },
 }
+
+PEOPLE = tuple(f"U{n:08d}" for n in range(120))
+COVERS = tuple(
+    CoverView(n, 1, "Support Team" * 20, f"U{n:08d}", "U1", NOW, NOW, "U0MGR1") for n in range(60)
+)
+ROSTER = Roster(
+    at=NOW,
+    phase=Phase.ROTATION,
+    phase_title=PHASE_TITLES[Phase.ROTATION],
+    business_hours=False,
+    levels=tuple(LevelOnCall(n, "Level name " * 30, PEOPLE, COVERS) for n in range(1, 10)),
+    next_handoff=NOW,
+)
+
+
+def page(status: str = "sent", notify_only: bool = False) -> PageView:
+    return PageView(
+        id=1,
+        user="U2",
+        level=1,
+        level_name="Support Team" * 20,
+        attempt=3,
+        reason=HUGE[:200],
+        status=status,
+        note=HUGE[:500],
+        notify_only=notify_only,
+        incident=view(dedicated_channel="C9"),
+    )
 
 
 @pytest.fixture
@@ -99,6 +138,16 @@ def test_detail_with_a_long_timeline(render):
         ("rating_thanks.j2", {"i": view(rating=5)}),
         ("channel_intro.j2", {"i": view()}),
         ("help.j2", {"problem": "bad_id", "given": "<!here>" * 10}),
+        ("page_dm.j2", {"p": page()}),
+        ("page_dm.j2", {"p": page("declined")}),
+        ("page_dm.j2", {"p": page(notify_only=True)}),
+        ("page_dm.j2", {"p": replace(page(), incident=view(**STATES["acknowledged"]))}),
+        ("oncall.j2", {"r": ROSTER}),
+        ("oncall_schedule.j2", {"days": [ROSTER] * 14}),
+        ("oncall_handoff.j2", {"r": ROSTER}),
+        ("oncall_cover.j2", {"c": COVERS[0]}),
+        ("oncall_help.j2", {"problem": "unknown_subcommand", "given": "<!here>" * 10}),
+        ("timeline_entry.j2", {"e": EventView(NOW, "supportbot", "paged", "U0SUP1 " * 2000)}),
     ],
 )
 def test_messages(render, template, context):
@@ -109,6 +158,7 @@ def test_messages(render, template, context):
 def test_modals(render):
     assert validate_view(render.view("declare_modal.j2", title="x" * 500)) == []
     assert validate_view(render.view("resolve_modal.j2", i=view(), summary=HUGE)) == []
+    assert validate_view(render.view("decline_modal.j2", i=view())) == []
 
 
 @pytest.mark.parametrize(
@@ -119,6 +169,10 @@ def test_modals(render):
         InvalidTransition(reason="already_acknowledged", ref="INC-1", who="U1"),
         BadInput(reason="unknown_tier", tier=9, tiers=[1, 2, 3, 4]),
         BadInput(reason="bad_id", given=HUGE),
+        BadInput(reason="bad_until", given=HUGE),
+        BadInput(reason="unknown_level", level=HUGE, levels=4),
+        NotAllowed(action="cover", ref="level 1"),
+        InvalidTransition(reason="not_paged", ref="INC-1"),
     ],
 )
 def test_error_notices(render, error):
