@@ -206,20 +206,30 @@ class Plan(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _fit_defaults_to_tiers(cls, data: Any) -> Any:
-        # A team that trims the tiers should not have to rewrite the seed's classifier too.
-        if not isinstance(data, dict) or not isinstance(data.get("tiers"), dict):
+        # A team that trims the tiers or levels should not have to rewrite the seed's
+        # classifier and paging policy too.
+        if not isinstance(data, dict):
             return data
-        known = {int(t) for t in data["tiers"] if str(t).isdigit()}
         data = dict(data)
-        if "classifier" not in data:
-            data["classifier"] = [r for r in seed.CLASSIFIER_RULES if r["tier"] in known]
-        incidents = data.get("incidents") if isinstance(data.get("incidents"), dict) else {}
-        if "default_tier" not in incidents and known and 3 not in known:
-            data["incidents"] = {**incidents, "default_tier": max(known)}
-        paging = data.get("paging") if isinstance(data.get("paging"), dict) else {}
+        if isinstance(data.get("tiers"), dict):
+            known = {int(t) for t in data["tiers"] if str(t).isdigit()}
+            if "classifier" not in data:
+                data["classifier"] = [r for r in seed.CLASSIFIER_RULES if r["tier"] in known]
+            incidents = data.get("incidents") if isinstance(data.get("incidents"), dict) else {}
+            if "default_tier" not in incidents and known and 3 not in known:
+                data["incidents"] = {**incidents, "default_tier": max(known)}
+        else:
+            known = set(seed.TIERS)
+        levels = len(data["escalation"]) if isinstance(data.get("escalation"), list) else 4
+        paging = dict(data["paging"]) if isinstance(data.get("paging"), dict) else {}
         if "tiers" not in paging:
-            tiers = {t: p for t, p in seed.TIER_PAGING.items() if t in known}
-            data["paging"] = {**paging, "tiers": tiers}
+            paging["tiers"] = {
+                tier: _fit_levels(spec, levels)
+                for tier, spec in seed.TIER_PAGING.items()
+                if tier in known
+            }
+        paging.setdefault("security_level", max(1, min(3, levels)))
+        data["paging"] = paging
         return data
 
     @field_validator("timezone")
@@ -310,6 +320,14 @@ class Plan(_Strict):
         seen = dict.fromkeys(rule.category for rule in self.classifier)
         seen.setdefault("general")
         return list(seen)
+
+
+def _fit_levels(spec: dict[str, Any], levels: int) -> dict[str, Any]:
+    """A seed tier policy limited to the levels a plan has."""
+    fitted = dict(spec, page=[n for n in spec["page"] if n <= levels] or [1])
+    if (fitted.get("notify_at_half_resolve") or 0) > levels:
+        fitted["notify_at_half_resolve"] = None
+    return fitted
 
 
 def load_plan(path: Path | None) -> Plan:

@@ -64,6 +64,12 @@ tiers:
         ("channels: {incidnets: C1}", "channels.incidnets"),
         ("classifier: [{tier: 7, category: x, phrases: [y]}]", "classifier.0.tier"),
         ("launch_date: yesterday", "launch_date"),
+        ("paging: {tiers: {1: {page: [7]}}}", "paging.tiers.1"),
+        ("paging: {tiers: {9: {page: [1]}}}", "paging.tiers.9"),
+        ("paging: {security_level: 5}", "paging.security_level"),
+        ("paging: {level1_unresolved_after: later}", "paging.level1_unresolved_after"),
+        ("escalation: [{level: 1, name: A, repage_every: often}]", "escalation.0.repage_every"),
+        ("escalation: [{level: 1, name: A, tries: 0}]", "escalation.0.tries"),
     ],
 )
 def test_bad_config_names_the_key(tmp_path: Path, text: str, key: str) -> None:
@@ -84,3 +90,39 @@ def test_not_yaml_and_not_a_mapping(tmp_path: Path) -> None:
 def test_effective_plan_round_trips_through_yaml() -> None:
     plan = Plan()
     assert Plan.model_validate(yaml.safe_load(plan_as_yaml(plan))) == plan
+
+
+def test_seed_paging_policy_is_spec_section_four() -> None:
+    plan = Plan()
+    assert plan.tier_paging(1).page == [1, 2] and plan.tier_paging(1).notify_at_half_resolve == 4
+    assert plan.tier_paging(2).page == [1] and plan.tier_paging(2).dm_hours == "always"
+    assert plan.tier_paging(3).dm_hours == plan.tier_paging(4).dm_hours == "business"
+    assert plan.paging.level1_unresolved_after == timedelta(hours=2)
+    assert plan.paging.security_level == 3
+    level = plan.level(1)
+    assert (level.repage_every, level.tries, level.timeout) == (
+        timedelta(minutes=5),
+        3,
+        timedelta(minutes=15),
+    )
+
+
+def test_trimmed_tiers_keep_the_paging_of_the_tiers_left(tmp_path: Path) -> None:
+    plan = load_plan(
+        write(tmp_path, "tiers: {1: {name: Urgent, respond: 10m}, 2: {name: Later, respond: 1d}}")
+    )
+    assert sorted(plan.paging.tiers) == [1, 2]
+    assert plan.tier_paging(2).page == [1]
+
+
+def test_per_level_repage_cadence_from_yaml(tmp_path: Path) -> None:
+    plan = load_plan(
+        write(
+            tmp_path,
+            "escalation:\n"
+            "  - {level: 1, name: Support, members: [U1], repage_every: 2m, tries: 5}\n"
+            "  - {level: 2, name: Dev, members: [U2]}\n",
+        )
+    )
+    assert plan.level(1).timeout == timedelta(minutes=10)
+    assert plan.level(2).timeout == timedelta(minutes=15)
