@@ -18,7 +18,8 @@ def register(app: AsyncApp) -> None:
     app.action(Action.CHANGE_TIER)(incident_buttons.change_tier)
     app.action(Action.REOPEN)(incident_buttons.reopen)
     app.action(Action.RUNBOOK)(incident_buttons.show_runbook)
-    app.action(Action.PAGE_ACKNOWLEDGE)(page_buttons.acknowledge)
+    # Acknowledging from a DM is acknowledging: the service updates the post and every copy.
+    app.action(Action.PAGE_ACKNOWLEDGE)(incident_buttons.acknowledge)
     app.action(Action.PAGE_DECLINE)(page_buttons.decline)
     app.action(Action.CHECKLIST_TICK)(checklist_buttons.tick_item)
     app.action(Action.RECHECK)(checklist_buttons.rerun_check)

@@ -1,4 +1,4 @@
-"""The buttons on a page DM: Acknowledge, and "Can't take it" (asks why in a modal)."""
+"""The "Can't take it" button on a page DM (its Acknowledge is the incident post's)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,6 @@ from slack_bolt.async_app import AsyncAck
 
 from bot.services import Services
 from handlers.actions.incident_buttons import act
-
-
-async def acknowledge(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
-    """Acknowledge from the DM: the post and every DM copy are updated by the service."""
-    await ack()
-    user = body["user"]["id"]
-    await act(services, body, lambda n: services.incidents.acknowledge(n, by=user))
 
 
 async def decline(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:

@@ -55,6 +55,15 @@ def buttons(message: dict) -> list[str]:
     ]
 
 
+def decline(slack, who, reason: str) -> dict:
+    """Press "Can't take it" on one's latest page and give a reason; returns the modal."""
+    opened = len(slack.calls_to("views.open"))
+    who.click(pages_to(slack, who.id)[-1], Action.PAGE_DECLINE)
+    view = slack.wait_for("views.open", count=opened + 1)[opened].response["view"]
+    assert who.submit(view, {Field.REASON: reason}).status_code == 200
+    return view
+
+
 def broadcasts(slack, containing: str) -> list[str]:
     """Thread replies also shown in the channel, for everyone to see."""
     return [
@@ -144,13 +153,9 @@ def test_a_missed_response_target_is_a_breach_escalated_once_and_shown(
 ):
     post = declare(reporter, slack, "the widget feels off today")  # Tier 3: respond in 4 h
     eventually(lambda: settled(db))
-    person("U0SUP1").click(pages_to(slack, "U0SUP1")[0], Action.PAGE_DECLINE)
-    view = slack.wait_for("views.open")[0].response["view"]
-    person("U0SUP1").submit(view, {Field.REASON: "off sick"})
+    decline(slack, person("U0SUP1"), "off sick")
     eventually(lambda: page_counts(slack, PEOPLE).get("U0SUP2"))
-    person("U0SUP2").click(pages_to(slack, "U0SUP2")[0], Action.PAGE_DECLINE)
-    view = slack.wait_for("views.open", count=2)[1].response["view"]
-    person("U0SUP2").submit(view, {Field.REASON: ""})
+    decline(slack, person("U0SUP2"), "")
     eventually(lambda: settled(db))
     # Nobody left on level 1: level 2 is paged at once.
     assert page_counts(slack, PEOPLE) == {"U0SUP1": 1, "U0SUP2": 1, "U0DEV1": 1}
@@ -168,10 +173,8 @@ def test_cant_take_it_records_why_and_pages_the_next_person_at_once(slack, repor
     post = declare(reporter, slack, "emails not sending")
     eventually(lambda: settled(db))
     sam = person("U0SUP1")
-    sam.click(pages_to(slack, "U0SUP1")[0], Action.PAGE_DECLINE)
-    view = slack.wait_for("views.open")[0].response["view"]
+    view = decline(slack, sam, "on a train until 3")
     assert view["title"]["text"] == "Can't take INC-1"
-    assert sam.submit(view, {Field.REASON: "on a train until 3"}).status_code == 200
     eventually(lambda: page_counts(slack, PEOPLE) == {"U0SUP1": 1, "U0SUP2": 1})
     assert "U0SUP1 can't take it" in post_text(pages_to(slack, "U0SUP2")[0])
     eventually(lambda: settled(db))
