@@ -169,7 +169,8 @@ class IncidentService:
                 raise InvalidTransition(reason="same_tier", ref=ref(incident_id), tier=tier)
             old = incident.tier
             incident.tier, incident.suggested = tier, False
-            due = policies.targets(incident.policy, tier, incident.created_at)
+            since = incident.paging_deferred_until or incident.created_at
+            due = policies.targets(incident.policy, tier, since)
             incident.ack_due_at, incident.resolve_due_at = due.ack_due_at, due.resolve_due_at
             await self._changed(session, incident, by, "tier_changed", f"{old} → {tier}")
             await self._pager.schedule_deadlines(session, incident)

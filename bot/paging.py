@@ -81,7 +81,8 @@ class Pager:
         )
         policy = incident.policy
         spec = policies.tier_paging(policy, incident.tier)
-        not_before = incident.paging_deferred_until or incident.created_at
+        # Deferred pages start the clock when they go out, not when the incident was declared.
+        start = incident.paging_deferred_until or incident.created_at
         first_pages = max(spec["page"])
         ack_escalates_to = min(first_pages + 1, policies.max_level(policy))
         wanted: list[tuple[str, datetime, int | None]] = [
@@ -91,11 +92,11 @@ class Pager:
             wanted.append(("sla_resolve", incident.resolve_due_at, None))
             half = spec.get("notify_at_half_resolve")
             if half:
-                halfway = incident.created_at + (incident.resolve_due_at - incident.created_at) / 2
+                halfway = start + (incident.resolve_due_at - start) / 2
                 wanted.append(("notify_half", halfway, int(half)))
         rule = policy.get("level1_unresolved_after_s")
         if rule and policies.max_level(policy) >= 2:
-            wanted.append(("level1_rule", incident.created_at + timedelta(seconds=rule), 2))
+            wanted.append(("level1_rule", start + timedelta(seconds=rule), 2))
         existing = set(
             await session.scalars(
                 select(EscalationStep.key).where(EscalationStep.incident_id == incident.id)
@@ -104,7 +105,7 @@ class Pager:
         for kind, due, level in wanted:
             key = f"{kind}:{int(due.timestamp())}"
             if key not in existing:
-                self._step(session, incident, kind, key, max(due, not_before), level=level)
+                self._step(session, incident, kind, key, max(due, start), level=level)
 
     # -- paging -------------------------------------------------------------------------------
 
@@ -337,8 +338,6 @@ class Pager:
         unanswered = incident.acknowledged_at is None and incident.status != "resolved"
         match step.kind:
             case "page" if unanswered:
-                if incident.paging_deferred_until is not None:
-                    incident.paging_deferred_until = None
                 paged = await self.page_level(
                     session, incident, level, "deferred until business hours"
                 )
