@@ -236,7 +236,7 @@ def test_lower_tiers_wait_for_business_hours_and_say_so(slack, reporter, bot, bo
         current(slack, post)
     )
     # The response target counts from when the pages go out: 09:00 + 4 h.
-    assert "*Acknowledge by*\nThu 05 Nov 13:00 EST" in post_text(current(slack, post))
+    assert "Thu 05 Nov 13:00 EST" in post_text(current(slack, post))
     watch(bot, db, bot_clock, timedelta(hours=14))  # 08:30: still waiting
     assert page_counts(slack, PEOPLE) == {}
     watch(bot, db, bot_clock, timedelta(minutes=31))
