@@ -45,6 +45,8 @@ def _cover(words: list[str]) -> OnCallCommand:
     for word in words:
         mention = _MENTION.match(word) or _BARE_ID.match(word)
         number = _LEVEL.match(word)
+        if word.lower() in ("level", "lvl") and not level:
+            continue  # "level 2" reads as "2"
         if mention and not user:
             user = mention.group(1)
         elif number and not level:

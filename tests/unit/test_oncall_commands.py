@@ -81,3 +81,8 @@ def test_help_has_no_problem(text: str) -> None:
 def test_an_unknown_word_is_named_in_the_help(text: str, given: str) -> None:
     parsed = parse(text)
     assert (parsed.name, parsed.problem, parsed.given) == ("help", "unknown_subcommand", given)
+
+
+def test_level_may_be_written_as_a_word_before_the_number() -> None:
+    parsed = parse("cover <@U0SUP2|sam> level 2 18:00")
+    assert (parsed.name, parsed.user, parsed.level, parsed.until) == ("cover", "U0SUP2", 2, "18:00")
