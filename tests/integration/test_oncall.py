@@ -104,3 +104,18 @@ def test_pages_in_flight_keep_their_policy_across_a_restart_and_a_config_edit(
         # The two missed re-pages make one DM, not a burst; the hand-over goes to level 2
         # as the incident knew it.
         assert page_counts(slack, PEOPLE) == {"U0SUP1": 2, "U0DEV1": 1}
+
+
+def test_a_restarted_bot_runs_the_steps_that_fell_due_while_it_was_down(
+    slack, settings, plan, bot, bot_clock, person, db
+):
+    declare(person("U1"), slack, "emails not sending")
+    eventually(lambda: settled(db))
+    bot.stop()
+    bot_clock.advance(timedelta(minutes=6))
+    # The real scheduler this time: its passes run at start, then every minute.
+    with BotServer(settings, plan, bot_clock, schedule=True) as again:
+        eventually(lambda: page_counts(slack, PEOPLE) == {"U0SUP1": 2}, timeout=15)
+        board = {job["name"]: job for job in again.services.jobs.snapshot()}
+        assert set(board) == {"checklists", "sla-watcher", "oncall-handoff"}
+        assert board["sla-watcher"]["runs"] >= 1 and board["sla-watcher"]["failures"] == 0
