@@ -296,6 +296,8 @@ class IncidentService:
             user in (incident.reporter, incident.acknowledged_by)
             or self.is_admin(user)
             or user in policies.responders(incident.policy, incident.level)
+            # Whoever was paged for it, a cover included, is one of its responders.
+            or any(page.user == user for page in incident.pages)
         )
         if not allowed:
             raise NotAllowed(action=action, ref=ref(incident.id))

@@ -119,3 +119,14 @@ def test_a_restarted_bot_runs_the_steps_that_fell_due_while_it_was_down(
         board = {job["name"]: job for job in again.services.jobs.snapshot()}
         assert set(board) == {"checklists", "sla-watcher", "oncall-handoff"}
         assert board["sla-watcher"]["runs"] >= 1 and board["sla-watcher"]["failures"] == 0
+
+
+def test_a_cover_who_was_paged_may_resolve(slack, person, db):
+    person("U0MGR1").command("cover <@U2|two> 1 4h", command="/oncall")
+    reply(slack, "U0MGR1", "covers level 1")
+    declare(person("U1"), slack, "emails not sending")
+    eventually(lambda: settled(db))
+    assert page_counts(slack, PEOPLE) == {"U2": 1}
+    person("U2").command("resolve INC-1 relay restarted")
+    view = slack.wait_for("views.open")[0].response["view"]
+    assert view["title"]["text"] == "Resolve INC-1"
