@@ -2,7 +2,7 @@
 "use strict";
 
 const $ = (sel) => document.querySelector(sel);
-const state = { user: null, pane: null, paneTitle: "", thread: null, people: [], modalErrors: {}, hints: [], unread: new Set() };
+const state = { user: null, pane: null, paneTitle: "", thread: null, people: [], modalErrors: {}, hints: [], unread: new Set(), seq: { pane: 0, thread: 0, modal: 0 } };
 
 async function getJSON(url) { const r = await fetch(url); return r.json(); }
 async function post(url, body) {
@@ -117,7 +117,11 @@ async function refreshPane(openHome) {
   const url = state.pane === "home"
     ? `/pg/home?${q({ user: state.user, open: openHome ? "1" : "0" })}`
     : `/pg/pane?${q({ user: state.user, channel: state.pane })}`;
+  const seq = ++state.seq.pane;
   const html = await (await fetch(url)).text();
+  // Only the latest refresh counts: an older answer (another pane, another person) that
+  // arrives late must not replace what was asked for since.
+  if (seq !== state.seq.pane) return;
   const box = $("#messages");
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
   box.innerHTML = html;
@@ -126,12 +130,16 @@ async function refreshPane(openHome) {
 
 async function refreshThread() {
   if (!state.thread) return;
+  const seq = ++state.seq.thread;
   const html = await (await fetch(`/pg/thread?${q({ user: state.user, ...state.thread })}`)).text();
+  if (seq !== state.seq.thread) return;
   $("#thread-messages").innerHTML = html;
 }
 
 async function refreshModal() {
+  const seq = ++state.seq.modal;
   const html = await (await fetch(`/pg/modal?${q({ user: state.user, errors: JSON.stringify(state.modalErrors) })}`)).text();
+  if (seq !== state.seq.modal) return;
   const modal = $("#modal");
   modal.innerHTML = html;
   modal.hidden = !html.trim();

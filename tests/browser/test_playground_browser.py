@@ -98,6 +98,8 @@ def test_app_home_and_switching_people(playground, page):
     page.get_by_role("link", name="supportbot (App Home)").click()
     expect(page.locator("#messages")).to_contain_text("Open incidents")
     expect(page.locator("#messages")).to_contain_text("INC-1")
+    expect(page.locator("#messages")).to_contain_text("On call now")
+    expect(page.locator("#messages")).to_contain_text("1 · Support Team")
 
 
 def test_run_the_morning_checklist_job_and_tick_an_item(playground, page):
@@ -141,3 +143,6 @@ def test_a_page_reaches_the_level_one_dm_and_acknowledging_there_acknowledges_ev
     page.get_by_role("link", name="# incidents").click()
     expect(post_of(page, "INC-1")).to_contain_text(acknowledged)
     expect(post_of(page, "INC-1").get_by_role("button", name="Acknowledge")).to_have_count(0)
+    # The SLA watcher from the jobs panel: nothing is due once acknowledged, and it says it ran.
+    page.get_by_role("button", name="SLA watcher").click()
+    expect(page.locator("#toast")).to_contain_text("Ran SLA watcher")
