@@ -254,15 +254,14 @@ class Pager:
         return f"re-paged {len(people)}"
 
     async def refresh_pages(self, session: AsyncSession, incident: Incident) -> None:
-        """Bring every DM copy of the incident's pages up to date (acknowledged, resolved)."""
+        """Bring every DM copy of the incident's pages up to date (acknowledged, resolved).
+
+        A queued page may be on its way out right now; its edit is queued behind it on the same
+        key, and does nothing if the page was dropped instead."""
         for page in incident.pages:
             if page.status in ("queued", "sent", "declined"):
                 await self._outbox.add(
-                    session,
-                    Kind.UPDATE_PAGE,
-                    page_key(incident.id, page.user),
-                    {"page": page.id},
-                    coalesce=page.status == "queued",
+                    session, Kind.UPDATE_PAGE, page_key(incident.id, page.user), {"page": page.id}
                 )
 
     async def decline(
