@@ -59,7 +59,7 @@ from bot.config import Plan
 from bot.db import sync_engine
 from bot.incidents import Declaration
 from bot.migrate import upgrade
-from bot.models import Base, EscalationStep, Incident, OutboxMessage, Page
+from bot.models import Base, EscalationStep, Incident, IncidentEvent, OutboxMessage, Page
 from bot.page_delivery import PAGE_EVENT
 from bot.services import Services, build_services
 from bot.settings import Settings
@@ -67,7 +67,6 @@ from playground.fake_slack import FakeSlack, FakeSlackServer
 from playground.slack_requests import signed_headers, slash_command_body
 
 ROOT = Path(__file__).resolve().parent.parent
-log = logging.getLogger("bench.paging")
 
 TIER1_TEXT = "checkout is broken for everyone"
 REPORTER = "U0SUP1"
@@ -89,59 +88,78 @@ class Sample:
 
 
 @dataclass
-class DmFeed:
-    """Follows the fake Slack's DM feed; knows when each tagged incident's DMs landed."""
+class CallFeed:
+    """Follows the fake Slack's record of calls: when each tagged incident's messages landed."""
 
     base: str
-    first: dict[str, float] = field(default_factory=dict)
-    every: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    channels: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # (tag, "dm" | "post") -> when the first one was recorded
+    first: dict[tuple[str, str], float] = field(default_factory=dict)
+    replies: dict[str, float] = field(default_factory=dict)  # INC ref -> the response_url reply
+    dms: dict[str, list[tuple[float, str]]] = field(default_factory=lambda: defaultdict(list))
     refs: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     page_events: Counter[str] = field(default_factory=Counter)
     waiting: dict[str, asyncio.Future[float]] = field(default_factory=dict)
     next: int = 0
 
     def expect(self, tag: str) -> asyncio.Future[float]:
+        """Resolves to the `at` of the tagged incident's first DM."""
         landed = asyncio.get_running_loop().create_future()
-        if tag in self.first:
-            landed.set_result(self.first[tag])
+        if (tag, "dm") in self.first:
+            landed.set_result(self.first[tag, "dm"])
         else:
             self.waiting[tag] = landed
         return landed
 
+    def reply(self, tag: str) -> float:
+        """When the reply on the response_url landed for a tagged incident (known by its DMs)."""
+        (ref,) = self.refs[tag]
+        return self.replies[ref]
+
     async def follow(self, stopping: asyncio.Event) -> None:
         async with httpx.AsyncClient(timeout=10) as client:
             while not stopping.is_set():
-                answer = await client.get(
-                    f"{self.base}/bench/dms", params={"after": self.next, "wait": 0.5}
-                )
-                answer.raise_for_status()
-                feed = answer.json()
-                self.next = feed["next"]
-                for dm in feed["dms"]:
-                    self._take(dm)
+                await self.poll(client, wait=0.5)
 
-    def _take(self, dm: dict[str, Any]) -> None:
-        found = TAG.search(dm["text"])
+    async def poll(self, client: httpx.AsyncClient, wait: float) -> None:
+        answer = await client.get(
+            f"{self.base}/bench/calls", params={"after": self.next, "wait": wait}
+        )
+        answer.raise_for_status()
+        feed = answer.json()
+        self.next = feed["next"]
+        for call in feed["calls"]:
+            self._take(call)
+
+    def _take(self, call: dict[str, Any]) -> None:
+        if call["ok"] and call["method"] == "response_url":
+            # The reply names the incident (INC-n), not the text it was declared with.
+            for ref in REF.findall(call["text"])[:1]:
+                self.replies.setdefault(ref, call["at"])
+            return
+        found = TAG.search(call["text"]) if call["ok"] else None
         if found is None:
             return
-        tag = found.group(0)
-        self.every[tag].append(dm["at"])
-        self.channels[tag].append(dm["channel"])
-        self.refs[tag].update(REF.findall(dm["text"]))
-        if (dm.get("metadata") or {}).get("event_type") == PAGE_EVENT:
-            self.page_events[tag] += 1
-        if tag not in self.first or dm["at"] < self.first[tag]:
-            self.first[tag] = dm["at"]
-        landed = self.waiting.pop(tag, None)
-        if landed is not None and not landed.done():
-            landed.set_result(dm["at"])
+        tag, channel = found.group(0), str(call["channel"] or "")
+        if call["method"] == "chat.postMessage" and channel.startswith("D"):
+            what = "dm"
+            self.dms[tag].append((call["at"], channel))
+            self.refs[tag].update(REF.findall(call["text"]))
+            if (call.get("metadata") or {}).get("event_type") == PAGE_EVENT:
+                self.page_events[tag] += 1
+            landed = self.waiting.pop(tag, None)
+            if landed is not None and not landed.done():
+                landed.set_result(call["at"])
+        elif call["method"] == "chat.postMessage" and channel == "C0INCIDENTS":
+            what = "post"
+        else:
+            return
+        self.first[tag, what] = min(call["at"], self.first.get((tag, what), call["at"]))
 
 
 async def declare_and_wait(
     client: httpx.AsyncClient,
     url: str,
-    feed: DmFeed,
+    feed: CallFeed,
     tags: list[str],
     *,
     concurrency: int,
@@ -189,7 +207,7 @@ async def dm_rounds(
     db_path: str,
     processes: dict[str, psutil.Process],
 ) -> dict[str, Any]:
-    feed = DmFeed(slack_base)
+    feed = CallFeed(slack_base)
     stopping = asyncio.Event()
     follower = asyncio.create_task(feed.follow(stopping))
     counter = iter(range(1, 10**9))
@@ -235,9 +253,10 @@ async def dm_rounds(
                     if mode == "concurrent":
                         cpu[name] += cpu_seconds(processes[name]) - before[name]
                         cpu_incidents[name] += count
-    await asyncio.sleep(0.5)  # the feed's last answer
     stopping.set()
     await follower
+    async with httpx.AsyncClient(timeout=10) as client:
+        await feed.poll(client, wait=0)  # whatever landed since the last answer
     return {
         "samples": samples,
         "feed": feed,
@@ -246,15 +265,15 @@ async def dm_rounds(
     }
 
 
-def check_dms(name: str, samples: list[Sample], feed: DmFeed) -> list[str]:
+def check_dms(name: str, samples: list[Sample], feed: CallFeed) -> list[str]:
     """What is wrong with the DMs the fake recorded for these incidents (nothing, hopefully)."""
     problems = []
     for s in samples:
-        channels = feed.channels.get(s.tag, [])
+        channels = sorted(channel for _, channel in feed.dms.get(s.tag, []))
         if name == "supportbot":
-            expected = {f"D{user}" for user in PAGED_AT_DECLARE}
-            if sorted(channels) != sorted(expected):
-                problems.append(f"{s.tag}: page DMs went to {sorted(channels)}")
+            expected = sorted(f"D{user}" for user in PAGED_AT_DECLARE)
+            if channels != expected:
+                problems.append(f"{s.tag}: page DMs went to {channels}")
             elif len(feed.refs[s.tag]) != 1 or feed.page_events[s.tag] != len(expected):
                 problems.append(f"{s.tag}: DMs name {feed.refs[s.tag]}, not one incident ref")
         elif len(channels) != 1:
@@ -340,13 +359,24 @@ def run_dm_bench(args: argparse.Namespace) -> bool:
                 f"{'':<24} ratio supportbot / bare Bolt: p50 {ours[0] / base[0]:.2f}, "
                 f"p99 {ours[1] / base[1]:.2f}"
             )
-    ours_all = samples.get(("supportbot", "concurrent"), [])
-    if len(ours_all) >= 2:
-        last = [(max(feed.every[s.tag]) - s.sent) * 1000 for s in ours_all]
-        p50, p99, top = stats(last)
+    for mode in ("concurrent", "sequential"):
+        ours = samples.get(("supportbot", mode), [])
+        if len(ours) < 2:
+            continue
+        steps = {
+            "reply": [(feed.reply(s.tag) - s.sent) * 1000 for s in ours],
+            "incident post": [(feed.first[s.tag, "post"] - s.sent) * 1000 for s in ours],
+            "first page DM": [s.first_dm_ms for s in ours],
+            f"all {len(PAGED_AT_DECLARE)} page DMs": [
+                (max(at for at, _ in feed.dms[s.tag]) - s.sent) * 1000 for s in ours
+            ],
+        }
         print(
-            f"supportbot, concurrent: all {len(PAGED_AT_DECLARE)} page DMs out "
-            f"p50 {p50:.1f} / p99 {p99:.1f} / max {top:.1f} ms"
+            f"supportbot, {mode}, from sending (p50 / p99 ms): "
+            + ", ".join(
+                f"{what} {percentile(v, 50):.0f} / {percentile(v, 99):.0f}"
+                for what, v in steps.items()
+            )
         )
     for name in ("bare Bolt", "supportbot"):
         acks = [s.ack_ms for mode in ("concurrent", "sequential") for s in samples[name, mode]]
@@ -515,10 +545,13 @@ class WatcherResult:
     events_written: int
     outcomes: list[tuple[str, str, int]]
     repage_passes: list[tuple[int, float]] = field(default_factory=list)
+    seeded: dict[str, float] = field(default_factory=dict)
+    idle_declares: list[float] = field(default_factory=list)
+    busy_declares: list[float] = field(default_factory=list)
 
 
 async def watcher_bench(
-    database: str, url: str, incidents: int, seed: str, repeats: int
+    database: str, url: str, incidents: int, seed: str, repeats: int, *, probe: bool = False
 ) -> WatcherResult:
     upgrade(url)
     plan = Plan()
@@ -545,10 +578,69 @@ async def watcher_bench(
                 seed=seed,
                 repeats=repeats,
                 limit=limit,
+                probe=probe,
                 ack_deadline=ack_deadline,
             )
         finally:
             await services.close()
+
+
+async def seed_incidents(
+    services: Services, clock: FixedClock, *, incidents: int, seed: str, limit: int
+) -> list[tuple[int, float]]:
+    """Open Tier 1 incidents declared at 15:00, re-paged at 15:05 and 15:10, all delivered.
+
+    Returns the re-page passes timed on the way (declare seeding only)."""
+    declared_at = clock.now()
+    engine = services.engine
+    repage_passes: list[tuple[int, float]] = []
+    # The watcher re-pages every 5 min, 3 tries: at 15:05 and 15:10.
+    repage_times = [declared_at + timedelta(minutes=5), declared_at + timedelta(minutes=10)]
+    if seed == "clone":
+        await services.incidents.declare(
+            Declaration(text=f"{TIER1_TEXT} (seed)", reporter=REPORTER)
+        )
+        await deliver_all(services)
+        for at in repage_times:
+            clock.at = at
+            await services.escalation.run_due(limit=limit)
+            await deliver_all(services)
+        await asyncio.to_thread(clone_template, services.settings.database_url, incidents)
+        return repage_passes
+    for n in range(incidents):
+        await services.incidents.declare(
+            Declaration(text=f"{TIER1_TEXT} (seed {n + 1})", reporter=REPORTER)
+        )
+    await mark_delivered(services, clock)
+    for at in repage_times:
+        clock.at = at
+        ms, done = await timed(lambda: services.escalation.run_due(limit=limit))
+        repage_passes.append((done.done, ms))
+        await mark_delivered(services, clock)
+    if engine.dialect.name == "postgresql":
+        async with engine.connect() as conn:
+            await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(
+                text("ANALYZE")
+            )
+    return repage_passes
+
+
+async def routine_passes(
+    services: Services, clock: FixedClock, *, repeats: int, limit: int
+) -> tuple[list[float], list[float]]:
+    """Time watcher passes that find nothing due, alternating with the bare SELECT."""
+    routine, bare = [], []
+    for i in range(repeats + 3):
+        ms, done = await timed(lambda: services.escalation.run_due(limit=limit))
+        if done.due:
+            raise RuntimeError(f"a routine pass found {done.due} steps due")
+        ms_select, rows = await timed(lambda: bare_select(services.engine, clock.now(), limit))
+        if rows:
+            raise RuntimeError("the bare SELECT found due steps")
+        if i >= 3:  # warm-up
+            routine.append(ms)
+            bare.append(ms_select)
+    return routine, bare
 
 
 async def _watcher_passes(
@@ -561,41 +653,15 @@ async def _watcher_passes(
     repeats: int,
     limit: int,
     ack_deadline: Any,
+    probe: bool,
 ) -> WatcherResult:
-    declared_at = clock.now()
-    url = services.settings.database_url
     engine = services.engine
-    repage_passes: list[tuple[int, float]] = []
     seeding = time.perf_counter()
-    # Declared at 15:00:00; the watcher re-paged at 15:05 and 15:10 (every 5 min, 3 tries).
-    repage_times = [declared_at + timedelta(minutes=5), declared_at + timedelta(minutes=10)]
-    if seed == "clone":
-        await services.incidents.declare(
-            Declaration(text=f"{TIER1_TEXT} (seed)", reporter=REPORTER)
-        )
-        await deliver_all(services)
-        for at in repage_times:
-            clock.at = at
-            await services.escalation.run_due(limit=limit)
-            await deliver_all(services)
-        await asyncio.to_thread(clone_template, url, incidents)
-    else:
-        for n in range(incidents):
-            await services.incidents.declare(
-                Declaration(text=f"{TIER1_TEXT} (seed {n + 1})", reporter=REPORTER)
-            )
-        await mark_delivered(services, clock)
-        for at in repage_times:
-            clock.at = at
-            ms, done = await timed(lambda: services.escalation.run_due(limit=limit))
-            repage_passes.append((done.done, ms))
-            await mark_delivered(services, clock)
-        if engine.dialect.name == "postgresql":
-            async with engine.connect() as conn:
-                await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(
-                    text("ANALYZE")
-                )
+    repage_passes = await seed_incidents(
+        services, clock, incidents=incidents, seed=seed, limit=limit
+    )
     seed_s = time.perf_counter() - seeding
+    seeded = {t.name: await count(engine, t) / incidents for t in CLONED[1:]}
     if await count(engine, Incident.__table__, Incident.status == "open") != incidents:
         raise RuntimeError("seeding did not leave the expected number of open incidents")
 
@@ -603,24 +669,26 @@ async def _watcher_passes(
     clock.at = ack_deadline - timedelta(minutes=1)
     pending = await count(engine, EscalationStep.__table__, EscalationStep.status == "pending")
     plan = await query_plan(engine, clock.now(), limit)
-    routine, bare = [], []
-    for i in range(repeats + 3):
-        ms, done = await timed(lambda: services.escalation.run_due(limit=limit))
-        if done.due:
-            raise RuntimeError(f"a routine pass found {done.due} steps due")
-        ms_select, rows = await timed(lambda: bare_select(engine, clock.now(), limit))
-        if rows:
-            raise RuntimeError("the bare SELECT found due steps")
-        if i >= 3:  # warm-up
-            routine.append(ms)
-            bare.append(ms_select)
+    routine, bare = await routine_passes(services, clock, repeats=repeats, limit=limit)
+
+    idle_declares: list[float] = []
+    if probe:  # how long declaring takes when the watcher is idle, for comparison
+        for k in range(10):
+            ms, _ = await timed(lambda k=k: declare_probe(services, f"idle {k}"))
+            idle_declares.append(ms)
 
     # (b) 15:15:01: every incident's acknowledgement deadline has just passed
-    tables = {t: Base.metadata.tables[t] for t in ("pages", "outbox", "incident_events")}
-    before = {name: await count(engine, t) for name, t in tables.items()}
+    before = await written_rows(engine, incidents)
     clock.at = ack_deadline + timedelta(seconds=1)
+    stopping, busy_declares = asyncio.Event(), []
+    prober = asyncio.create_task(
+        keep_declaring(services, stopping, busy_declares) if probe else stopping.wait()
+    )
     breach_ms, done = await timed(lambda: services.escalation.run_due(limit=limit))
-    after = {name: await count(engine, t) for name, t in tables.items()}
+    stopping.set()
+    await prober
+    after = await written_rows(engine, incidents)
+    written = {name: after[name] - before[name] for name in after}
     breached = await count(engine, Incident.__table__, Incident.ack_breached_at.is_not(None))
     async with engine.connect() as conn:
         outcomes = [
@@ -645,12 +713,46 @@ async def _watcher_passes(
         breach_done=done.done,
         breach_failed=done.failed,
         breached=breached,
-        pages_written=after["pages"] - before["pages"],
-        outbox_written=after["outbox"] - before["outbox"],
-        events_written=after["incident_events"] - before["incident_events"],
+        pages_written=written["pages"],
+        outbox_written=written["outbox"],
+        events_written=written["incident_events"],
         outcomes=outcomes,
         repage_passes=repage_passes,
+        seeded=seeded,
+        idle_declares=idle_declares,
+        busy_declares=busy_declares,
     )
+
+
+async def declare_probe(services: Services, label: str) -> None:
+    await services.incidents.declare(
+        Declaration(text=f"{TIER1_TEXT} (probe {label})", reporter=REPORTER)
+    )
+
+
+async def keep_declaring(services: Services, stopping: asyncio.Event, took: list[float]) -> None:
+    """Declare a Tier 1 incident every second until stopping; how long each declare took."""
+    while not stopping.is_set():
+        ms, _ = await timed(lambda: declare_probe(services, f"busy {len(took)}"))
+        took.append(ms)
+        try:
+            await asyncio.wait_for(stopping.wait(), 1.0)
+        except TimeoutError:
+            pass
+
+
+async def written_rows(engine: AsyncEngine, incidents: int) -> dict[str, int]:
+    """Pages, timeline entries and outbox messages about the seeded incidents (not the probes)."""
+    ours = Incident.id <= incidents
+    async with engine.connect() as conn:
+        pages = await conn.scalar(select(func.count()).select_from(Page).join(Incident).where(ours))
+        events = await conn.scalar(
+            select(func.count()).select_from(IncidentEvent).join(Incident).where(ours)
+        )
+        keys = (await conn.scalars(select(OutboxMessage.key))).all()
+    about = (re.match(r"(?:incident|page):(\d+)", key) for key in keys)
+    outbox = sum(1 for found in about if found and int(found.group(1)) <= incidents)
+    return {"pages": int(pages or 0), "incident_events": int(events or 0), "outbox": outbox}
 
 
 async def bare_select(engine: AsyncEngine, now: Any, limit: int) -> list[Any]:
@@ -669,7 +771,8 @@ async def query_plan(engine: AsyncEngine, now: datetime, limit: int) -> str:
     )
     async with engine.connect() as conn:
         rows = (await conn.exec_driver_sql(statement)).all()
-    return "; ".join(str(row[-1] if sqlite else row[0]).strip() for row in rows)
+    lines = [str(row[-1] if sqlite else row[0]).strip() for row in rows]
+    return "; ".join(re.sub(r"\s*\(cost=[^)]*\)", "", line) for line in lines)
 
 
 def print_watcher(result: WatcherResult, seed: str) -> None:
@@ -677,6 +780,10 @@ def print_watcher(result: WatcherResult, seed: str) -> None:
     print(
         f"\n2. SLA watcher pass, {r.database}: {r.incidents} open Tier 1 incidents "
         f"(seeded by {seed} in {r.seed_s:.0f} s), {r.pending_steps} pending steps"
+    )
+    print(
+        "   rows per incident after declare, 2 re-page passes and delivery: "
+        + ", ".join(f"{n:g} {table}" for table, n in r.seeded.items())
     )
     for done, ms in r.repage_passes:
         print(
@@ -703,6 +810,13 @@ def print_watcher(result: WatcherResult, seed: str) -> None:
     )
     for kind, outcome, n in r.outcomes:
         print(f"       {n:>6} × {kind}: {outcome}")
+    if r.busy_declares and len(r.idle_declares) >= 2:
+        idle, busy = r.idle_declares, sorted(r.busy_declares)
+        print(
+            f"   a Tier 1 declare in the same process: idle p50 {percentile(idle, 50):.0f} ms; "
+            f"during the breach pass ({len(busy)}) p50 {busy[len(busy) // 2]:.0f} / max "
+            f"{busy[-1]:.0f} ms"
+        )
 
 
 def run_watcher_bench(args: argparse.Namespace) -> bool:
@@ -717,6 +831,7 @@ def run_watcher_bench(args: argparse.Namespace) -> bool:
                     args.open_incidents,
                     args.seed,
                     args.repeats,
+                    probe=args.probe,
                 )
             )
         elif database == "postgresql":
@@ -737,6 +852,7 @@ def run_watcher_bench(args: argparse.Namespace) -> bool:
                         args.open_incidents,
                         args.seed,
                         args.repeats,
+                        probe=args.probe,
                     )
                 )
             finally:
@@ -767,6 +883,12 @@ def main() -> int:
     )
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--repeats", type=int, default=30, help="routine passes to time")
+    parser.add_argument(
+        "--probe",
+        action="store_true",
+        help="also time a Tier 1 declare every second while the breach pass runs (in the same "
+        "process, as the scheduler would run it); perturbs the pass a little",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     machine = f"{psutil.cpu_count()} CPUs, Python {sys.version.split()[0]}"

@@ -1,9 +1,10 @@
-"""The benchmarks' fake Slack Web API, plus a feed of the DMs it records; prints its port.
+"""The benchmarks' fake Slack Web API, plus a feed of the calls it records; prints its port.
 
 Serves the same FakeSlack as bench/fake_slack_server.py (same people, no Block Kit validation),
-and `GET /bench/dms?after=N`: every chat.postMessage to a DM channel ("D…") recorded after the
-Nth recorded call, with the time the fake recorded it (`at`, epoch seconds). The request waits
-up to a second for a new DM, so a reader learns of one as soon as it lands without polling.
+and `GET /bench/calls?after=N&wait=S`: every call recorded after the Nth, with the time the fake
+recorded it (`at`, epoch seconds, after answering it). The request waits up to S seconds for a
+new DM (a chat.postMessage to a "D…" channel), so a reader learns of one as soon as it lands
+without polling; the other calls come along with it.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ def is_dm_post(method: str, args: dict[str, Any], ok: bool) -> bool:
     return method == "chat.postMessage" and ok and str(args.get("channel", "")).startswith("D")
 
 
-def add_dm_feed(fake: FakeSlack) -> None:
-    """Add GET /bench/dms to the fake's ASGI app."""
+def add_call_feed(fake: FakeSlack) -> None:
+    """Add GET /bench/calls to the fake's ASGI app."""
     waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
 
     def on_event(event: dict[str, Any]) -> None:
@@ -38,7 +39,7 @@ def add_dm_feed(fake: FakeSlack) -> None:
 
     fake.subscribe(on_event)
 
-    async def dms(request: Request) -> JSONResponse:
+    async def feed(request: Request) -> JSONResponse:
         after = int(request.query_params.get("after", "0"))
         wait = float(request.query_params.get("wait", "1"))
         landed = asyncio.Event()
@@ -49,19 +50,20 @@ def add_dm_feed(fake: FakeSlack) -> None:
             while True:
                 landed.clear()  # before looking, so a DM landing meanwhile still wakes us
                 calls = fake.calls[after:]  # one slice: atomic under the GIL
-                found = [
-                    {
-                        "at": c.at,
-                        "channel": c.args.get("channel"),
-                        "text": c.args.get("text", ""),
-                        "metadata": c.args.get("metadata"),
-                    }
-                    for c in calls
-                    if is_dm_post(c.method, c.args, c.ok)
-                ]
                 left = deadline - time.monotonic()
-                if found or left <= 0:
-                    return JSONResponse({"next": after + len(calls), "dms": found})
+                if left <= 0 or any(is_dm_post(c.method, c.args, c.ok) for c in calls):
+                    answer = [
+                        {
+                            "method": c.method,
+                            "ok": c.ok,
+                            "at": c.at,
+                            "channel": c.args.get("channel") or c.args.get("hook_channel"),
+                            "text": c.args.get("text") or "",
+                            "metadata": c.args.get("metadata"),
+                        }
+                        for c in calls
+                    ]
+                    return JSONResponse({"next": after + len(calls), "calls": answer})
                 try:
                     await asyncio.wait_for(landed.wait(), left)
                 except TimeoutError:
@@ -69,14 +71,14 @@ def add_dm_feed(fake: FakeSlack) -> None:
         finally:
             waiters.remove(waiter)
 
-    fake.asgi_app.router.routes.append(Route("/bench/dms", dms, methods=["GET"]))
+    fake.asgi_app.router.routes.append(Route("/bench/calls", feed, methods=["GET"]))
 
 
 if __name__ == "__main__":
     fake = FakeSlack(
         users=[{"id": u, "name": u.lower()} for u in PEOPLE], strict_blocks=False, trigger_ttl=None
     )
-    add_dm_feed(fake)
+    add_call_feed(fake)
     with FakeSlackServer(fake) as server:
         print(server.port, flush=True)
         try:
