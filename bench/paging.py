@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import logging
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -329,7 +330,12 @@ def run_dm_bench(args: argparse.Namespace) -> bool:
             server.wait(timeout=10)
         fake.terminate()
         fake.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+    return print_dm(args, result)
 
+
+def print_dm(args: argparse.Namespace, result: dict[str, Any]) -> bool:
+    """Print part 1's figures; False when some incident's DMs were not what they should be."""
     samples, feed = result["samples"], result["feed"]
     print(
         f"\n1. declare → first page DM: `/incident {TIER1_TEXT} …` (Tier 1), "
@@ -823,17 +829,17 @@ def run_watcher_bench(args: argparse.Namespace) -> bool:
     ok = True
     for database in args.databases.split(","):
         if database == "sqlite":
-            workdir = tempfile.mkdtemp(prefix="supportbot-watcher-bench-")
-            result = asyncio.run(
-                watcher_bench(
-                    "SQLite",
-                    f"sqlite:///{workdir}/watcher.db",
-                    args.open_incidents,
-                    args.seed,
-                    args.repeats,
-                    probe=args.probe,
+            with tempfile.TemporaryDirectory(prefix="supportbot-watcher-bench-") as workdir:
+                result = asyncio.run(
+                    watcher_bench(
+                        "SQLite",
+                        f"sqlite:///{workdir}/watcher.db",
+                        args.open_incidents,
+                        args.seed,
+                        args.repeats,
+                        probe=args.probe,
+                    )
                 )
-            )
         elif database == "postgresql":
             from tests.support.postgres import PostgresNotInstalledError, PostgresServer
 
