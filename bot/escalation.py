@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,8 +19,11 @@ from bot.paging import LIVE, Pager
 
 log = logging.getLogger(__name__)
 
-PASS_LIMIT = 5000
-CHUNK = 50
+# Steps read per query; a pass keeps reading until nothing is due.
+BATCH = 500
+# Steps per transaction: short, so declarations and deliveries never wait long behind a pass
+# (SQLite has one writer).
+CHUNK = 10
 NOT_APPLIED = ("no longer needed", "acknowledged in time", "resolved in time")
 
 
@@ -47,33 +51,54 @@ class EscalationService:
         self._clock = clock
         self._pager = pager
 
-    async def run_due(self, limit: int = PASS_LIMIT) -> Pass:
-        """One watcher pass over every step that has fallen due (while down, too)."""
+    async def run_due(self, limit: int | None = None) -> Pass:
+        """One watcher pass over every step that has fallen due (while down, too).
+
+        limit caps the steps of this pass (None: all that are due when it starts)."""
         now = self._clock.now()
+        due_total = done = failed = 0
+        seen: set[int] = set()
+        while limit is None or due_total < limit:
+            batch = BATCH if limit is None else min(BATCH, limit - due_total)
+            due = await self._due(now, batch, seen)
+            if not due:
+                break
+            due_total += len(due)
+            seen.update(step_id for step_id, _ in due)
+            for start in range(0, len(due), CHUNK):
+                chunk = due[start : start + CHUNK]
+                ran, broke = await self._run_safely(chunk)
+                done, failed = done + ran, failed + broke
+        return Pass(due=due_total, done=done, failed=failed)
+
+    async def _due(self, now: datetime, limit: int, seen: set[int]) -> list[tuple[int, int]]:
+        # Steps left pending (their incident was busy in another process) are not retried in
+        # this pass: the next one, a minute later, takes them.
         async with self._sessions() as session:
-            due = (
-                await session.execute(
-                    select(EscalationStep.id, EscalationStep.incident_id)
-                    .where(EscalationStep.status == "pending", EscalationStep.due_at <= now)
-                    .order_by(EscalationStep.incident_id, EscalationStep.due_at, EscalationStep.id)
-                    .limit(limit)
-                )
-            ).all()
+            query = (
+                select(EscalationStep.id, EscalationStep.incident_id)
+                .where(EscalationStep.status == "pending", EscalationStep.due_at <= now)
+                .order_by(EscalationStep.incident_id, EscalationStep.due_at, EscalationStep.id)
+                .limit(limit + len(seen))
+            )
+            rows = (await session.execute(query)).all()
+        return [(row[0], row[1]) for row in rows if row[0] not in seen][:limit]
+
+    async def _run_safely(self, chunk: list[tuple[int, int]]) -> tuple[int, int]:
+        """Run a chunk together; if it fails, one by one, so one bad step can't stall the rest."""
+        try:
+            return await self._run_chunk(chunk), 0
+        except Exception:
+            log.exception("escalation steps failed together; running them one by one")
         done = failed = 0
-        for start in range(0, len(due), CHUNK):
-            chunk = [(row[0], row[1]) for row in due[start : start + CHUNK]]
+        for one in chunk:
             try:
-                done += await self._run_chunk(chunk)
-            except Exception:
-                log.exception("escalation steps failed together; running them one by one")
-                for one in chunk:
-                    try:
-                        done += await self._run_chunk([one])
-                    except Exception as exc:
-                        log.exception("escalation step %s failed", one[0])
-                        await self._mark_failed(one[0], repr(exc))
-                        failed += 1
-        return Pass(due=len(due), done=done, failed=failed)
+                done += await self._run_chunk([one])
+            except Exception as exc:
+                log.exception("escalation step %s failed", one[0])
+                await self._mark_failed(one[0], repr(exc))
+                failed += 1
+        return done, failed
 
     async def _run_chunk(self, steps: Sequence[tuple[int, int]]) -> int:
         ran = 0

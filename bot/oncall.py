@@ -109,8 +109,14 @@ class OnCallService:
     async def people(
         self, session: AsyncSession, level: int, members: tuple[str, ...], at: datetime
     ) -> tuple[str, ...]:
-        """Who of a level's members (as an incident's policy lists them) is on call at a time."""
-        covers = [c for c in await active_covers(session, at) if c.level == level]
+        """Who of a level's members (as an incident's policy lists them) is on call at a time.
+
+        Covers are read once per transaction and moment: a declaration asks for every level
+        it pages, and covers only change in a transaction of their own."""
+        cache: dict[datetime, list[OnCallOverride]] = session.info.setdefault("covers", {})
+        if at not in cache:
+            cache[at] = await active_covers(session, at)
+        covers = [c for c in cache[at] if c.level == level]
         return apply_covers(self.calendar.scheduled(members, at), covers)
 
     async def roster(self, at: datetime | None = None) -> Roster:

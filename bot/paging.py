@@ -66,19 +66,24 @@ class Pager:
         if incident.category in incident.policy.get("security_categories", ()):
             level = int(incident.policy.get("security_level", policies.max_level(incident.policy)))
             await self.page_level(session, incident, level, "security incident")
-        await self.schedule_deadlines(session, incident)
+        await self.schedule_deadlines(session, incident, new=True)
 
-    async def schedule_deadlines(self, session: AsyncSession, incident: Incident) -> None:
-        """(Re)write the steps that watch the incident's deadlines; the old ones are cancelled."""
-        await session.execute(
-            update(EscalationStep)
-            .where(
-                EscalationStep.incident_id == incident.id,
-                EscalationStep.status == "pending",
-                EscalationStep.kind.in_(DEADLINE_STEPS),
+    async def schedule_deadlines(
+        self, session: AsyncSession, incident: Incident, *, new: bool = False
+    ) -> None:
+        """(Re)write the steps that watch the incident's deadlines; the old ones are cancelled.
+
+        new: a just-declared incident, which has no deadline steps yet."""
+        if not new:
+            await session.execute(
+                update(EscalationStep)
+                .where(
+                    EscalationStep.incident_id == incident.id,
+                    EscalationStep.status == "pending",
+                    EscalationStep.kind.in_(DEADLINE_STEPS),
+                )
+                .values(status="cancelled", done_at=self._clock.now())
             )
-            .values(status="cancelled", done_at=self._clock.now())
-        )
         policy = incident.policy
         spec = policies.tier_paging(policy, incident.tier)
         # Deferred pages start the clock when they go out, not when the incident was declared.
@@ -97,9 +102,13 @@ class Pager:
         rule = policy.get("level1_unresolved_after_s")
         if rule and policies.max_level(policy) >= 2:
             wanted.append(("level1_rule", start + timedelta(seconds=rule), 2))
-        existing = set(
-            await session.scalars(
-                select(EscalationStep.key).where(EscalationStep.incident_id == incident.id)
+        existing = (
+            set()
+            if new
+            else set(
+                await session.scalars(
+                    select(EscalationStep.key).where(EscalationStep.incident_id == incident.id)
+                )
             )
         )
         for kind, due, level in wanted:
@@ -138,16 +147,9 @@ class Pager:
                     incident.level = max(incident.level, level)
                 return level
             if people:
-                for user in people:
-                    await self._add_page(
-                        session,
-                        incident,
-                        prefix=f"{prefix}{level}",
-                        level=level,
-                        user=user,
-                        attempt=1,
-                        reason=reason,
-                    )
+                await self._add_pages(
+                    session, incident, people, prefix=f"{prefix}{level}", level=level, reason=reason
+                )
                 verb = "notified" if notify_only else "paged"
                 await self._log(
                     session,
@@ -187,30 +189,37 @@ class Pager:
         busy = {p.user for p in incident.pages if p.status in LIVE}
         return [p for p in reachable if p not in busy], bool(reachable)
 
-    async def _add_page(
+    async def _add_pages(
         self,
         session: AsyncSession,
         incident: Incident,
+        people: list[str],
         *,
         prefix: str,
         level: int,
-        user: str,
-        attempt: int,
         reason: str,
-    ) -> Page:
-        page = Page(
-            key=f"{prefix}:{user}:{attempt}",
-            level=level,
-            user=user,
-            attempt=attempt,
-            reason=reason[:200],
-            status="queued",
-            created_at=self._clock.now(),
-        )
-        incident.pages.append(page)
+        attempt: int = 1,
+    ) -> None:
+        """One page attempt per person, each queued for its own DM."""
+        now = self._clock.now()
+        pages = [
+            Page(
+                key=f"{prefix}:{user}:{attempt}",
+                level=level,
+                user=user,
+                attempt=attempt,
+                reason=reason[:200],
+                status="queued",
+                created_at=now,
+            )
+            for user in people
+        ]
+        incident.pages.extend(pages)
         await session.flush()
-        await self._outbox.add(session, Kind.PAGE, page_key(incident.id, user), {"page": page.id})
-        return page
+        for page in pages:
+            await self._outbox.add(
+                session, Kind.PAGE, page_key(incident.id, page.user), {"page": page.id}
+            )
 
     def _schedule_repages(self, session: AsyncSession, incident: Incident, level: int) -> None:
         now = self._clock.now()
@@ -237,17 +246,16 @@ class Pager:
             {p.user for p in incident.pages if p.key.startswith(f"L{level}:") and p.status in LIVE}
             - {p.user for p in incident.pages if p.status in ("declined", "unreachable")}
         )
-        for user in people:
-            await self._add_page(
+        if people:
+            await self._add_pages(
                 session,
                 incident,
+                people,
                 prefix=f"L{level}",
                 level=level,
-                user=user,
                 attempt=attempt,
                 reason=f"try {attempt}: not yet acknowledged",
             )
-        if people:
             await self._log(
                 session, incident, "repaged", f"level {level}, try {attempt}: {', '.join(people)}"
             )
@@ -287,13 +295,12 @@ class Pager:
         )
         for candidate in after:
             if candidate not in asked:
-                await self._add_page(
+                await self._add_pages(
                     session,
                     incident,
+                    [candidate],
                     prefix=f"L{level}",
                     level=level,
-                    user=candidate,
-                    attempt=1,
                     reason=f"{user} can't take it",
                 )
                 await self._log(

@@ -163,6 +163,7 @@ class SlackGateway:
 
 # How far before a message's first try to look for it: allows for clock skew with Slack.
 HISTORY_SLACK = timedelta(minutes=2)
+HISTORY_PAGES = 10
 
 
 async def find_marked(
@@ -172,19 +173,27 @@ async def find_marked(
 
     The check half of record-and-check: a retry looks before it posts again."""
     oldest = (since - HISTORY_SLACK).timestamp()
-    response = await gateway.call(
-        "conversations.history",
-        channel=channel,
-        oldest=f"{oldest:.6f}",
-        include_all_metadata=True,
-        limit=200,
-    )
-    for message in response.get("messages", []):
-        metadata = message.get("metadata") or {}
-        if metadata.get("event_type") == marker["event_type"] and all(
-            (metadata.get("event_payload") or {}).get(k) == v
-            for k, v in marker["event_payload"].items()
-        ):
-            log.info("%s %s was already posted; not posting again", marker["event_type"], marker)
-            return str(message["ts"])
+    cursor: str | None = None
+    for _ in range(HISTORY_PAGES):
+        response = await gateway.call(
+            "conversations.history",
+            channel=channel,
+            oldest=f"{oldest:.6f}",
+            include_all_metadata=True,
+            limit=200,
+            cursor=cursor,
+        )
+        for message in response.get("messages", []):
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == marker["event_type"] and all(
+                (metadata.get("event_payload") or {}).get(k) == v
+                for k, v in marker["event_payload"].items()
+            ):
+                log.info("%s was already posted; not posting again", marker)
+                return str(message["ts"])
+        cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+        if not response.get("has_more") or not cursor:
+            return None
+    # A channel this busy since the first try: better a second post than a lost one.
+    log.warning("gave up looking for %s after %s pages of history", marker, HISTORY_PAGES)
     return None

@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
+
 from playground.fake_slack import FakeSlack
 from tests.support.slack_user import SlackUser
 
@@ -84,3 +86,12 @@ def page_counts(slack: FakeSlack, people: list[str]) -> dict[str, int]:
 def thread_texts(slack: FakeSlack, post: dict[str, Any]) -> list[str]:
     """Texts of the replies in a post's thread (the timeline)."""
     return [m.get("text", "") for m in slack.thread(post["channel"], post["ts"])[1:]]
+
+
+def settled(db: sa.Engine) -> bool:
+    """Nothing left for the outbox to deliver."""
+    with db.connect() as conn:
+        waiting = conn.scalar(
+            sa.text("SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')")
+        )
+    return waiting == 0

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from bot.ids import Action
 from playground.slack_requests import sign, signed_headers
 from tests.integration.conftest import SECRET
-from tests.integration.flows import declare, eventually, posts, replies_to
+from tests.integration.flows import declare, eventually, posts, replies_to, settled
 
 
 def nothing_stored(db: sa.Engine) -> bool:
@@ -103,6 +103,7 @@ def test_an_unknown_action_id_is_answered_not_404(slack, reporter):
 def test_a_click_on_the_post_of_a_deleted_incident(slack, reporter, db):
     post = declare(reporter, slack, "emails not sending")
     eventually(lambda: len(slack.calls_to("response_url")) >= 1)
+    eventually(lambda: settled(db))  # no delivery holds a row lock while the rows go
     with db.begin() as conn:
         conn.execute(sa.text("DELETE FROM outbox"))
         conn.execute(sa.text("DELETE FROM incident_events"))

@@ -8,8 +8,8 @@ import pytest
 
 from bot.config import EscalationLevel, Plan
 from tests.integration.conftest import PEOPLE
-from tests.integration.flows import declare, eventually, page_counts, post_text, posts
-from tests.integration.test_paging import ROTATION_MORNING, settled, watch
+from tests.integration.flows import declare, eventually, page_counts, post_text, posts, settled
+from tests.integration.test_paging import ROTATION_MORNING, watch
 from tests.support.bot_server import BotServer
 
 pytestmark = pytest.mark.moment(ROTATION_MORNING)

@@ -18,6 +18,7 @@ from tests.integration.flows import (
     pages_to,
     post_text,
     replies_to,
+    settled,
     thread_texts,
     updated,
 )
@@ -29,17 +30,6 @@ ROTATION_MORNING = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
 FIRST_WEEK_EVENING = datetime(2026, 11, 4, 23, 30, tzinfo=UTC)
 # Wednesday 9 December 2026, 18:30 in New York: month 2, after hours.
 MONTH_TWO_EVENING = datetime(2026, 12, 9, 23, 30, tzinfo=UTC)
-
-
-def settled(db: sa.Engine) -> bool:
-    """Nothing left for the outbox to deliver."""
-    with db.connect() as conn:
-        return (
-            conn.scalar(
-                sa.text("SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')")
-            )
-            == 0
-        )
 
 
 def watch(bot, db, clock, by: timedelta) -> None:

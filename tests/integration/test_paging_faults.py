@@ -14,8 +14,7 @@ import sqlalchemy as sa
 
 from playground.serving import ThreadedServer
 from tests.integration.conftest import PEOPLE, SECRET, TOKEN
-from tests.integration.flows import eventually, page_counts, pages_to, posts
-from tests.integration.test_paging import settled
+from tests.integration.flows import eventually, page_counts, pages_to, posts, settled
 from tests.support.bot_server import BotServer
 from tests.support.slack_user import SlackUser
 

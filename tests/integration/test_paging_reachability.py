@@ -6,8 +6,8 @@ import pytest
 
 from bot.config import EscalationLevel, Plan
 from tests.integration.conftest import PEOPLE
-from tests.integration.flows import current, declare, eventually, page_counts, post_text
-from tests.integration.test_paging import ROTATION_MORNING, broadcasts, settled
+from tests.integration.flows import current, declare, eventually, page_counts, post_text, settled
+from tests.integration.test_paging import ROTATION_MORNING, broadcasts
 
 
 @pytest.fixture
