@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import update
@@ -14,12 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.models import OutboxMessage
-from bot.outbox import Outbox, claim_due
+from bot.outbox import CLAIM_LEASE, Outbox, claim_due
 from bot.slack_gateway import SlackCallFailed
 
 log = logging.getLogger(__name__)
 
 BATCH = 50
+MAX_IN_FLIGHT = 100
+DELIVERY_TIMEOUT = CLAIM_LEASE / 2
 MAX_BACKOFF = timedelta(minutes=5)
 IDLE_POLL_SECONDS = 1.0
 
@@ -30,6 +33,10 @@ IDLE_POLL_SECONDS = 1.0
 # have been preceded by one Slack carried out but whose answer never came back.
 Writeback = Callable[[AsyncSession], Awaitable[None]]
 Handler = Callable[[dict[str, Any]], Awaitable[Writeback | None]]
+
+
+def _forget(in_flight: dict[int, asyncio.Task[None]], message_id: int, _: object) -> None:
+    in_flight.pop(message_id, None)
 
 
 @dataclass(frozen=True)
@@ -73,15 +80,45 @@ class DeliveryWorker:
         return len(claimed)
 
     async def run(self, stopping: asyncio.Event) -> None:
-        """Deliver until stopping is set; a crash in one pass never stops the loop."""
+        """Deliver until stopping is set; a crash in one claim never stops the loop.
+
+        Claims overlap deliveries: what was queued a moment ago goes out while slower calls
+        from an earlier claim are still waiting on Slack (a page is not held up behind them).
+        Per-key order still holds: a message is not claimed while an earlier one on its key is
+        being sent."""
+        in_flight: dict[int, asyncio.Task[None]] = {}
         while not stopping.is_set():
-            try:
-                attempted = await self.deliver_due()
-            except Exception:
-                log.exception("outbox pass failed; trying again")
-                attempted = 0
-            if not attempted:
+            room = MAX_IN_FLIGHT - len(in_flight)
+            claimed: list[OutboxMessage] = []
+            if room > 0:
+                try:
+                    async with self._sessions.begin() as session:
+                        claimed = await claim_due(
+                            session, self._clock.now(), min(BATCH, room), in_flight=in_flight
+                        )
+                except Exception:
+                    log.exception("outbox claim failed; trying again")
+            for message in claimed:
+                task = asyncio.create_task(self._deliver_and_record(message))
+                in_flight[message.id] = task
+                task.add_done_callback(partial(_forget, in_flight, message.id))
+            if not claimed:
+                # Woken by a new message or a finished delivery (which may free a key).
                 await self._outbox.wait(IDLE_POLL_SECONDS)
+        if in_flight:
+            await asyncio.gather(*in_flight.values(), return_exceptions=True)
+
+    async def _deliver_and_record(self, message: OutboxMessage) -> None:
+        try:
+            outcome = await self._deliver(
+                message.id, message.kind, message.payload, message.attempts
+            )
+            await self._record([outcome])
+        except Exception:
+            # The claim runs out and another pass takes the message again.
+            log.exception("outbox #%s could not be recorded", message.id)
+        finally:
+            self._outbox.wake()
 
     async def _deliver(
         self, message_id: int, kind: str, payload: dict[str, Any], attempt: int
@@ -90,7 +127,10 @@ class DeliveryWorker:
         try:
             if handler is None:
                 raise LookupError(f"no handler for outbox kind {kind!r}")
-            writeback = await handler({**payload, "attempt": attempt})
+            # Well inside the claim's lease, so no other worker takes it back meanwhile.
+            writeback = await asyncio.wait_for(
+                handler({**payload, "attempt": attempt}), DELIVERY_TIMEOUT.total_seconds()
+            )
             return Outcome(message_id, "sent", writeback=writeback)
         except SlackCallFailed as exc:
             if exc.transient:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -124,12 +124,18 @@ async def due_messages(session: AsyncSession, now: datetime, limit: int) -> list
     return list((await session.scalars(query)).all())
 
 
-async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[OutboxMessage]:
-    """Take due messages for delivery; rows another worker (or process) took are skipped."""
+async def claim_due(
+    session: AsyncSession, now: datetime, limit: int, *, in_flight: Collection[int] = ()
+) -> list[OutboxMessage]:
+    """Take due messages for delivery; rows another worker (or process) took are skipped.
+
+    A claim whose lease ran out (its worker died) is taken back, unless it is one of
+    in_flight: the caller's own deliveries, still running."""
+    expired = [OutboxMessage.status == "sending", OutboxMessage.claimed_until < now]
+    if in_flight:
+        expired.append(OutboxMessage.id.notin_(list(in_flight)))
     await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now)
-        .values(status="pending", claimed_until=None)
+        update(OutboxMessage).where(*expired).values(status="pending", claimed_until=None)
     )
     ids = [m.id for m in await due_messages(session, now, limit)]
     if not ids:
