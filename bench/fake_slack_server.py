@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 
 from playground.fake_slack import FakeSlack, FakeSlackServer
 
-if __name__ == "__main__":
+PEOPLE = ["U0SUP1", "U0SUP2", "U0DEV1", "U0DEV2", "U0ARCH1", "U0MGR1"]
+
+
+def serve(prepare: Callable[[FakeSlack], None] = lambda fake: None) -> None:
+    """Serve until stdin closes; prepare may add routes to the fake first."""
     # Validation is the tests' job; here the fake should cost the machine as little as Slack does.
-    people = ["U0SUP1", "U0SUP2", "U0DEV1", "U0DEV2", "U0ARCH1", "U0MGR1"]
     fake = FakeSlack(
-        users=[{"id": u, "name": u.lower()} for u in people], strict_blocks=False, trigger_ttl=None
+        users=[{"id": u, "name": u.lower()} for u in PEOPLE], strict_blocks=False, trigger_ttl=None
     )
+    prepare(fake)
     with FakeSlackServer(fake) as server:
         print(server.port, flush=True)
         try:
@@ -21,3 +26,7 @@ if __name__ == "__main__":
         except KeyboardInterrupt:
             pass
         time.sleep(0.1)
+
+
+if __name__ == "__main__":
+    serve()

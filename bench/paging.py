@@ -53,8 +53,8 @@ from bench.ack_latency import (
     wait_for_outbox,
     wait_until_up,
 )
+from bench.fake_slack_server import PEOPLE
 from bench.paging_bot import WEDNESDAY_MORNING, check_pages_now
-from bench.paging_fake_slack import PEOPLE
 from bot.clock import FixedClock
 from bot.config import Plan
 from bot.db import sync_engine

@@ -10,7 +10,6 @@ without polling; the other calls come along with it.
 from __future__ import annotations
 
 import asyncio
-import sys
 import time
 from typing import Any
 
@@ -18,9 +17,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from playground.fake_slack import FakeSlack, FakeSlackServer
-
-PEOPLE = ["U0SUP1", "U0SUP2", "U0DEV1", "U0DEV2", "U0ARCH1", "U0MGR1"]
+from bench.fake_slack_server import serve
+from playground.fake_slack import FakeSlack
 
 
 def is_dm_post(method: str, args: dict[str, Any], ok: bool) -> bool:
@@ -75,15 +73,4 @@ def add_call_feed(fake: FakeSlack) -> None:
 
 
 if __name__ == "__main__":
-    fake = FakeSlack(
-        users=[{"id": u, "name": u.lower()} for u in PEOPLE], strict_blocks=False, trigger_ttl=None
-    )
-    add_call_feed(fake)
-    with FakeSlackServer(fake) as server:
-        print(server.port, flush=True)
-        try:
-            while sys.stdin.readline():
-                pass
-        except KeyboardInterrupt:
-            pass
-        time.sleep(0.1)
+    serve(add_call_feed)
