@@ -126,12 +126,15 @@ class Pager:
         reason: str,
         *,
         notify_only: bool = False,
+        escalating: bool = False,
         actor: str = BOT_ACTOR,
     ) -> int | None:
         """Page everyone on call for a level (the next level at once if nobody can be).
 
         Returns the level paged, or None when no level had anyone. A level already paged
-        is not paged again. notify_only tells a level without making it the incident's level."""
+        is not paged again. notify_only tells a level without making it the incident's level.
+        escalating: someone new must be paged, so a level whose people all hold a page already
+        (weeks 1-2 page level 2 with level 1) is passed over for the next one."""
         prefix = "N" if notify_only else "L"
         top = policies.max_level(incident.policy)
         while level <= top:
@@ -145,7 +148,10 @@ class Pager:
                 # Everyone on it already has a live page (weeks 1-2 page level 2 with level 1).
                 if not notify_only:
                     incident.level = max(incident.level, level)
-                return level
+                if not escalating:
+                    return level
+                level += 1
+                continue
             if people:
                 await self._add_pages(
                     session, incident, people, prefix=f"{prefix}{level}", level=level, reason=reason
@@ -307,7 +313,9 @@ class Pager:
                     session, incident, "paged", f"level {level}: {candidate} ({user} can't take it)"
                 )
                 return level
-        return await self.page_level(session, incident, level + 1, f"{user} can't take it")
+        return await self.page_level(
+            session, incident, level + 1, f"{user} can't take it", escalating=True
+        )
 
     async def unreachable(
         self, session: AsyncSession, incident: Incident, page: Page, error: str
@@ -331,7 +339,11 @@ class Pager:
                 f"level {page.level} — {name}: nobody could be reached",
             )
             await self.page_level(
-                session, incident, page.level + 1, f"nobody on level {page.level} could be reached"
+                session,
+                incident,
+                page.level + 1,
+                f"nobody on level {page.level} could be reached",
+                escalating=True,
             )
 
     # -- steps -------------------------------------------------------------------------------
@@ -359,6 +371,7 @@ class Pager:
                     incident,
                     level + 1,
                     f"level {level} did not acknowledge in {format_duration(every)}",
+                    escalating=True,
                 )
                 return f"paged level {paged}"
             case "sla_ack":
@@ -398,7 +411,11 @@ class Pager:
             await self._log(session, incident, "breach", "acknowledgement target missed")
         if acked is None and incident.status != "resolved":
             paged = await self.page_level(
-                session, incident, level, "not acknowledged within the response target"
+                session,
+                incident,
+                level,
+                "not acknowledged within the response target",
+                escalating=True,
             )
             return f"breach; paged level {paged}"
         return "breach"
@@ -414,7 +431,11 @@ class Pager:
             await self._log(session, incident, "breach", "resolution target missed")
         if incident.status != "resolved" and incident.level < policies.max_level(incident.policy):
             paged = await self.page_level(
-                session, incident, incident.level + 1, "not resolved within the resolution target"
+                session,
+                incident,
+                incident.level + 1,
+                "not resolved within the resolution target",
+                escalating=True,
             )
             return f"breach; paged level {paged}"
         return "breach"

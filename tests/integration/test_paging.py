@@ -254,3 +254,19 @@ def test_from_month_two_only_tier_one_pages_after_hours(slack, reporter, db):
     # One person per level on the rotation, for levels 1 and 2.
     assert len(paged) == 2 and sum(paged.values()) == 2
     assert {u[:5] for u in paged} == {"U0SUP", "U0DEV"}
+
+
+def test_in_the_first_weeks_an_unanswered_page_goes_past_the_developers_already_paged(
+    slack, reporter, bot, bot_clock, db
+):
+    declare(reporter, slack, "emails not sending")  # Tier 2: levels 1 and 2 paged together
+    eventually(lambda: settled(db))
+    assert page_counts(slack, PEOPLE) == {"U0SUP1": 1, "U0SUP2": 1, "U0DEV1": 1, "U0DEV2": 1}
+    watch(bot, db, bot_clock, timedelta(minutes=15, seconds=5))
+    # Level 2 already holds the page, so the hand-over goes to level 3.
+    assert page_counts(slack, PEOPLE)["U0ARCH1"] == 1
+    # 50 minutes on (past the 1-hour response target): level 3 was paged again once (its two
+    # missed tries make one DM) and handed over to level 4; the missed target adds no page.
+    watch(bot, db, bot_clock, timedelta(minutes=50))
+    counts = page_counts(slack, PEOPLE)
+    assert (counts["U0ARCH1"], counts["U0MGR1"]) == (2, 1)
