@@ -78,8 +78,6 @@ class PageDelivery:
         self._render = renderer
         self._clock = clock
         self._pager = pager
-        # A person's DM channel never changes: open it once per process, not once per page.
-        self._dm_channels: dict[str, str] = {}
 
     def handlers(self) -> dict[str, Handler]:
         """Outbox kind → handler."""
@@ -92,8 +90,7 @@ class PageDelivery:
             return None
         view, attempted_before = ready
         try:
-            channel = self._dm_channels.get(view.user) or await self._gateway.open_dm(view.user)
-            self._dm_channels[view.user] = channel
+            channel = await self._gateway.open_dm(view.user)
             marker = {"event_type": PAGE_EVENT, "event_payload": {"page": view.id}}
             found = None
             if attempted_before is not None:

@@ -79,6 +79,7 @@ class SlackGateway:
             retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=2)],
         )
         self._session: aiohttp.ClientSession | None = None
+        self._dm_channels: dict[str, str] = {}
 
     async def start(self) -> None:
         """Open one HTTP connection pool for every call (slack_sdk opens one per call without)."""
@@ -130,9 +131,11 @@ class SlackGateway:
         return await self.call("chat.update", channel=channel, ts=ts, **message.as_kwargs())
 
     async def open_dm(self, user: str) -> str:
-        """The DM channel id with a user."""
-        response = await self.call("conversations.open", users=user)
-        return str(response["channel"]["id"])
+        """The DM channel id with a user (opened once per process: it never changes)."""
+        if user not in self._dm_channels:
+            response = await self.call("conversations.open", users=user)
+            self._dm_channels[user] = str(response["channel"]["id"])
+        return self._dm_channels[user]
 
     async def open_view(self, trigger_id: str, view: dict[str, Any]) -> dict[str, Any]:
         """views.open."""
