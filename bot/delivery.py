@@ -69,14 +69,7 @@ class DeliveryWorker:
         """One pass: claim what is due, deliver it, record the outcomes; returns the count."""
         async with self._sessions.begin() as session:
             claimed = await claim_due(session, self._clock.now(), BATCH)
-        waiting = {
-            asyncio.create_task(self._deliver(m.id, m.kind, m.payload, m.attempts)) for m in claimed
-        }
-        # Record outcomes as they come, a few at a time: one slow call must not keep the
-        # others unrecorded (a crash meanwhile would send them again).
-        while waiting:
-            done, waiting = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
-            await self._record([task.result() for task in done])
+        await asyncio.gather(*(self._deliver_and_record(m) for m in claimed))
         return len(claimed)
 
     async def run(self, stopping: asyncio.Event) -> None:
@@ -109,11 +102,13 @@ class DeliveryWorker:
             await asyncio.gather(*in_flight.values(), return_exceptions=True)
 
     async def _deliver_and_record(self, message: OutboxMessage) -> None:
+        # Each outcome is recorded as soon as it is known: one slow call must not keep the
+        # others unrecorded (a crash meanwhile would send them again).
         try:
             outcome = await self._deliver(
                 message.id, message.kind, message.payload, message.attempts
             )
-            await self._record([outcome])
+            await self._record(outcome)
         except Exception:
             # The claim runs out and another pass takes the message again.
             log.exception("outbox #%s could not be recorded", message.id)
@@ -150,22 +145,19 @@ class DeliveryWorker:
         wait = after or min(timedelta(seconds=2 ** min(attempt, 10)), MAX_BACKOFF)
         return Outcome(message_id, "pending", error=error, retry_after=wait)
 
-    async def _record(self, outcomes: list[Outcome]) -> None:
-        """Write every outcome of a pass in one transaction (writebacks included)."""
+    async def _record(self, outcome: Outcome) -> None:
+        """Write how a delivery ended, with what it learned (its writeback), in one transaction."""
         now = self._clock.now()
+        values: dict[str, Any] = {"status": outcome.status, "claimed_until": None}
         async with self._sessions.begin() as session:
-            for outcome in outcomes:
-                values: dict[str, Any] = {"status": outcome.status, "claimed_until": None}
-                if outcome.status == "sent":
-                    if outcome.writeback is not None:
-                        await outcome.writeback(session)
-                    values["sent_at"] = now
-                else:
-                    values["last_error"] = (outcome.error or "")[:2000]
-                if outcome.retry_after is not None:
-                    values["next_attempt_at"] = now + outcome.retry_after
-                await session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id == outcome.message_id)
-                    .values(**values)
-                )
+            if outcome.status == "sent":
+                if outcome.writeback is not None:
+                    await outcome.writeback(session)
+                values["sent_at"] = now
+            else:
+                values["last_error"] = (outcome.error or "")[:2000]
+            if outcome.retry_after is not None:
+                values["next_attempt_at"] = now + outcome.retry_after
+            await session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == outcome.message_id).values(**values)
+            )
