@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.checklist_schedule import WEEKDAYS, local_slot
+from bot.checklist_schedule import WEEKDAYS, Schedule, local_slot
 from bot.config import Plan
 
 
@@ -70,13 +70,10 @@ class Calendar:
         raise ValueError("no business days configured")
 
     def latest_business_start(self, at: datetime) -> datetime | None:
-        """The most recent start of business hours at or before a time (within two weeks)."""
-        day = at.astimezone(self.zone).date()
-        for back in range(15):
-            candidate = day - timedelta(days=back)
-            if self.is_business_day(candidate) and self.business_start(candidate) <= at:
-                return self.business_start(candidate)
-        return None
+        """The most recent start of business hours at or before a time."""
+        return Schedule("business days", self.plan.business_hours.start).latest_slot(
+            at, self.zone, self._days
+        )
 
     def _first_start_on_or_after(self, day: date) -> datetime:
         return self.next_business_start(
