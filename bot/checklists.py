@@ -107,6 +107,12 @@ class ChecklistService:
     def _transaction(self) -> AbstractAsyncContextManager[AsyncSession]:
         return self._outbox.transaction(self._sessions)
 
+    async def _edit_later(self, session: AsyncSession, run_id: int) -> None:
+        """Queue an in-place edit of the run's message (one is enough however many wait)."""
+        await self._outbox.add(
+            session, Kind.UPDATE_CHECKLIST, f"checklist:{run_id}", {"run": run_id}, coalesce=True
+        )
+
     async def post_due(self) -> list[RunView]:
         """Post every checklist whose latest slot has no run yet (late within the grace
         period, else recorded as missed). Safe to run from several processes at once."""
@@ -165,13 +171,7 @@ class ChecklistService:
                         run_id=run_id, item=item, ticked_by=by, ticked_at=self._clock.now()
                     )
                 )
-            await self._outbox.add(
-                session,
-                Kind.UPDATE_CHECKLIST,
-                f"checklist:{run_id}",
-                {"run": run_id},
-                coalesce=True,
-            )
+            await self._edit_later(session, run_id)
             await session.flush()
             await session.refresh(run, ["ticks"])
             return RunView.of(run)
@@ -273,13 +273,7 @@ class ChecklistService:
                 raise BadInput(reason="unknown_checklist_item")
             # A new dict, so the JSON column sees the change.
             row.results = {**(row.results or {}), **fresh}
-            await self._outbox.add(
-                session,
-                Kind.UPDATE_CHECKLIST,
-                f"checklist:{run_id}",
-                {"run": run_id},
-                coalesce=True,
-            )
+            await self._edit_later(session, run_id)
         updated = await self.get(run_id)
         assert updated is not None
         return updated
