@@ -248,9 +248,9 @@ class Pager:
         self, session: AsyncSession, incident: Incident, level: int, attempt: int
     ) -> str:
         """Send the level's unanswered page again to everyone still on it."""
+        # A declined or unreachable person's pages are no longer live, so they drop out here.
         people = sorted(
             {p.user for p in incident.pages if p.key.startswith(f"L{level}:") and p.status in LIVE}
-            - {p.user for p in incident.pages if p.status in ("declined", "unreachable")}
         )
         if people:
             await self._add_pages(
