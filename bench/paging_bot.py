@@ -15,11 +15,11 @@ from starlette.applications import Starlette
 
 from bot.app import create_asgi
 from bot.clock import TravelClock
-from bot.config import Plan
-from bot.migrate import upgrade
-from bot.oncall_calendar import Calendar, Phase
+from bot.config.plan import Plan
+from bot.config.settings import Settings
+from bot.oncall.calendar import Calendar, Phase
 from bot.services import build_services
-from bot.settings import Settings
+from bot.store.migrate import upgrade
 
 WEDNESDAY_MORNING = datetime(2026, 11, 4, 15, 0, tzinfo=UTC)
 

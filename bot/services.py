@@ -10,27 +10,27 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.checklist_delivery import ChecklistDelivery
-from bot.checklists import ChecklistService
+from bot.checklists.delivery import ChecklistDelivery
+from bot.checklists.service import ChecklistService
+from bot.checks.job_health import JobBoard
 from bot.clock import Clock, SystemClock
-from bot.config import Plan
-from bot.db import async_engine, session_factory
-from bot.delivery import DeliveryWorker
-from bot.escalation import EscalationService
-from bot.incident_delivery import IncidentDelivery
-from bot.incidents import IncidentService
-from bot.job_health import JobBoard
-from bot.models import OutboxMessage
-from bot.oncall import OnCallService
-from bot.oncall_delivery import OnCallDelivery
-from bot.outbox import Outbox
-from bot.page_delivery import PageDelivery
-from bot.paging import Pager
-from bot.render import Renderer
-from bot.runbook_service import RunbookService
-from bot.runbooks import DEFAULT_FOLDER, RunbookLibrary, load_runbooks
-from bot.settings import Settings
-from bot.slack_gateway import SlackGateway, web_client
+from bot.config.plan import Plan
+from bot.config.settings import Settings
+from bot.incidents.delivery import IncidentDelivery
+from bot.incidents.service import IncidentService
+from bot.oncall.delivery import OnCallDelivery
+from bot.oncall.service import OnCallService
+from bot.paging.delivery import PageDelivery
+from bot.paging.escalation import EscalationService
+from bot.paging.pager import Pager
+from bot.runbooks.library import DEFAULT_FOLDER, RunbookLibrary, load_runbooks
+from bot.runbooks.service import RunbookService
+from bot.slack.gateway import SlackGateway, web_client
+from bot.slack.outbox import Outbox
+from bot.slack.render import Renderer
+from bot.slack.worker import DeliveryWorker
+from bot.store.engine import async_engine, session_factory
+from bot.store.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 

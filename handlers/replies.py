@@ -7,8 +7,8 @@ from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 from bot.errors import SupportbotError
-from bot.render import Message
 from bot.services import Services
+from bot.slack.render import Message
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

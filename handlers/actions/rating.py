@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck
 
 from bot.errors import BadInput
-from bot.incident_views import IncidentView
 from bot.services import Services
+from bot.timeline.views import IncidentView
 from handlers.replies import answer, attempt
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck
 
-from bot.render import Message
 from bot.services import Services
+from bot.slack.render import Message
 from handlers.replies import attempt
 
 

@@ -6,11 +6,11 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck
 
-from bot.incident_commands import Command, parse
-from bot.incident_views import IncidentView
-from bot.incidents import Declaration
-from bot.render import Message
+from bot.incidents.commands import Command, parse
+from bot.incidents.service import Declaration
 from bot.services import Services
+from bot.slack.render import Message
+from bot.timeline.views import IncidentView
 from handlers.replies import attempt
 
 LIST_LIMIT = 20

@@ -6,10 +6,10 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck
 
-from bot.oncall import CoverView
-from bot.oncall_commands import parse
-from bot.render import Message
+from bot.oncall.commands import parse
+from bot.oncall.service import CoverView
 from bot.services import Services
+from bot.slack.render import Message
 from handlers.replies import attempt
 
 

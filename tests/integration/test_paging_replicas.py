@@ -12,10 +12,10 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from bot.clock import FixedClock
-from bot.config import Plan
-from bot.incidents import Declaration
+from bot.config.plan import Plan
+from bot.config.settings import Settings
+from bot.incidents.service import Declaration
 from bot.services import build_services
-from bot.settings import Settings
 from tests.integration.conftest import PEOPLE, TOKEN
 from tests.integration.flows import page_counts, pages_to, posts
 from tests.integration.test_paging import ROTATION_MORNING
@@ -26,9 +26,9 @@ REPLICA = textwrap.dedent("""
     import asyncio, sys
     from datetime import datetime
     from bot.clock import FixedClock
-    from bot.config import Plan
+    from bot.config.plan import Plan
     from bot.services import build_services
-    from bot.settings import Settings
+    from bot.config.settings import Settings
 
     async def main():
         url, api, token, at = sys.argv[1:5]

@@ -14,9 +14,9 @@ import uvicorn
 
 from bot.app import create_asgi
 from bot.clock import TravelClock
-from bot.config import Plan
+from bot.config.plan import Plan
+from bot.config.settings import Settings
 from bot.services import build_services
-from bot.settings import Settings
 
 
 def main() -> None:

@@ -11,9 +11,9 @@ from starlette.routing import Route
 
 from bot.app import create_asgi
 from bot.clock import Clock
-from bot.config import Plan
+from bot.config.plan import Plan
+from bot.config.settings import Settings
 from bot.services import Services, build_services
-from bot.settings import Settings
 from playground.serving import ThreadedServer
 from scheduled.jobs import job
 

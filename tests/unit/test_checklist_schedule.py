@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.checklist_schedule import Schedule
-from bot.config import Plan
+from bot.calendar import Schedule
+from bot.config.plan import Plan
 
 NY = ZoneInfo("America/New_York")
 BUSINESS = ("mon", "tue", "wed", "thu", "fri")

@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 
 from bot.clock import FixedClock
-from bot.config import Plan
+from bot.config.plan import Plan
+from bot.config.settings import Settings
 from bot.errors import BadInput, NotAllowed
 from bot.services import Services, build_services
-from bot.settings import Settings
 
 FRIDAY_0901 = datetime(2026, 11, 27, 14, 1, tzinfo=UTC)  # 09:01 EST
 

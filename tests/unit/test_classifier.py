@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.classifier import suggest
-from bot.config import ClassifierRule, Plan
+from bot.config.plan import ClassifierRule, Plan
+from bot.incidents.classifier import suggest
 
 
 @pytest.mark.parametrize(

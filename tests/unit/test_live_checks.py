@@ -18,8 +18,7 @@ import trustme
 import yaml
 from pydantic import ValidationError
 
-from bot.clock import FixedClock
-from bot.live_checks import (
+from bot.checks.live import (
     CheckResult,
     CheckSpec,
     DatabaseCheck,
@@ -27,6 +26,7 @@ from bot.live_checks import (
     der_not_after,
     run_check,
 )
+from bot.clock import FixedClock
 
 SHORT = 0.5  # seconds: the timeout for checks that are meant to time out
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.oncall_commands import OnCallCommand, parse
+from bot.oncall.commands import OnCallCommand, parse
 
 
 @pytest.mark.parametrize(

@@ -14,11 +14,11 @@ import pytest
 import sqlalchemy as sa
 
 from bot.clock import FixedClock
-from bot.config import Plan
+from bot.config.plan import Plan
+from bot.config.settings import Settings
 from bot.errors import BadInput, NotAllowed
-from bot.oncall_calendar import Phase
+from bot.oncall.calendar import Phase
 from bot.services import Services, build_services
-from bot.settings import Settings
 
 NEXT_HANDOFF = datetime(2026, 11, 30, 14, tzinfo=UTC)  # Monday 09:00 EST
 WEEK_ONE = datetime(2026, 11, 5, 15, tzinfo=UTC)  # Thursday 10:00 EST, all hands

@@ -7,15 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot import policy
-from bot.config import Plan
+from bot.config import policy
+from bot.config.plan import Plan
 from bot.errors import BadInput, IncidentNotFound, InvalidTransition, NotAllowed
-from bot.incident_views import EventView, IncidentDetail, IncidentView, PagedPerson
-from bot.models import Incident
-from bot.oncall import CoverView, LevelOnCall, Roster
-from bot.oncall_calendar import PHASE_TITLES, Phase
-from bot.page_delivery import PageView
-from bot.render import Renderer
+from bot.oncall.calendar import PHASE_TITLES, Phase
+from bot.oncall.service import CoverView, LevelOnCall, Roster
+from bot.paging.delivery import PageView
+from bot.slack.render import Renderer
+from bot.store.models import Incident
+from bot.timeline.views import EventView, IncidentDetail, IncidentView, PagedPerson
 from playground.blockkit import validate_message, validate_view
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.text import TITLE_LIMIT, clip, escape_mrkdwn, split_title
+from bot.slack.text import TITLE_LIMIT, clip, escape_mrkdwn, split_title
 
 
 def test_mentions_and_markup_are_defused() -> None:

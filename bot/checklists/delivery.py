@@ -1,0 +1,85 @@
+"""How checklist and runbook posts, and the edits ticks make, reach Slack."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.checklists.service import ChecklistService, RunView
+from bot.config.plan import Plan
+from bot.incidents.service import IncidentService
+from bot.slack.gateway import SlackGateway
+from bot.slack.outbox import Kind
+from bot.slack.render import Message, Renderer
+from bot.slack.worker import Handler, Writeback
+from bot.store.models import ChecklistRun
+
+
+class ChecklistDelivery:
+    """The outbox handlers for checklists."""
+
+    def __init__(
+        self,
+        *,
+        checklists: ChecklistService,
+        gateway: SlackGateway,
+        renderer: Renderer,
+        plan: Plan,
+        incidents: IncidentService,
+    ) -> None:
+        self._checklists = checklists
+        self._incidents = incidents
+        self._gateway = gateway
+        self._render = renderer
+        self._plan = plan
+
+    def handlers(self) -> dict[str, Handler]:
+        """Outbox kind → handler."""
+        return {Kind.POST_CHECKLIST: self.post, Kind.UPDATE_CHECKLIST: self.update}
+
+    async def _run(self, run_id: int) -> RunView:
+        run = await self._checklists.get(run_id)
+        if run is None:
+            raise LookupError(f"checklist run {run_id} no longer exists")
+        return run
+
+    async def _message(self, run: RunView) -> Message:
+        if run.kind == "runbook":
+            return self._render.message("runbook.j2", run=run)
+        config = self._plan.checklist(run.checklist)
+        left: list[tuple[str, str]] = []
+        if config is not None and config.report_unticked:
+            for other in await self._checklists.today():
+                if other.id != run.id and other.status != "missed":
+                    left += [(other.title, i.text) for i in other.items if not i.ticked_by]
+        return self._render.message("checklist.j2", run=run, left=left)
+
+    async def post(self, payload: dict[str, Any]) -> Writeback | None:
+        """Post the checklist; its ts is kept for the edits ticks make."""
+        run = await self._run(payload["run"])
+        if run.ts:
+            return None
+        thread_ts = run.thread_ts
+        if run.incident_id is not None and not thread_ts:
+            # Asked for before the incident post's ts was known: look again now.
+            thread_ts = (await self._incidents.get(run.incident_id)).incident.post_ts
+        response = await self._gateway.post(
+            run.channel, await self._message(run), thread_ts=thread_ts or None
+        )
+
+        async def keep_ts(session: AsyncSession) -> None:
+            stored = await session.get(ChecklistRun, run.id)
+            if stored is not None:
+                stored.ts = str(response["ts"])
+                stored.channel = str(response.get("channel") or run.channel)
+
+        return keep_ts
+
+    async def update(self, payload: dict[str, Any]) -> Writeback | None:
+        """Re-render the checklist as it is now."""
+        run = await self._run(payload["run"])
+        if not run.ts:
+            raise LookupError(f"checklist run {run.id} was never posted")
+        await self._gateway.update(run.channel, run.ts, await self._message(run))
+        return None

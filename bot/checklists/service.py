@@ -1,0 +1,280 @@
+"""Checklists: post each slot exactly once, tick and untick items, report today's progress."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from bot.calendar import Schedule
+from bot.checks.live import JobHealth, run_checks
+from bot.clock import Clock
+from bot.config.checks import CheckSpec
+from bot.config.plan import ChecklistConfig, Plan
+from bot.errors import BadInput, NotAllowed
+from bot.slack.outbox import Kind, Outbox
+from bot.store.models import ChecklistRun, ChecklistTick
+
+ON_TIME = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """One item of a posted checklist."""
+
+    index: int
+    text: str
+    ticked_by: str | None
+    ticked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RunView:
+    """A posted (or missed) checklist with its items."""
+
+    id: int
+    checklist: str
+    title: str
+    status: str
+    slot_at: datetime
+    channel: str
+    ts: str | None
+    items: tuple[ItemView, ...]
+    kind: str = "checklist"
+    incident_id: int | None = None
+    thread_ts: str | None = None
+    results: dict[str, dict[str, Any]] | None = None
+    note: str | None = None
+
+    @property
+    def done(self) -> int:
+        return sum(1 for item in self.items if item.ticked_by)
+
+    @classmethod
+    def of(cls, run: ChecklistRun) -> RunView:
+        ticks = {tick.item: tick for tick in run.ticks}
+        texts: list[str] = list(run.items["items"])
+        return cls(
+            id=run.id,
+            checklist=run.checklist,
+            title=run.title,
+            status=run.status,
+            slot_at=run.slot_at,
+            channel=run.channel,
+            ts=run.ts,
+            items=tuple(
+                ItemView(
+                    i,
+                    text,
+                    ticks[i].ticked_by if i in ticks else None,
+                    ticks[i].ticked_at if i in ticks else None,
+                )
+                for i, text in enumerate(texts)
+            ),
+            kind=run.kind or "checklist",
+            incident_id=run.incident_id,
+            thread_ts=run.thread_ts,
+            results=run.results,
+            note=run.note,
+        )
+
+
+class ChecklistService:
+    """Verbs on checklists; every post and edit goes through the outbox."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        plan: Plan,
+        outbox: Outbox,
+        clock: Clock,
+        *,
+        database_url: str | None = None,
+        job_health: JobHealth | None = None,
+    ) -> None:
+        self._database_url = database_url
+        self._job_health = job_health
+        self._sessions = sessions
+        self._plan = plan
+        self._outbox = outbox
+        self._clock = clock
+
+    def _transaction(self) -> AbstractAsyncContextManager[AsyncSession]:
+        return self._outbox.transaction(self._sessions)
+
+    async def _edit_later(self, session: AsyncSession, run_id: int) -> None:
+        """Queue an in-place edit of the run's message (one is enough however many wait)."""
+        await self._outbox.add(
+            session, Kind.UPDATE_CHECKLIST, f"checklist:{run_id}", {"run": run_id}, coalesce=True
+        )
+
+    async def post_due(self) -> list[RunView]:
+        """Post every checklist whose latest slot has no run yet (late within the grace
+        period, else recorded as missed). Safe to run from several processes at once."""
+        now = self._clock.now()
+        created = []
+        business = tuple(self._plan.business_hours.days)
+        for checklist in self._plan.checklists:
+            slot = Schedule.parse(checklist.schedule).latest_slot(now, self._plan.zone, business)
+            if slot is None:
+                continue
+            late = now - slot
+            status = "on_time" if late < ON_TIME else "late"
+            if late > self._plan.checklist_grace:
+                status = "missed"
+            key = f"{checklist.name}:{slot.isoformat()}"
+            run = await self._create(checklist, key, slot, status)
+            if run is not None and status != "missed":
+                created.append(run)
+        return created
+
+    async def post_now(self, name: str, *, by: str | None) -> RunView:
+        """Post a checklist outside its schedule (admins only when a person asks)."""
+        checklist = self._plan.checklist(name)
+        if checklist is None:
+            raise BadInput(
+                reason="unknown_checklist",
+                given=name,
+                names=[c.name for c in self._plan.checklists],
+            )
+        if by is not None and by not in self._plan.admins:
+            raise NotAllowed(action="post_checklist", ref=name)
+        now = self._clock.now()
+        run = await self._create(checklist, f"{name}:manual:{now.isoformat()}", now, "manual")
+        assert run is not None  # a manual key is unique to the instant
+        return run
+
+    async def toggle(self, run_id: int, item: int, *, by: str) -> RunView:
+        """Tick an unticked item, untick a ticked one; the message is edited in place."""
+        async with self._transaction() as session:
+            run = await session.scalar(
+                select(ChecklistRun)
+                .where(ChecklistRun.id == run_id)
+                .options(selectinload(ChecklistRun.ticks))
+                .with_for_update()
+            )
+            if run is None or not 0 <= item < len(run.items["items"]):
+                raise BadInput(reason="unknown_checklist_item")
+            removed = await session.execute(
+                delete(ChecklistTick).where(
+                    ChecklistTick.run_id == run_id, ChecklistTick.item == item
+                )
+            )
+            if not getattr(removed, "rowcount", 0):
+                session.add(
+                    ChecklistTick(
+                        run_id=run_id, item=item, ticked_by=by, ticked_at=self._clock.now()
+                    )
+                )
+            await self._edit_later(session, run_id)
+            await session.flush()
+            await session.refresh(run, ["ticks"])
+            return RunView.of(run)
+
+    async def today(self) -> list[RunView]:
+        """Every run whose slot falls on today's local date, in slot order."""
+        zone = self._plan.zone
+        local = self._clock.now().astimezone(zone).date()
+        start = datetime.combine(local, time(0), tzinfo=zone)
+        async with self._sessions() as session:
+            runs = await session.scalars(
+                select(ChecklistRun)
+                .where(
+                    ChecklistRun.slot_at >= start, ChecklistRun.slot_at < start + timedelta(days=1)
+                )
+                .options(selectinload(ChecklistRun.ticks))
+                .order_by(ChecklistRun.slot_at)
+            )
+            return [RunView.of(run) for run in runs]
+
+    async def get(self, run_id: int) -> RunView | None:
+        """One run."""
+        async with self._sessions() as session:
+            run = await session.scalar(
+                select(ChecklistRun)
+                .where(ChecklistRun.id == run_id)
+                .options(selectinload(ChecklistRun.ticks))
+            )
+            return RunView.of(run) if run else None
+
+    async def _create(
+        self, checklist: ChecklistConfig, key: str, slot: datetime, status: str
+    ) -> RunView | None:
+        async with self._sessions() as session:
+            taken = await session.scalar(
+                select(ChecklistRun.id).where(ChecklistRun.slot_key == key)
+            )
+        if taken is not None:
+            return None  # the usual case, every minute: this slot is done
+        results = await self._check(checklist) if status != "missed" else None
+        run = ChecklistRun(
+            checklist=checklist.name,
+            title=checklist.title,
+            items={"items": checklist.texts},
+            results=results,
+            slot_key=key,
+            slot_at=slot,
+            status=status,
+            channel=self._plan.channel_id(checklist.channel),
+            created_at=self._clock.now(),
+        )
+        try:
+            async with self._transaction() as session:
+                session.add(run)
+                await session.flush()
+                if status != "missed":
+                    await self._outbox.add(
+                        session, Kind.POST_CHECKLIST, f"checklist:{run.id}", {"run": run.id}
+                    )
+        except IntegrityError:
+            return None  # this slot was already handled, here or by another process
+        return RunView(
+            run.id,
+            run.checklist,
+            run.title,
+            run.status,
+            run.slot_at,
+            run.channel,
+            None,
+            tuple(ItemView(i, t, None, None) for i, t in enumerate(checklist.texts)),
+            results=results,
+        )
+
+    async def _check(self, checklist: ChecklistConfig) -> dict[str, dict[str, Any]] | None:
+        """Run the items' live checks (at once, each bounded) for the post to show."""
+        checked = [(i, item.check) for i, item in enumerate(checklist.items) if item.check]
+        if not checked:
+            return None
+        return await run_checks(
+            checked,
+            database_url=self._database_url,
+            job_health=self._job_health,
+        )
+
+    async def recheck(self, run_id: int, item: int, *, by: str) -> RunView:
+        """Run an item's live check again and show the new result in place."""
+        run = await self.get(run_id)
+        stored = (run.results or {}).get(str(item)) if run else None
+        if run is None or not stored or "spec" not in stored:
+            raise BadInput(reason="unknown_checklist_item")
+        fresh = await run_checks(
+            [(item, CheckSpec.model_validate(stored["spec"]))],
+            database_url=self._database_url,
+            job_health=self._job_health,
+        )
+        async with self._transaction() as session:
+            row = await session.get(ChecklistRun, run_id, with_for_update=True)
+            if row is None:
+                raise BadInput(reason="unknown_checklist_item")
+            # A new dict, so the JSON column sees the change.
+            row.results = {**(row.results or {}), **fresh}
+            await self._edit_later(session, run_id)
+        updated = await self.get(run_id)
+        assert updated is not None
+        return updated

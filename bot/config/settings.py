@@ -1,0 +1,49 @@
+"""Process settings from the environment (SPEC §2); secrets stay out of repr and logs."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.config.plan import default_config_path
+
+SLACK_PUBLIC_API = "https://slack.com/api/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the process reads from its environment."""
+
+    bot_token: str | None = field(default=None, repr=False)
+    signing_secret: str | None = field(default=None, repr=False)
+    app_token: str | None = field(default=None, repr=False)
+    api_url: str = SLACK_PUBLIC_API
+    database_url: str = "sqlite:///supportbot.db"
+    config_path: Path | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read SLACK_*, DATABASE_URL and SUPPORTBOT_CONFIG."""
+        env = os.environ if env is None else env
+        api_url = env.get("SLACK_API_URL") or SLACK_PUBLIC_API
+        return cls(
+            bot_token=env.get("SLACK_BOT_TOKEN") or None,
+            signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+            app_token=env.get("SLACK_APP_TOKEN") or None,
+            # slack_sdk joins method names onto the base URL, so it must end with a slash.
+            api_url=api_url if api_url.endswith("/") else api_url + "/",
+            database_url=env.get("DATABASE_URL") or "sqlite:///supportbot.db",
+            config_path=default_config_path(env.get("SUPPORTBOT_CONFIG")),
+        )
+
+    def missing_for_http(self) -> list[str]:
+        """Names of the variables HTTP mode needs and lacks."""
+        wanted = {"SLACK_BOT_TOKEN": self.bot_token, "SLACK_SIGNING_SECRET": self.signing_secret}
+        return [name for name, value in wanted.items() if not value]
+
+    def missing_for_socket(self) -> list[str]:
+        """Names of the variables Socket Mode needs and lacks."""
+        wanted = {"SLACK_BOT_TOKEN": self.bot_token, "SLACK_APP_TOKEN": self.app_token}
+        return [name for name, value in wanted.items() if not value]

@@ -1,0 +1,197 @@
+"""How each incident outbox message reaches Slack: the post, its edits, thread, channel, DM."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.config import policy as policies
+from bot.config.plan import Plan
+from bot.slack.gateway import SlackCallFailed, SlackGateway, find_marked
+from bot.slack.outbox import Kind, Outbox
+from bot.slack.render import Renderer
+from bot.slack.worker import Handler, Writeback
+from bot.store.models import Incident, IncidentEvent
+from bot.timeline.views import EventView, IncidentView
+
+log = logging.getLogger(__name__)
+CHANNEL_NAME_ATTEMPTS = 5
+POST_EVENT = "supportbot_incident"
+# Timeline entries the whole channel must see, not only those following the thread.
+BROADCAST = {"level_skipped", "nobody_paged", "breach", "unreachable"}
+
+
+def channel_name(prefix: str, incident_id: int, title: str) -> str:
+    """inc-42-checkout-is-down: lowercase, hyphens, at most 80 characters."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return f"{prefix}-{incident_id}-{slug}"[:80].rstrip("-")
+
+
+class IncidentDelivery:
+    """The outbox handlers for incidents."""
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        gateway: SlackGateway,
+        renderer: Renderer,
+        plan: Plan,
+        outbox: Outbox,
+        clock: Clock,
+    ) -> None:
+        self._sessions = sessions
+        self._gateway = gateway
+        self._render = renderer
+        self._plan = plan
+        self._outbox = outbox
+        self._clock = clock
+
+    def handlers(self) -> dict[str, Handler]:
+        """Outbox kind → handler."""
+        return {
+            Kind.POST_INCIDENT: self.post,
+            Kind.UPDATE_INCIDENT: self.update,
+            Kind.TIMELINE: self.timeline,
+            Kind.CREATE_CHANNEL: self.create_channel,
+            Kind.RATING_DM: self.rating_dm,
+        }
+
+    async def _view(self, incident_id: int) -> IncidentView:
+        async with self._sessions() as session:
+            incident = await session.get(Incident, incident_id)
+            if incident is None:
+                raise LookupError(f"incident {incident_id} no longer exists")
+            return IncidentView.of(incident)
+
+    async def post(self, payload: dict[str, Any]) -> Writeback | None:
+        """The incident post in the incidents channel; its ts is kept for edits and thread.
+
+        Posted once: the message carries the incident id, and a retry first looks for it."""
+        view = await self._view(payload["incident"])
+        if view.post_ts:
+            return None
+        marker = {"event_type": POST_EVENT, "event_payload": {"incident": view.id}}
+        ts, channel = None, view.post_channel
+        if payload.get("attempt", 1) > 1:
+            ts = await find_marked(self._gateway, view.post_channel, marker, since=view.created_at)
+        if ts is None:
+            response = await self._gateway.post(
+                view.post_channel,
+                self._render.message("incident_post.j2", i=view),
+                once=True,
+                metadata=marker,
+            )
+            ts, channel = str(response["ts"]), str(response.get("channel") or channel)
+
+        async def keep_ts(session: AsyncSession) -> None:
+            incident = await session.get(Incident, view.id)
+            if incident is not None:
+                incident.post_ts, incident.post_channel = ts, channel
+
+        return keep_ts
+
+    async def update(self, payload: dict[str, Any]) -> Writeback | None:
+        """Re-render the post from the incident as it is now."""
+        view = await self._ready(payload["incident"])
+        await self._gateway.update(
+            view.post_channel, str(view.post_ts), self._render.message("incident_post.j2", i=view)
+        )
+        return None
+
+    async def timeline(self, payload: dict[str, Any]) -> Writeback | None:
+        """One timeline entry as a reply in the post's thread."""
+        view = await self._ready(payload["incident"])
+        async with self._sessions() as session:
+            event = await session.get(IncidentEvent, payload["event"])
+            if event is None:
+                raise LookupError(f"timeline event {payload['event']} no longer exists")
+            entry = EventView.of(event)
+        await self._gateway.post(
+            view.post_channel,
+            self._render.message("timeline_entry.j2", e=entry),
+            thread_ts=view.post_ts,
+            reply_broadcast=entry.kind in BROADCAST or None,
+        )
+        return None
+
+    async def create_channel(self, payload: dict[str, Any]) -> Writeback | None:
+        """A dedicated channel for the incident, with the people on it invited."""
+        async with self._sessions() as session:
+            incident = await session.get(Incident, payload["incident"])
+            if incident is None:
+                raise LookupError(f"incident {payload['incident']} no longer exists")
+            view = IncidentView.of(incident)
+            people = {view.reporter} | policies.responders(incident.policy, view.level)
+        if view.dedicated_channel:
+            return None
+        base = channel_name(self._plan.incidents.channel_prefix, view.id, view.title)
+        channel_id = await self._create(base)
+        await self._invite(channel_id, sorted(people))
+        await self._gateway.post(channel_id, self._render.message("channel_intro.j2", i=view))
+
+        async def keep_channel(session: AsyncSession) -> None:
+            incident = await session.get(Incident, view.id)
+            if incident is None:
+                return
+            incident.dedicated_channel = channel_id
+            session.add(
+                IncidentEvent(
+                    incident=incident,
+                    at=self._clock.now(),
+                    actor=view.reporter,
+                    kind="channel_created",
+                    text=f"<#{channel_id}>",
+                )
+            )
+            await self._outbox.add(
+                session,
+                Kind.UPDATE_INCIDENT,
+                f"incident:{view.id}",
+                {"incident": view.id},
+                coalesce=True,
+            )
+
+        return keep_channel
+
+    async def _create(self, base: str) -> str:
+        for attempt in range(CHANNEL_NAME_ATTEMPTS):
+            name = base if attempt == 0 else f"{base[:76]}-{attempt + 1}"
+            try:
+                response = await self._gateway.call("conversations.create", name=name)
+            except SlackCallFailed as exc:
+                if exc.error == "name_taken":
+                    continue
+                raise
+            return str(response["channel"]["id"])
+        raise SlackCallFailed("conversations.create", "name_taken", transient=False)
+
+    async def _invite(self, channel_id: str, users: list[str]) -> None:
+        # One unknown member must not keep everyone else out: invite one by one.
+        for user in users:
+            try:
+                await self._gateway.call("conversations.invite", channel=channel_id, users=user)
+            except SlackCallFailed as exc:
+                if exc.transient:
+                    raise
+                log.warning("could not invite %s to %s: %s", user, channel_id, exc.error)
+
+    async def rating_dm(self, payload: dict[str, Any]) -> Writeback | None:
+        """Ask the reporter, by DM, to rate how the incident was handled."""
+        view = await self._view(payload["incident"])
+        if view.rating is not None:
+            return None
+        channel = await self._gateway.open_dm(view.reporter)
+        await self._gateway.post(channel, self._render.message("rating_request.j2", i=view))
+        return None
+
+    async def _ready(self, incident_id: int) -> IncidentView:
+        view = await self._view(incident_id)
+        if not view.post_ts:
+            # Messages on a key go out in order, so a missing ts means the post itself failed.
+            raise LookupError(f"INC-{incident_id} was never posted; nothing to edit or reply to")
+        return view

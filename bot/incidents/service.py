@@ -1,0 +1,331 @@
+"""The incident service: declare, acknowledge, escalate, retier, update, resolve, reopen, rate."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from bot.clock import Clock
+from bot.config import policy as policies
+from bot.config.plan import Plan
+from bot.errors import BadInput, IncidentNotFound, InvalidTransition, NotAllowed
+from bot.incidents.classifier import suggest
+from bot.paging.pager import Pager
+from bot.slack.outbox import Kind, Outbox
+from bot.slack.text import split_title
+from bot.store.models import Incident
+from bot.timeline.log import IncidentLog, incident_key
+from bot.timeline.views import EventView, IncidentDetail, IncidentView, ref
+
+LIST_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """What someone asked to declare; tier/category None means suggest from the text."""
+
+    text: str
+    reporter: str
+    description: str = ""
+    tier: int | None = None
+    category: str | None = None
+    source_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Declared:
+    """The declared incident; duplicate is True when a retried request found it."""
+
+    incident: IncidentView
+    duplicate: bool = False
+
+
+class IncidentService:
+    """Verbs on incidents; each owns its transaction and queues its Slack side effects."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        plan: Plan,
+        outbox: Outbox,
+        clock: Clock,
+        pager: Pager,
+    ) -> None:
+        self._sessions = sessions
+        self._plan = plan
+        self._outbox = outbox
+        self._clock = clock
+        self._pager = pager
+        self._log = IncidentLog(outbox, clock)
+
+    def _transaction(self) -> AbstractAsyncContextManager[AsyncSession]:
+        return self._outbox.transaction(self._sessions)
+
+    async def declare(self, request: Declaration) -> Declared:
+        """Create an incident, post it, and open its dedicated channel if its tier wants one."""
+        title, description = split_title(request.text, request.description)
+        if not title:
+            raise BadInput(reason="empty_title")
+        guess = suggest(
+            title + "\n" + description,
+            self._plan.classifier,
+            default_tier=self._plan.incidents.default_tier,
+        )
+        tier = request.tier or guess.tier
+        if tier not in self._plan.tiers:
+            raise BadInput(reason="unknown_tier", tier=tier, tiers=list(self._plan.tiers))
+        now = self._clock.now()
+        policy = policies.snapshot(self._plan)
+        due = policies.targets(policy, tier, now)
+        incident = Incident(
+            title=title,
+            description=description,
+            tier=tier,
+            category=request.category or guess.category,
+            suggested=request.tier is None,
+            matched_phrase=guess.phrase,
+            status="open",
+            reporter=request.reporter,
+            level=1,
+            created_at=now,
+            updated_at=now,
+            ack_due_at=due.ack_due_at,
+            resolve_due_at=due.resolve_due_at,
+            post_channel=self._plan.channels.incidents,
+            policy=policy,
+            source_key=request.source_key,
+            pages=[],
+        )
+        try:
+            async with self._transaction() as session:
+                session.add(incident)
+                await session.flush()
+                self._log.record(session, incident, request.reporter, "declared", "")
+                key = incident_key(incident.id)
+                await self._outbox.add(session, Kind.POST_INCIDENT, key, {"incident": incident.id})
+                await self._pager.declared(session, incident)
+                if tier in self._plan.incidents.dedicated_channel_tiers:
+                    await self._outbox.add(
+                        session, Kind.CREATE_CHANNEL, key, {"incident": incident.id}
+                    )
+        except IntegrityError:
+            # The same Slack request came again (a retry, or a race): the unique key caught it.
+            if request.source_key and (found := await self._by_source(request.source_key)):
+                return Declared(found, duplicate=True)
+            raise
+        return Declared(IncidentView.of(incident))
+
+    async def acknowledge(self, incident_id: int, *, by: str) -> IncidentView:
+        """Someone has taken the incident."""
+        async with self._transaction() as session:
+            incident = await self._load(session, incident_id, for_update=True)
+            if incident.status == "resolved":
+                raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
+            if incident.acknowledged_at is not None:
+                raise InvalidTransition(
+                    reason="already_acknowledged",
+                    ref=ref(incident_id),
+                    who=incident.acknowledged_by,
+                )
+            incident.status = "acknowledged"
+            incident.acknowledged_at = self._clock.now()
+            incident.acknowledged_by = by
+            await self._changed(session, incident, by, "acknowledged", "")
+            await self._pager.refresh_pages(session, incident)
+            return IncidentView.of(incident)
+
+    async def escalate(self, incident_id: int, *, by: str, reason: str = "") -> IncidentView:
+        """Raise the incident one escalation level."""
+        async with self._transaction() as session:
+            incident = await self._load(session, incident_id, for_update=True)
+            if incident.status == "resolved":
+                raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
+            if incident.level >= policies.max_level(incident.policy):
+                raise InvalidTransition(reason="top_level", ref=ref(incident_id))
+            target = incident.level = incident.level + 1
+            name = policies.level(incident.policy, target)["name"]
+            await self._changed(
+                session, incident, by, "escalated", f"level {target} — {name}. {reason}".strip()
+            )
+            await self._pager.page_level(session, incident, target, f"escalated by {by}", actor=by)
+            return IncidentView.of(incident)
+
+    async def change_tier(self, incident_id: int, tier: int, *, by: str) -> IncidentView:
+        """Move the incident to another tier; its deadlines follow from the declaration time."""
+        async with self._transaction() as session:
+            incident = await self._load(session, incident_id, for_update=True)
+            self._authorize(incident, by, "tier")
+            if incident.status == "resolved":
+                raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
+            tiers = policies.tier_numbers(incident.policy)
+            if tier not in tiers:
+                raise BadInput(reason="unknown_tier", tier=tier, tiers=tiers)
+            if tier == incident.tier:
+                raise InvalidTransition(reason="same_tier", ref=ref(incident_id), tier=tier)
+            old = incident.tier
+            incident.tier, incident.suggested = tier, False
+            since = incident.paging_deferred_until or incident.created_at
+            due = policies.targets(incident.policy, tier, since)
+            incident.ack_due_at, incident.resolve_due_at = due.ack_due_at, due.resolve_due_at
+            await self._changed(session, incident, by, "tier_changed", f"{old} → {tier}")
+            await self._pager.schedule_deadlines(session, incident)
+            wants_channel = tier in self._plan.incidents.dedicated_channel_tiers
+            if wants_channel and incident.dedicated_channel is None:
+                await self._outbox.add(
+                    session,
+                    Kind.CREATE_CHANNEL,
+                    incident_key(incident.id),
+                    {"incident": incident.id},
+                    coalesce=True,
+                )
+            return IncidentView.of(incident)
+
+    async def add_update(self, incident_id: int, text: str, *, by: str) -> IncidentView:
+        """A free-text note on the timeline."""
+        if not text.strip():
+            raise BadInput(reason="empty_update")
+        async with self._transaction() as session:
+            incident = await self._load(session, incident_id, for_update=True)
+            await self._changed(session, incident, by, "update", text.strip())
+            return IncidentView.of(incident)
+
+    async def note(self, incident_id: int, kind: str, text: str, *, by: str) -> IncidentView:
+        """Something done for the incident elsewhere (a runbook posted) joins its timeline."""
+        async with self._transaction() as session:
+            incident = await self._load(session, incident_id, for_update=True)
+            await self._changed(session, incident, by, kind, text)
+            return IncidentView.of(incident)
+
+    async def check_may_resolve(self, incident_id: int, *, by: str) -> IncidentView:
+        """Raise unless by may resolve this open incident (before a modal is opened)."""
+        async with self._sessions() as session:
+            incident = await self._load(session, incident_id)
+            self._authorize(incident, by, "resolve")
+            if incident.status == "resolved":
+                raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
+            return IncidentView.of(incident)
+
+    async def resolve(
+        self, incident_id: int, *, by: str, summary: str, root_cause: str = "", lessons: str = ""
+    ) -> IncidentView:
+        """Close the incident with its write-up, and ask the reporter for a rating."""
+        async with self._transaction() as session:
+            incident = await self._load(session, incident_id, for_update=True)
+            self._authorize(incident, by, "resolve")
+            if incident.status == "resolved":
+                raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
+            incident.status = "resolved"
+            incident.resolved_at, incident.resolved_by = self._clock.now(), by
+            incident.summary, incident.root_cause = summary.strip(), root_cause.strip() or None
+            incident.lessons = lessons.strip() or None
+            await self._changed(session, incident, by, "resolved", incident.summary)
+            await self._pager.refresh_pages(session, incident)
+            if self._plan.incidents.ask_rating and incident.rating is None:
+                await self._outbox.add(
+                    session,
+                    Kind.RATING_DM,
+                    incident_key(incident.id),
+                    {"incident": incident.id},
+                    coalesce=True,
+                )
+            return IncidentView.of(incident)
+
+    async def reopen(self, incident_id: int, *, by: str) -> IncidentView:
+        """Bring a resolved incident back; resolution is due again from now."""
+        async with self._transaction() as session:
+            incident = await self._load(session, incident_id, for_update=True)
+            self._authorize(incident, by, "reopen")
+            if incident.status != "resolved":
+                raise InvalidTransition(reason="not_resolved", ref=ref(incident_id))
+            now = self._clock.now()
+            incident.status = "acknowledged" if incident.acknowledged_at else "open"
+            incident.resolved_at = incident.resolved_by = None
+            incident.resolve_due_at = policies.targets(
+                incident.policy, incident.tier, now
+            ).resolve_due_at
+            await self._changed(session, incident, by, "reopened", "")
+            await self._pager.schedule_deadlines(session, incident)
+            return IncidentView.of(incident)
+
+    async def rate(self, incident_id: int, rating: int, *, by: str) -> IncidentView:
+        """The reporter's 1–5 satisfaction rating; given once."""
+        if rating not in range(1, 6):
+            raise BadInput(reason="bad_rating")
+        async with self._transaction() as session:
+            incident = await self._load(session, incident_id, for_update=True)
+            if by != incident.reporter:
+                raise NotAllowed(action="rate", ref=ref(incident_id))
+            if incident.rating is not None:
+                raise InvalidTransition(
+                    reason="already_rated", ref=ref(incident_id), rating=incident.rating
+                )
+            incident.rating, incident.rated_at = rating, self._clock.now()
+            self._log.record(session, incident, by, "rated", f"{rating}/5")
+            return IncidentView.of(incident)
+
+    async def get(self, incident_id: int) -> IncidentDetail:
+        """One incident with its timeline."""
+        async with self._sessions() as session:
+            incident = await self._load(session, incident_id, with_events=True)
+            return IncidentDetail(
+                IncidentView.of(incident), tuple(EventView.of(e) for e in incident.events)
+            )
+
+    async def list_open(self) -> list[IncidentView]:
+        """Open incidents, most severe and oldest first."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(Incident)
+                .where(Incident.status != "resolved")
+                .order_by(Incident.tier, Incident.id)
+                .limit(LIST_LIMIT)
+            )
+            return [IncidentView.of(i) for i in rows]
+
+    def is_admin(self, user: str) -> bool:
+        """Admins may do anything to any incident."""
+        return user in self._plan.admins
+
+    def _authorize(self, incident: Incident, user: str, action: str) -> None:
+        allowed = (
+            user in (incident.reporter, incident.acknowledged_by)
+            or self.is_admin(user)
+            or user in policies.responders(incident.policy, incident.level)
+            # Whoever was paged for it, a cover included, is one of its responders.
+            or any(page.user == user for page in incident.pages)
+        )
+        if not allowed:
+            raise NotAllowed(action=action, ref=ref(incident.id))
+
+    async def _by_source(self, source_key: str) -> IncidentView | None:
+        async with self._sessions() as session:
+            found = await session.scalar(select(Incident).where(Incident.source_key == source_key))
+            return IncidentView.of(found) if found else None
+
+    async def _load(
+        self,
+        session: AsyncSession,
+        incident_id: int,
+        *,
+        for_update: bool = False,
+        with_events: bool = False,
+    ) -> Incident:
+        query = select(Incident).where(Incident.id == incident_id)
+        if with_events:
+            query = query.options(selectinload(Incident.events))
+        if for_update:
+            query = query.with_for_update()
+        incident = await session.scalar(query)
+        if incident is None:
+            raise IncidentNotFound(ref=ref(incident_id))
+        return incident
+
+    async def _changed(
+        self, session: AsyncSession, incident: Incident, actor: str, kind: str, text: str
+    ) -> None:
+        await self._log.changed(session, incident, actor, kind, text)

@@ -1,0 +1,173 @@
+"""How pages reach people: one DM per attempt, sent at most once, and kept up to date.
+
+Record and check: a page is marked attempted (committed) before its DM is sent, and the DM
+carries the page id in its message metadata. A later try of an attempted page first looks in
+the DM history for that id, so a worker that died after Slack took the message (or an answer
+lost on the way back) never makes a second DM."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.config import policy as policies
+from bot.paging.pager import Pager
+from bot.slack.gateway import SlackCallFailed, SlackGateway, find_marked
+from bot.slack.outbox import Kind
+from bot.slack.render import Renderer
+from bot.slack.worker import Handler, Writeback
+from bot.store.models import Incident, Page
+from bot.timeline.views import IncidentView
+
+log = logging.getLogger(__name__)
+
+PAGE_EVENT = "supportbot_page"
+
+
+@dataclass(frozen=True)
+class PageView:
+    """One DM page with the incident it is about, as the template shows it."""
+
+    id: int
+    user: str
+    level: int
+    level_name: str
+    attempt: int
+    reason: str
+    status: str
+    note: str | None
+    notify_only: bool
+    incident: IncidentView
+
+
+def page_view(page: Page, incident: Incident) -> PageView:
+    return PageView(
+        id=page.id,
+        user=page.user,
+        level=page.level,
+        level_name=policies.level(incident.policy, page.level)["name"],
+        attempt=page.attempt,
+        reason=page.reason,
+        status=page.status,
+        note=page.note,
+        notify_only=page.key.startswith("N"),
+        incident=IncidentView.of(incident),
+    )
+
+
+class PageDelivery:
+    """The outbox handlers for page DMs."""
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        gateway: SlackGateway,
+        renderer: Renderer,
+        clock: Clock,
+        pager: Pager,
+    ) -> None:
+        self._sessions = sessions
+        self._gateway = gateway
+        self._render = renderer
+        self._clock = clock
+        self._pager = pager
+
+    def handlers(self) -> dict[str, Handler]:
+        """Outbox kind → handler."""
+        return {Kind.PAGE: self.send, Kind.UPDATE_PAGE: self.update}
+
+    async def send(self, payload: dict[str, Any]) -> Writeback | None:
+        """DM one page attempt, unless it is no longer needed or Slack already has it."""
+        ready = await self._record_attempt(payload["page"])
+        if ready is None:
+            return None
+        view, attempted_before = ready
+        try:
+            channel = await self._gateway.open_dm(view.user)
+            marker = {"event_type": PAGE_EVENT, "event_payload": {"page": view.id}}
+            found = None
+            if attempted_before is not None:
+                found = await find_marked(self._gateway, channel, marker, since=attempted_before)
+            if found is None:
+                response = await self._gateway.post(
+                    channel,
+                    self._render.message("page_dm.j2", p=view),
+                    once=True,
+                    metadata=marker,
+                )
+                found = str(response["ts"])
+        except SlackCallFailed as exc:
+            if exc.transient:
+                raise
+            return self._unreachable(view, exc.error)
+
+        async def keep_ts(session: AsyncSession) -> None:
+            page = await session.get(Page, view.id)
+            if page is not None and page.ts is None:
+                page.channel, page.ts, page.sent_at = channel, found, self._clock.now()
+                if page.status == "queued":
+                    page.status = "sent"
+
+        return keep_ts
+
+    async def _record_attempt(self, page_id: int) -> tuple[PageView, datetime | None] | None:
+        """Mark the page attempted before any DM goes out; None when it need not go out."""
+        async with self._sessions.begin() as session:
+            page = await session.scalar(select(Page).where(Page.id == page_id).with_for_update())
+            if page is None:
+                raise LookupError(f"page {page_id} no longer exists")
+            if page.ts is not None or page.status != "queued":
+                return None
+            incident = await session.get(Incident, page.incident_id)
+            if incident is None:
+                raise LookupError(f"incident {page.incident_id} no longer exists")
+            newer = any(
+                p.user == page.user and p.level == page.level and p.attempt > page.attempt
+                for p in incident.pages
+            )
+            # Pages made after the acknowledgement (an escalation, the 2-hour rule) still go.
+            acked = incident.acknowledged_at
+            taken = (
+                acked is not None and acked >= page.created_at
+            ) or incident.status == "resolved"
+            if (taken and not page.key.startswith("N")) or newer:
+                # Acknowledged before its turn came, or a later try will say the same.
+                page.status, page.note = "cancelled", "no longer needed when its turn came"
+                return None
+            attempted_before = page.attempted_at
+            if attempted_before is None:
+                page.attempted_at = self._clock.now()
+            return page_view(page, incident), attempted_before
+
+    def _unreachable(self, view: PageView, error: str) -> Writeback:
+        log.warning("page %s to %s cannot be delivered: %s", view.id, view.user, error)
+
+        async def mark(session: AsyncSession) -> None:
+            incident = await session.scalar(
+                select(Incident).where(Incident.id == view.incident.id).with_for_update()
+            )
+            page = await session.get(Page, view.id)
+            if incident is not None and page is not None and page.status == "queued":
+                await self._pager.unreachable(session, incident, page, error)
+
+        return mark
+
+    async def update(self, payload: dict[str, Any]) -> Writeback | None:
+        """Re-render a sent DM from the incident as it is now (acknowledged, resolved…)."""
+        async with self._sessions() as session:
+            page = await session.get(Page, payload["page"])
+            if page is None or page.ts is None or page.channel is None:
+                return None
+            incident = await session.get(Incident, page.incident_id)
+            if incident is None:
+                return None
+            view, channel, ts = page_view(page, incident), page.channel, page.ts
+        await self._gateway.update(channel, ts, self._render.message("page_dm.j2", p=view))
+        return None

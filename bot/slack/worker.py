@@ -1,0 +1,163 @@
+"""The outbox worker: claims due messages and delivers them, retrying what may succeed later."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.slack.gateway import SlackCallFailed
+from bot.slack.outbox import CLAIM_LEASE, Outbox, claim_due
+from bot.store.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+MAX_IN_FLIGHT = 100
+DELIVERY_TIMEOUT = CLAIM_LEASE / 2
+MAX_BACKOFF = timedelta(minutes=5)
+IDLE_POLL_SECONDS = 1.0
+
+# What a handler learned from Slack (a post's ts, a channel id), written in the transaction
+# that marks the message sent. Handlers call Slack outside any transaction: on SQLite an open
+# write transaction would hold the database lock for the whole HTTP round trip.
+# Handlers get the stored payload with "attempt" added: 1 on the first try; a later try may
+# have been preceded by one Slack carried out but whose answer never came back.
+Writeback = Callable[[AsyncSession], Awaitable[None]]
+Handler = Callable[[dict[str, Any]], Awaitable[Writeback | None]]
+
+
+def _forget(in_flight: dict[int, asyncio.Task[None]], message_id: int, _: object) -> None:
+    in_flight.pop(message_id, None)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one delivery ended: sent (maybe with a writeback), retry later, or failed for good."""
+
+    message_id: int
+    status: str
+    writeback: Writeback | None = None
+    error: str | None = None
+    retry_after: timedelta | None = None
+
+
+class DeliveryWorker:
+    """Delivers outbox messages: in id order per key, concurrently across keys."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        outbox: Outbox,
+        clock: Clock,
+        handlers: Mapping[str, Handler],
+    ) -> None:
+        self._sessions = sessions
+        self._outbox = outbox
+        self._clock = clock
+        self._handlers = handlers
+
+    async def deliver_due(self) -> int:
+        """One pass: claim what is due, deliver it, record the outcomes; returns the count."""
+        async with self._sessions.begin() as session:
+            claimed = await claim_due(session, self._clock.now(), BATCH)
+        await asyncio.gather(*(self._deliver_and_record(m) for m in claimed))
+        return len(claimed)
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        """Deliver until stopping is set; a crash in one claim never stops the loop.
+
+        Claims overlap deliveries: what was queued a moment ago goes out while slower calls
+        from an earlier claim are still waiting on Slack (a page is not held up behind them).
+        Per-key order still holds: a message is not claimed while an earlier one on its key is
+        being sent."""
+        in_flight: dict[int, asyncio.Task[None]] = {}
+        while not stopping.is_set():
+            room = MAX_IN_FLIGHT - len(in_flight)
+            claimed: list[OutboxMessage] = []
+            if room > 0:
+                try:
+                    async with self._sessions.begin() as session:
+                        claimed = await claim_due(
+                            session, self._clock.now(), min(BATCH, room), in_flight=in_flight
+                        )
+                except Exception:
+                    log.exception("outbox claim failed; trying again")
+            for message in claimed:
+                task = asyncio.create_task(self._deliver_and_record(message))
+                in_flight[message.id] = task
+                task.add_done_callback(partial(_forget, in_flight, message.id))
+            if not claimed:
+                # Woken by a new message or a finished delivery (which may free a key).
+                await self._outbox.wait(IDLE_POLL_SECONDS)
+        if in_flight:
+            await asyncio.gather(*in_flight.values(), return_exceptions=True)
+
+    async def _deliver_and_record(self, message: OutboxMessage) -> None:
+        # Each outcome is recorded as soon as it is known: one slow call must not keep the
+        # others unrecorded (a crash meanwhile would send them again).
+        try:
+            outcome = await self._deliver(
+                message.id, message.kind, message.payload, message.attempts
+            )
+            await self._record(outcome)
+        except Exception:
+            # The claim runs out and another pass takes the message again.
+            log.exception("outbox #%s could not be recorded", message.id)
+        finally:
+            self._outbox.wake()
+
+    async def _deliver(
+        self, message_id: int, kind: str, payload: dict[str, Any], attempt: int
+    ) -> Outcome:
+        handler = self._handlers.get(kind)
+        try:
+            if handler is None:
+                raise LookupError(f"no handler for outbox kind {kind!r}")
+            # Well inside the claim's lease, so no other worker takes it back meanwhile.
+            writeback = await asyncio.wait_for(
+                handler({**payload, "attempt": attempt}), DELIVERY_TIMEOUT.total_seconds()
+            )
+            return Outcome(message_id, "sent", writeback=writeback)
+        except SlackCallFailed as exc:
+            if exc.transient:
+                after = timedelta(seconds=exc.retry_after) if exc.retry_after else None
+                return self._retry(message_id, attempt, exc.error, after)
+            log.error("outbox %s #%s failed for good: %s", kind, message_id, exc)
+            return Outcome(message_id, "failed", error=str(exc))
+        except LookupError as exc:
+            log.error("outbox %s #%s dropped: %s", kind, message_id, exc)
+            return Outcome(message_id, "failed", error=str(exc))
+        except Exception as exc:
+            log.exception("outbox %s #%s crashed; will retry", kind, message_id)
+            return self._retry(message_id, attempt, type(exc).__name__, None)
+
+    @staticmethod
+    def _retry(message_id: int, attempt: int, error: str, after: timedelta | None) -> Outcome:
+        wait = after or min(timedelta(seconds=2 ** min(attempt, 10)), MAX_BACKOFF)
+        return Outcome(message_id, "pending", error=error, retry_after=wait)
+
+    async def _record(self, outcome: Outcome) -> None:
+        """Write how a delivery ended, with what it learned (its writeback), in one transaction."""
+        now = self._clock.now()
+        values: dict[str, Any] = {"status": outcome.status, "claimed_until": None}
+        async with self._sessions.begin() as session:
+            if outcome.status == "sent":
+                if outcome.writeback is not None:
+                    await outcome.writeback(session)
+                values["sent_at"] = now
+            else:
+                values["last_error"] = (outcome.error or "")[:2000]
+            if outcome.retry_after is not None:
+                values["next_attempt_at"] = now + outcome.retry_after
+            await session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == outcome.message_id).values(**values)
+            )

@@ -1,0 +1,56 @@
+"""An incident's timeline and post, kept in step: every change is recorded and shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.slack.outbox import Kind, Outbox
+from bot.store.models import Incident, IncidentEvent
+
+# The actor of what the bot does on its own (re-pages, hand-overs, breaches).
+BOT_ACTOR = "supportbot"
+
+
+def incident_key(incident_id: int) -> str:
+    """The outbox key of an incident's channel messages (delivered in order)."""
+    return f"incident:{incident_id}"
+
+
+class IncidentLog:
+    """Writes timeline entries and queues the thread reply and post edit that show them."""
+
+    def __init__(self, outbox: Outbox, clock: Clock) -> None:
+        self._outbox = outbox
+        self._clock = clock
+
+    def record(
+        self, session: AsyncSession, incident: Incident, actor: str, kind: str, text: str
+    ) -> IncidentEvent:
+        """A timeline entry, not (yet) shown anywhere."""
+        event = IncidentEvent(
+            incident=incident, at=self._clock.now(), actor=actor, kind=kind, text=text
+        )
+        session.add(event)
+        return event
+
+    async def changed(
+        self, session: AsyncSession, incident: Incident, actor: str, kind: str, text: str
+    ) -> None:
+        """Timeline entry, thread reply and an in-place post update, in the caller's transaction."""
+        incident.updated_at = self._clock.now()
+        event = self.record(session, incident, actor, kind, text)
+        await session.flush()
+        key = incident_key(incident.id)
+        await self._outbox.add(
+            session,
+            Kind.UPDATE_INCIDENT,
+            key,
+            {"incident": incident.id},
+            coalesce=True,
+            covered_by=(Kind.POST_INCIDENT,),
+        )
+        payload: dict[str, Any] = {"incident": incident.id, "event": event.id}
+        await self._outbox.add(session, Kind.TIMELINE, key, payload)

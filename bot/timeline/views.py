@@ -1,0 +1,149 @@
+"""Plain read models of incidents that services hand to the edge and the templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.config import policy as policies
+from bot.store.models import Incident, IncidentEvent, Page
+
+
+def ref(incident_id: int) -> str:
+    """The short id people type: INC-42."""
+    return f"INC-{incident_id}"
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One timeline entry."""
+
+    at: datetime
+    actor: str
+    kind: str
+    text: str
+
+    @classmethod
+    def of(cls, event: IncidentEvent) -> EventView:
+        return cls(at=event.at, actor=event.actor, kind=event.kind, text=event.text)
+
+
+@dataclass(frozen=True)
+class PagedPerson:
+    """Where one person's pages about an incident stand: their latest attempt."""
+
+    user: str
+    level: int
+    tries: int
+    status: str
+    notify_only: bool
+
+    @classmethod
+    def of_pages(cls, pages: list[Page]) -> tuple[PagedPerson, ...]:
+        latest: dict[str, Page] = {}
+        tries: dict[str, int] = {}
+        for page in pages:
+            latest[page.user] = page
+            tries[page.user] = tries.get(page.user, 0) + (page.status != "cancelled")
+        return tuple(
+            cls(
+                user=user,
+                level=page.level,
+                tries=tries[user],
+                status=page.status,
+                notify_only=page.key.startswith("N"),
+            )
+            for user, page in latest.items()
+        )
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    """Everything a message about an incident shows."""
+
+    id: int
+    ref: str
+    title: str
+    description: str
+    tier: int
+    tier_name: str
+    tiers: tuple[int, ...]
+    category: str
+    suggested: bool
+    matched_phrase: str | None
+    status: str
+    reporter: str
+    level: int
+    level_name: str
+    level_members: tuple[str, ...]
+    max_level: int
+    created_at: datetime
+    ack_due_at: datetime
+    resolve_due_at: datetime | None
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    resolved_at: datetime | None
+    resolved_by: str | None
+    summary: str | None
+    root_cause: str | None
+    lessons: str | None
+    post_channel: str
+    post_ts: str | None
+    dedicated_channel: str | None
+    rating: int | None
+    paged: tuple[PagedPerson, ...] = ()
+    ack_breached_at: datetime | None = None
+    resolve_breached_at: datetime | None = None
+    paging_deferred_until: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != "resolved"
+
+    @classmethod
+    def of(cls, incident: Incident) -> IncidentView:
+        level = policies.level(incident.policy, incident.level)
+        return cls(
+            id=incident.id,
+            ref=ref(incident.id),
+            title=incident.title,
+            description=incident.description,
+            tier=incident.tier,
+            tier_name=policies.tier_name(incident.policy, incident.tier),
+            tiers=tuple(policies.tier_numbers(incident.policy)),
+            category=incident.category,
+            suggested=incident.suggested,
+            matched_phrase=incident.matched_phrase,
+            status=incident.status,
+            reporter=incident.reporter,
+            level=incident.level,
+            level_name=level["name"],
+            level_members=tuple(level["members"]),
+            max_level=policies.max_level(incident.policy),
+            created_at=incident.created_at,
+            ack_due_at=incident.ack_due_at,
+            resolve_due_at=incident.resolve_due_at,
+            acknowledged_at=incident.acknowledged_at,
+            acknowledged_by=incident.acknowledged_by,
+            resolved_at=incident.resolved_at,
+            resolved_by=incident.resolved_by,
+            summary=incident.summary,
+            root_cause=incident.root_cause,
+            lessons=incident.lessons,
+            post_channel=incident.post_channel,
+            post_ts=incident.post_ts,
+            dedicated_channel=incident.dedicated_channel,
+            rating=incident.rating,
+            paged=PagedPerson.of_pages(incident.pages),
+            ack_breached_at=incident.ack_breached_at,
+            resolve_breached_at=incident.resolve_breached_at,
+            paging_deferred_until=incident.paging_deferred_until,
+        )
+
+
+@dataclass(frozen=True)
+class IncidentDetail:
+    """An incident with its timeline."""
+
+    incident: IncidentView
+    events: tuple[EventView, ...]
