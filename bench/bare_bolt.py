@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.slack.gateway import web_client
+from bot.slack import web_client
 
 bolt = AsyncApp(
     signing_secret=os.environ["SLACK_SIGNING_SECRET"],

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.slack.gateway import web_client
+from bot.slack import web_client
 
 ON_CALL = "U0SUP1"
 

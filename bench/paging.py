@@ -56,14 +56,20 @@ from bench.ack_latency import (
 from bench.fake_slack_server import PEOPLE
 from bench.paging_bot import WEDNESDAY_MORNING, check_pages_now
 from bot.clock import FixedClock
-from bot.config.plan import Plan
-from bot.config.settings import Settings
-from bot.incidents.service import Declaration
-from bot.paging.delivery import PAGE_EVENT
+from bot.config import Plan, Settings
+from bot.incidents import Declaration
+from bot.paging import PAGE_EVENT
 from bot.services import Services, build_services
-from bot.store.engine import sync_engine
-from bot.store.migrate import upgrade
-from bot.store.models import Base, EscalationStep, Incident, IncidentEvent, OutboxMessage, Page
+from bot.store import (
+    Base,
+    EscalationStep,
+    Incident,
+    IncidentEvent,
+    OutboxMessage,
+    Page,
+    sync_engine,
+    upgrade,
+)
 from playground.fake_slack import FakeSlack, FakeSlackServer
 from playground.slack_requests import signed_headers, slash_command_body
 

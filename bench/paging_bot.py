@@ -15,11 +15,10 @@ from starlette.applications import Starlette
 
 from bot.app import create_asgi
 from bot.clock import TravelClock
-from bot.config.plan import Plan
-from bot.config.settings import Settings
-from bot.oncall.calendar import Calendar, Phase
+from bot.config import Plan, Settings
+from bot.oncall import Calendar, Phase
 from bot.services import build_services
-from bot.store.migrate import upgrade
+from bot.store import upgrade
 
 WEDNESDAY_MORNING = datetime(2026, 11, 4, 15, 0, tzinfo=UTC)
 

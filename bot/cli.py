@@ -10,10 +10,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config.plan import Plan, load_plan, plan_as_yaml
-from bot.config.settings import Settings
+from bot.config import Plan, Settings, load_plan, plan_as_yaml
 from bot.errors import ConfigError
-from bot.store.migrate import upgrade
+from bot.store import upgrade
 
 log = logging.getLogger("supportbot")
 # The playground keeps its demo data apart from a real supportbot.db.
@@ -72,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _config_check(settings: Settings, plan: Plan) -> int:
-    from bot.runbooks.library import DEFAULT_FOLDER, load_runbooks
+    from bot.runbooks import DEFAULT_FOLDER, load_runbooks
 
     print(f"# config: {settings.config_path or 'built-in seed defaults'}")
     print(plan_as_yaml(plan), end="")

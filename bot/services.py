@@ -10,27 +10,16 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.checklists.delivery import ChecklistDelivery
-from bot.checklists.service import ChecklistService
-from bot.checks.job_health import JobBoard
+from bot.checklists import ChecklistDelivery, ChecklistService
+from bot.checks import JobBoard
 from bot.clock import Clock, SystemClock
-from bot.config.plan import Plan
-from bot.config.settings import Settings
-from bot.incidents.delivery import IncidentDelivery
-from bot.incidents.service import IncidentService
-from bot.oncall.delivery import OnCallDelivery
-from bot.oncall.service import OnCallService
-from bot.paging.delivery import PageDelivery
-from bot.paging.escalation import EscalationService
-from bot.paging.pager import Pager
-from bot.runbooks.library import DEFAULT_FOLDER, RunbookLibrary, load_runbooks
-from bot.runbooks.service import RunbookService
-from bot.slack.gateway import SlackGateway, web_client
-from bot.slack.outbox import Outbox
-from bot.slack.render import Renderer
-from bot.slack.worker import DeliveryWorker
-from bot.store.engine import async_engine, session_factory
-from bot.store.models import OutboxMessage
+from bot.config import Plan, Settings
+from bot.incidents import IncidentDelivery, IncidentService
+from bot.oncall import OnCallDelivery, OnCallService
+from bot.paging import EscalationService, PageDelivery, Pager
+from bot.runbooks import DEFAULT_FOLDER, RunbookLibrary, RunbookService, load_runbooks
+from bot.slack import DeliveryWorker, Outbox, Renderer, SlackGateway, web_client
+from bot.store import OutboxMessage, async_engine, session_factory
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from bot.errors import SupportbotError
 from bot.services import Services
-from bot.slack.render import Message
+from bot.slack import Message
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

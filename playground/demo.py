@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from bot.config.plan import Plan
+from bot.config import Plan
 
 # Friendly names for the seed plan's member ids; other ids show as themselves.
 NAMES = {

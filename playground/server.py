@@ -20,7 +20,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingR
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.config.plan import Plan
+from bot.config import Plan
 from bot.services import Services
 from handlers.commands import COMMANDS
 from playground.demo import (
@@ -382,7 +382,7 @@ class Playground:
 def build_playground(plan: Plan, database_url: str, port: int) -> tuple[Any, Playground]:
     """The bot's ASGI app with the playground mounted beside /slack/events."""
     from bot.app import create_asgi
-    from bot.config.settings import Settings
+    from bot.config import Settings
     from bot.services import build_services
 
     playground = Playground(plan, port=port)

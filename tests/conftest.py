@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.clock import FixedClock
-from bot.config.plan import Plan
+from bot.config import Plan
 from tests.support.databases import PostgresDatabases, SqliteDatabases
 from tests.support.postgres import PostgresServer
 

@@ -1,1 +1,8 @@
-"""checklists"""
+"""Scheduled checklists: posting slots, ticks, progress."""
+
+from __future__ import annotations
+
+from bot.checklists.delivery import ChecklistDelivery
+from bot.checklists.service import ChecklistService, ItemView, RunView
+
+__all__ = ["ChecklistDelivery", "ChecklistService", "ItemView", "RunView"]

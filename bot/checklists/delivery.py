@@ -7,13 +7,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.checklists.service import ChecklistService, RunView
-from bot.config.plan import Plan
-from bot.incidents.service import IncidentService
-from bot.slack.gateway import SlackGateway
-from bot.slack.outbox import Kind
-from bot.slack.render import Message, Renderer
-from bot.slack.worker import Handler, Writeback
-from bot.store.models import ChecklistRun
+from bot.config import Plan
+from bot.incidents import IncidentService
+from bot.slack import Handler, Kind, Message, Renderer, SlackGateway, Writeback
+from bot.store import ChecklistRun
 
 
 class ChecklistDelivery:

@@ -13,13 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.calendar import Schedule
-from bot.checks.live import JobHealth, run_checks
+from bot.checks import JobHealth, run_checks
 from bot.clock import Clock
-from bot.config.checks import CheckSpec
-from bot.config.plan import ChecklistConfig, Plan
+from bot.config import ChecklistConfig, CheckSpec, Plan
 from bot.errors import BadInput, NotAllowed
-from bot.slack.outbox import Kind, Outbox
-from bot.store.models import ChecklistRun, ChecklistTick
+from bot.slack import Kind, Outbox
+from bot.store import ChecklistRun, ChecklistTick
 
 ON_TIME = timedelta(minutes=5)
 

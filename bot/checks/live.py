@@ -26,16 +26,16 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 
 from bot.clock import Clock, SystemClock
-from bot.config.checks import (
+from bot.config import (
     AnyCheck,
     CheckSpec,
     DatabaseCheck,
     HostCheck,
     HttpCheck,
     TlsCheck,
+    format_duration,
 )
-from bot.config.durations import format_duration
-from bot.store.engine import async_engine
+from bot.store import async_engine
 
 Status = Literal["ok", "warn", "fail", "unknown"]
 # Every check is bounded; a runbook or checklist post waits at most this long for its checks.

@@ -1,1 +1,33 @@
-"""config"""
+"""The support plan: config models, the seed defaults, settings, durations, the policy snapshot."""
+
+from __future__ import annotations
+
+from bot.config.checks import AnyCheck, CheckSpec, DatabaseCheck, HostCheck, HttpCheck, TlsCheck
+from bot.config.durations import format_duration, parse_duration
+from bot.config.plan import (
+    ChecklistConfig,
+    ClassifierRule,
+    Plan,
+    load_plan,
+    plan_as_yaml,
+    texts_as_items,
+)
+from bot.config.settings import Settings
+
+__all__ = [
+    "AnyCheck",
+    "CheckSpec",
+    "ChecklistConfig",
+    "ClassifierRule",
+    "DatabaseCheck",
+    "HostCheck",
+    "HttpCheck",
+    "Plan",
+    "Settings",
+    "TlsCheck",
+    "format_duration",
+    "load_plan",
+    "parse_duration",
+    "plan_as_yaml",
+    "texts_as_items",
+]

@@ -1,1 +1,9 @@
-"""incidents"""
+"""Incidents: declaring, tiering, acknowledging, resolving; command parsing; the post."""
+
+from __future__ import annotations
+
+from bot.incidents.commands import Command, parse, parse_id
+from bot.incidents.delivery import IncidentDelivery
+from bot.incidents.service import Declaration, IncidentService
+
+__all__ = ["Command", "Declaration", "IncidentDelivery", "IncidentService", "parse", "parse_id"]

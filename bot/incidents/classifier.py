@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.config.plan import ClassifierRule
+from bot.config import ClassifierRule
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 

@@ -9,14 +9,20 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.config import Plan
 from bot.config import policy as policies
-from bot.config.plan import Plan
-from bot.slack.gateway import SlackCallFailed, SlackGateway, find_marked
-from bot.slack.outbox import Kind, Outbox
-from bot.slack.render import Renderer
-from bot.slack.worker import Handler, Writeback
-from bot.store.models import Incident, IncidentEvent
-from bot.timeline.views import EventView, IncidentView
+from bot.slack import (
+    Handler,
+    Kind,
+    Outbox,
+    Renderer,
+    SlackCallFailed,
+    SlackGateway,
+    Writeback,
+    find_marked,
+)
+from bot.store import Incident, IncidentEvent
+from bot.timeline import EventView, IncidentView
 
 log = logging.getLogger(__name__)
 CHANNEL_NAME_ATTEMPTS = 5

@@ -11,16 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.clock import Clock
+from bot.config import Plan
 from bot.config import policy as policies
-from bot.config.plan import Plan
 from bot.errors import BadInput, IncidentNotFound, InvalidTransition, NotAllowed
 from bot.incidents.classifier import suggest
-from bot.paging.pager import Pager
-from bot.slack.outbox import Kind, Outbox
-from bot.slack.text import split_title
-from bot.store.models import Incident
-from bot.timeline.log import IncidentLog, incident_key
-from bot.timeline.views import EventView, IncidentDetail, IncidentView, ref
+from bot.paging import Pager
+from bot.slack import Kind, Outbox, split_title
+from bot.store import Incident
+from bot.timeline import EventView, IncidentDetail, IncidentLog, IncidentView, incident_key, ref
 
 LIST_LIMIT = 20
 

@@ -12,7 +12,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.calendar import WEEKDAYS, Schedule, local_slot
-from bot.config.plan import Plan
+from bot.config import Plan
 
 
 class Phase(StrEnum):

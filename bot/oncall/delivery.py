@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.config.plan import Plan
+from bot.config import Plan
 from bot.oncall.service import OnCallService
-from bot.slack.gateway import SlackGateway
-from bot.slack.outbox import Kind
-from bot.slack.render import Renderer
-from bot.slack.worker import Handler, Writeback
+from bot.slack import Handler, Kind, Renderer, SlackGateway, Writeback
 
 
 class OnCallDelivery:

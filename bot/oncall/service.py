@@ -14,12 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.calendar import local_slot
 from bot.clock import Clock
-from bot.config.durations import parse_duration
-from bot.config.plan import Plan
+from bot.config import Plan, parse_duration
 from bot.errors import BadInput, NotAllowed
 from bot.oncall.calendar import PHASE_TITLES, Calendar, Phase
-from bot.slack.outbox import Kind, Outbox
-from bot.store.models import Handoff, OnCallOverride
+from bot.slack import Kind, Outbox
+from bot.store import Handoff, OnCallOverride
 
 SCHEDULE_DAYS = 14
 HANDOFF_GRACE = timedelta(hours=1)

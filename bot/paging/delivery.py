@@ -18,12 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.config import policy as policies
 from bot.paging.pager import Pager
-from bot.slack.gateway import SlackCallFailed, SlackGateway, find_marked
-from bot.slack.outbox import Kind
-from bot.slack.render import Renderer
-from bot.slack.worker import Handler, Writeback
-from bot.store.models import Incident, Page
-from bot.timeline.views import IncidentView
+from bot.slack import Handler, Kind, Renderer, SlackCallFailed, SlackGateway, Writeback, find_marked
+from bot.store import Incident, Page
+from bot.timeline import IncidentView
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.errors import IncidentNotFound, InvalidTransition
 from bot.paging.pager import LIVE, Pager
-from bot.slack.outbox import Outbox
-from bot.store.models import EscalationStep, Incident
-from bot.timeline.views import IncidentView, ref
+from bot.slack import Outbox
+from bot.store import EscalationStep, Incident
+from bot.timeline import IncidentView, ref
 
 log = logging.getLogger(__name__)
 

@@ -11,13 +11,12 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.config import format_duration
 from bot.config import policy as policies
-from bot.config.durations import format_duration
-from bot.oncall.calendar import Phase
-from bot.oncall.service import OnCallService
-from bot.slack.outbox import Kind, Outbox
-from bot.store.models import EscalationStep, Incident, Page
-from bot.timeline.log import BOT_ACTOR, IncidentLog
+from bot.oncall import OnCallService, Phase
+from bot.slack import Kind, Outbox
+from bot.store import EscalationStep, Incident, Page
+from bot.timeline import BOT_ACTOR, IncidentLog
 
 LIVE = ("queued", "sent")
 # Steps that follow the incident's deadlines: rescheduled when the tier changes or it reopens.

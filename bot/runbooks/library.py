@@ -10,8 +10,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.config.checks import CheckSpec
-from bot.config.plan import texts_as_items
+from bot.config import CheckSpec, texts_as_items
 
 DEFAULT_FOLDER = Path(__file__).resolve().parents[2] / "runbooks"
 _WORD = re.compile(r"[a-z0-9]+")

@@ -8,15 +8,15 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.checklists.service import ItemView, RunView
-from bot.checks.live import run_checks
+from bot.checklists import ItemView, RunView
+from bot.checks import run_checks
 from bot.clock import Clock
 from bot.errors import BadInput
-from bot.incidents.service import IncidentService
+from bot.incidents import IncidentService
 from bot.runbooks.library import Runbook, RunbookLibrary, RunbookProblem
-from bot.slack.outbox import Kind, Outbox
-from bot.store.models import ChecklistRun, Incident
-from bot.timeline.views import IncidentView
+from bot.slack import Kind, Outbox
+from bot.store import ChecklistRun, Incident
+from bot.timeline import IncidentView
 
 SEARCH_LIMIT = 10
 

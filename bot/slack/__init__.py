@@ -1,1 +1,30 @@
-"""slack"""
+"""Everything that talks to Slack: the gateway, the outbox and its worker, rendering and ids."""
+
+from __future__ import annotations
+
+from bot.slack.gateway import SlackCallFailed, SlackGateway, find_marked, web_client
+from bot.slack.ids import BOT_ACTOR, SUGGEST, Action, Field, View
+from bot.slack.outbox import Kind, Outbox
+from bot.slack.render import Message, Renderer
+from bot.slack.text import split_title
+from bot.slack.worker import DeliveryWorker, Handler, Writeback
+
+__all__ = [
+    "Action",
+    "BOT_ACTOR",
+    "DeliveryWorker",
+    "Field",
+    "Handler",
+    "Kind",
+    "Message",
+    "Outbox",
+    "Renderer",
+    "SUGGEST",
+    "SlackCallFailed",
+    "SlackGateway",
+    "View",
+    "Writeback",
+    "find_marked",
+    "split_title",
+    "web_client",
+]

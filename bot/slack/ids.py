@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# The actor of what the bot does on its own (re-pages, hand-overs, breaches) in timelines; a
+# mention of it renders as the bot's name, not as a user.
+BOT_ACTOR = "supportbot"
+
 
 class Action(StrEnum):
     """action_id of every interactive element we send."""

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from bot.clock import Clock
-from bot.store.models import OutboxMessage
+from bot.store import OutboxMessage
 
 CLAIM_LEASE = timedelta(seconds=60)
 

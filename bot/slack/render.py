@@ -10,13 +10,11 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from bot.config.durations import format_duration
-from bot.config.plan import Plan
+from bot.config import Plan, format_duration
 from bot.errors import SupportbotError
 from bot.slack import blocks as elements
-from bot.slack.ids import SUGGEST, Action, Field, View
+from bot.slack.ids import BOT_ACTOR, SUGGEST, Action, Field, View
 from bot.slack.text import clip, escape_mrkdwn, mention_ids
-from bot.timeline.log import BOT_ACTOR
 
 
 @dataclass(frozen=True)

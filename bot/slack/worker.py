@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.slack.gateway import SlackCallFailed
 from bot.slack.outbox import CLAIM_LEASE, Outbox, claim_due
-from bot.store.models import OutboxMessage
+from bot.store import OutboxMessage
 
 log = logging.getLogger(__name__)
 

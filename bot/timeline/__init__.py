@@ -1,1 +1,16 @@
-"""timeline"""
+"""An incident on record, shared by incidents and paging: its timeline and read views."""
+
+from __future__ import annotations
+
+from bot.timeline.log import BOT_ACTOR, IncidentLog, incident_key
+from bot.timeline.views import EventView, IncidentDetail, IncidentView, ref
+
+__all__ = [
+    "BOT_ACTOR",
+    "EventView",
+    "IncidentDetail",
+    "IncidentLog",
+    "IncidentView",
+    "incident_key",
+    "ref",
+]

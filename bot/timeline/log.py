@@ -7,11 +7,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.slack.outbox import Kind, Outbox
-from bot.store.models import Incident, IncidentEvent
+from bot.slack import BOT_ACTOR, Kind, Outbox
 
-# The actor of what the bot does on its own (re-pages, hand-overs, breaches).
-BOT_ACTOR = "supportbot"
+__all__ = ["BOT_ACTOR", "IncidentLog", "incident_key"]
+from bot.store import Incident, IncidentEvent
 
 
 def incident_key(incident_id: int) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import policy as policies
-from bot.store.models import Incident, IncidentEvent, Page
+from bot.store import Incident, IncidentEvent, Page
 
 
 def ref(incident_id: int) -> str:

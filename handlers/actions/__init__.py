@@ -6,7 +6,7 @@ import re
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.ids import Action
+from bot.slack import Action
 from handlers.actions import checklist_buttons, incident_buttons, page_buttons, rating
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck
 
 from bot.errors import BadInput
-from bot.incidents.commands import parse_id
+from bot.incidents import parse_id
 from bot.services import Services
 from handlers.replies import answer, attempt
 

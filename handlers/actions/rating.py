@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncAck
 
 from bot.errors import BadInput
 from bot.services import Services
-from bot.timeline.views import IncidentView
+from bot.timeline import IncidentView
 from handlers.replies import answer, attempt
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck
 
 from bot.services import Services
-from bot.slack.render import Message
+from bot.slack import Message
 from handlers.replies import attempt
 
 

@@ -6,11 +6,10 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck
 
-from bot.incidents.commands import Command, parse
-from bot.incidents.service import Declaration
+from bot.incidents import Command, Declaration, parse
 from bot.services import Services
-from bot.slack.render import Message
-from bot.timeline.views import IncidentView
+from bot.slack import Message
+from bot.timeline import IncidentView
 from handlers.replies import attempt
 
 LIST_LIMIT = 20

@@ -6,10 +6,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck
 
-from bot.oncall.commands import parse
-from bot.oncall.service import CoverView
+from bot.oncall import CoverView, parse
 from bot.services import Services
-from bot.slack.render import Message
+from bot.slack import Message
 from handlers.replies import attempt
 
 

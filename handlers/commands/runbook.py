@@ -6,9 +6,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck
 
-from bot.incidents.commands import parse_id
+from bot.incidents import parse_id
 from bot.services import Services
-from bot.slack.render import Message
+from bot.slack import Message
 from handlers.replies import attempt
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.ids import View
+from bot.slack import View
 from handlers.views import declare, decline, resolve
 
 

@@ -7,9 +7,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck
 
 from bot.errors import SupportbotError
-from bot.incidents.service import Declaration
+from bot.incidents import Declaration
 from bot.services import Services
-from bot.slack.ids import SUGGEST, Field
+from bot.slack import SUGGEST, Field
 from handlers.views.inputs import value
 
 

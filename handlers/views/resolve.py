@@ -7,9 +7,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck
 
 from bot.errors import SupportbotError
-from bot.incidents.commands import parse_id
+from bot.incidents import parse_id
 from bot.services import Services
-from bot.slack.ids import Field
+from bot.slack import Field
 from handlers.views.inputs import value
 
 

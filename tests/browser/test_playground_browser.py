@@ -10,7 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from bot.config.plan import Plan
+from bot.config import Plan
 from tests.support.playground_server import PlaygroundServer
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "playground.png"

@@ -10,8 +10,7 @@ import httpx
 import pytest
 
 from bot.clock import TravelClock
-from bot.config.plan import Plan
-from bot.config.settings import Settings
+from bot.config import Plan, Settings
 from playground.blockkit import validate_message
 from playground.fake_slack import FakeSlack, FakeSlackServer
 from tests.support.bot_server import BotServer

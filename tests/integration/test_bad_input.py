@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 import sqlalchemy as sa
 
-from bot.slack.ids import Action
+from bot.slack import Action
 from playground.slack_requests import sign, signed_headers
 from tests.integration.conftest import SECRET
 from tests.integration.flows import declare, eventually, posts, replies_to, settled

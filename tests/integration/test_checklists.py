@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.slack.ids import Action
+from bot.slack import Action
 from tests.integration.flows import eventually, post_text, posts, replies_to, updated
 
 
@@ -61,7 +61,7 @@ def test_items_with_live_checks_show_their_results(slack, person, bot):
 def test_twenty_people_clicking_different_items_at_once_lose_no_tick(slack, person, bot):
     from concurrent.futures import ThreadPoolExecutor
 
-    from bot.config.plan import ChecklistConfig
+    from bot.config import ChecklistConfig
 
     big = ChecklistConfig(
         name="big", title="Big", schedule="daily 09:00", items=[f"item {n}" for n in range(20)]

@@ -14,9 +14,9 @@ REPLICA = textwrap.dedent("""
     import asyncio, sys
     from datetime import datetime, UTC
     from bot.clock import FixedClock
-    from bot.config.plan import Plan
+    from bot.config import Plan
     from bot.services import build_services
-    from bot.config.settings import Settings
+    from bot.config import Settings
 
     async def main():
         services = build_services(Settings(database_url=sys.argv[1]), Plan(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from bot.slack.ids import Action, Field
+from bot.slack import Action, Field
 from tests.integration.flows import (
     INCIDENTS,
     declare,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.slack.ids import Action
+from bot.slack import Action
 from tests.integration.conftest import SECRET, TOKEN
 from tests.integration.flows import declare, eventually
 

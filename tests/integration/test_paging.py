@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from bot.slack.ids import Action, Field
+from bot.slack import Action, Field
 from tests.integration.conftest import PEOPLE
 from tests.integration.flows import (
     current,

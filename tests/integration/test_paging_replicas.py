@@ -12,9 +12,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from bot.clock import FixedClock
-from bot.config.plan import Plan
-from bot.config.settings import Settings
-from bot.incidents.service import Declaration
+from bot.config import Plan, Settings
+from bot.incidents import Declaration
 from bot.services import build_services
 from tests.integration.conftest import PEOPLE, TOKEN
 from tests.integration.flows import page_counts, pages_to, posts
@@ -26,9 +25,9 @@ REPLICA = textwrap.dedent("""
     import asyncio, sys
     from datetime import datetime
     from bot.clock import FixedClock
-    from bot.config.plan import Plan
+    from bot.config import Plan
     from bot.services import build_services
-    from bot.config.settings import Settings
+    from bot.config import Settings
 
     async def main():
         url, api, token, at = sys.argv[1:5]

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from bot.config.plan import Plan
-from bot.oncall.calendar import Calendar
+from bot.config import Plan
+from bot.oncall import Calendar
 from tests.integration.flows import eventually
 from tests.support.playground_server import PlaygroundServer
 

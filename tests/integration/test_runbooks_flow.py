@@ -8,8 +8,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import httpx
 
-from bot.config.plan import Plan
-from bot.slack.ids import Action, Field
+from bot.config import Plan
+from bot.slack import Action, Field
 from tests.integration.conftest import SECRET
 from tests.integration.flows import (
     INCIDENTS,

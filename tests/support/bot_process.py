@@ -14,8 +14,7 @@ import uvicorn
 
 from bot.app import create_asgi
 from bot.clock import TravelClock
-from bot.config.plan import Plan
-from bot.config.settings import Settings
+from bot.config import Plan, Settings
 from bot.services import build_services
 
 

@@ -11,8 +11,7 @@ from starlette.routing import Route
 
 from bot.app import create_asgi
 from bot.clock import Clock
-from bot.config.plan import Plan
-from bot.config.settings import Settings
+from bot.config import Plan, Settings
 from bot.services import Services, build_services
 from playground.serving import ThreadedServer
 from scheduled.jobs import job

@@ -6,7 +6,7 @@ import itertools
 import shutil
 from pathlib import Path
 
-from bot.store.migrate import upgrade
+from bot.store import upgrade
 from tests.support.postgres import PostgresServer
 
 _counter = itertools.count()

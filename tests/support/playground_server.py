@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.config.plan import Plan
-from bot.store.migrate import upgrade
+from bot.config import Plan
+from bot.store import upgrade
 from playground.server import Playground, build_playground
 from playground.serving import ThreadedServer
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.calendar import Schedule
-from bot.config.plan import Plan
+from bot.config import Plan
 
 NY = ZoneInfo("America/New_York")
 BUSINESS = ("mon", "tue", "wed", "thu", "fri")

@@ -10,8 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.clock import FixedClock
-from bot.config.plan import Plan
-from bot.config.settings import Settings
+from bot.config import Plan, Settings
 from bot.errors import BadInput, NotAllowed
 from bot.services import Services, build_services
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config.plan import ClassifierRule, Plan
+from bot.config import ClassifierRule, Plan
 from bot.incidents.classifier import suggest
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.config.plan import Plan, load_plan, plan_as_yaml
+from bot.config import Plan, load_plan, plan_as_yaml
 from bot.errors import ConfigError
 
 

@@ -10,9 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from bot.clock import FixedClock
-from bot.config.plan import Plan
-from bot.config.settings import Settings
-from bot.incidents.service import Declaration
+from bot.config import Plan, Settings
+from bot.incidents import Declaration
 from bot.services import Services, build_services
 
 # Wednesday 18 November 2026, 10:00 New York: the rotation (U0SUP1, U0DEV1 on call).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.incidents.commands import Command, parse
+from bot.incidents import Command, parse
 
 
 @pytest.mark.parametrize(

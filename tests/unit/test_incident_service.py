@@ -9,10 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from bot.clock import FixedClock
-from bot.config.plan import Plan
-from bot.config.settings import Settings
+from bot.config import Plan, Settings
 from bot.errors import BadInput, IncidentNotFound, InvalidTransition, NotAllowed
-from bot.incidents.service import Declaration
+from bot.incidents import Declaration
 from bot.services import Services, build_services
 
 

@@ -11,9 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import seed
-from bot.config.plan import Plan
-from bot.oncall.calendar import Calendar, Phase
+from bot.config import Plan, seed
+from bot.oncall import Calendar, Phase
 
 NY = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")

@@ -14,10 +14,9 @@ import pytest
 import sqlalchemy as sa
 
 from bot.clock import FixedClock
-from bot.config.plan import Plan
-from bot.config.settings import Settings
+from bot.config import Plan, Settings
 from bot.errors import BadInput, NotAllowed
-from bot.oncall.calendar import Phase
+from bot.oncall import Phase
 from bot.services import Services, build_services
 
 NEXT_HANDOFF = datetime(2026, 11, 30, 14, tzinfo=UTC)  # Monday 09:00 EST

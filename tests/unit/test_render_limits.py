@@ -7,14 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.config import policy
-from bot.config.plan import Plan
+from bot.config import Plan, policy
 from bot.errors import BadInput, IncidentNotFound, InvalidTransition, NotAllowed
 from bot.oncall.calendar import PHASE_TITLES, Phase
 from bot.oncall.service import CoverView, LevelOnCall, Roster
 from bot.paging.delivery import PageView
-from bot.slack.render import Renderer
-from bot.store.models import Incident
+from bot.slack import Renderer
+from bot.store import Incident
 from bot.timeline.views import EventView, IncidentDetail, IncidentView, PagedPerson
 from playground.blockkit import validate_message, validate_view
 

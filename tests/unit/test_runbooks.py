@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bot.runbooks.library import DEFAULT_FOLDER, RunbookLibrary, load_runbooks
+from bot.runbooks import DEFAULT_FOLDER, RunbookLibrary, load_runbooks
 
 
 def test_the_seed_runbooks_load():
