@@ -167,3 +167,86 @@ def test_composition_roots_are_exempt() -> None:
     assert is_composition_root(REPO_ROOT / "bot" / "cli.py")
     assert not is_composition_root(REPO_ROOT / "bot" / "application.py")
     assert not is_composition_root(REPO_ROOT / "bot" / "services" / "app.py")
+
+
+# -- packages: no cycles between bot/'s domain packages -------------------------------------
+
+
+def bot_unit(module: str) -> str:
+    """The unit of layering a module belongs to: its package below bot/, or the module itself
+    (`bot.paging.pager` -> `paging`, `bot.clock` -> `clock`)."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def package_graph() -> dict[str, set[str]]:
+    """Which bot/ units import which others (imports inside one unit are not edges)."""
+    graph: dict[str, set[str]] = {}
+    for path in python_files("bot"):
+        module = module_name(path)
+        source = path.read_text(encoding="utf-8")
+        unit = bot_unit(module)
+        for name in imported_modules(source, module, is_package=path.name == "__init__.py"):
+            if name.startswith("bot.") and bot_unit(name) != unit:
+                graph.setdefault(unit, set()).add(bot_unit(name))
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle in the graph, as the path that closes it, or None."""
+    done: set[str] = set()
+
+    def visit(node: str, path: list[str]) -> list[str] | None:
+        if node in path:
+            return path[path.index(node) :] + [node]
+        if node in done:
+            return None
+        for target in sorted(graph.get(node, ())):
+            found = visit(target, [*path, node])
+            if found:
+                return found
+        done.add(node)
+        return None
+
+    for start in sorted(graph):
+        found = visit(start, [])
+        if found:
+            return found
+    return None
+
+
+def test_domain_packages_exist() -> None:
+    for package in (
+        "config",
+        "store",
+        "slack",
+        "checks",
+        "timeline",
+        "incidents",
+        "paging",
+        "oncall",
+        "checklists",
+        "runbooks",
+    ):
+        assert (REPO_ROOT / "bot" / package / "__init__.py").is_file(), package
+
+
+def test_no_import_cycles_between_packages() -> None:
+    cycle = find_cycle(package_graph())
+    assert cycle is None, "bot/ packages import each other in a circle: " + " -> ".join(cycle or [])
+
+
+def test_cycle_finder_finds_and_clears() -> None:
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) is None
+    assert bot_unit("bot.paging.pager") == "paging"
+    assert bot_unit("bot.clock") == "clock"
+
+
+def test_no_module_in_bot_is_over_300_lines() -> None:
+    long = {
+        path.relative_to(REPO_ROOT).as_posix(): lines
+        for path in python_files("bot")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 320
+    }
+    assert not long, f"split these by responsibility: {long}"

@@ -14,7 +14,8 @@ from handlers.commands import COMMANDS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = REPO_ROOT / "manifest.yml"
-SCHEMA_NAME = Path("shared/slack/manifest.schema.1.0.0.json")
+# Slack's manifest schema, copied with its licence (tests/data/slack/README.md).
+SCHEMA = REPO_ROOT / "tests" / "data" / "slack" / "manifest.schema.1.0.0.json"
 EVENTS_URL = "https://supportbot.example.com/slack/events"
 
 # The slash commands the bot registers. Grows with each command; every one must be in the
@@ -33,16 +34,8 @@ REQUIRED_BOT_SCOPES = {
 
 
 def find_schema() -> Path:
-    """Slack's manifest schema, in `shared/` beside the clone (or above it)."""
-    for directory in [REPO_ROOT, *REPO_ROOT.parents]:
-        candidate = directory / SCHEMA_NAME
-        if candidate.is_file():
-            return candidate
-    pytest.fail(
-        f"Slack's manifest schema {SCHEMA_NAME} was not found in {REPO_ROOT} or any folder above "
-        f"it; the repository is expected to sit beside a copy of `shared/` "
-        f"(<clone>/../{SCHEMA_NAME})."
-    )
+    """Slack's manifest schema, kept in the repository with its licence."""
+    return SCHEMA
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,8 @@ from playground.slack_requests import (
     view_submission_body,
 )
 
-PAYLOADS = Path("/work/shared/slack/payloads")
+# Slack's own example payloads, copied with their sources (tests/data/slack/README.md).
+PAYLOADS = Path(__file__).resolve().parents[1] / "data" / "slack" / "payloads"
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 
 
