@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.config import Plan, load_plan, plan_as_yaml
+from bot.config import Plan, Settings, load_plan, plan_as_yaml
 from bot.errors import ConfigError
 
 
@@ -126,3 +126,16 @@ def test_per_level_repage_cadence_from_yaml(tmp_path: Path) -> None:
     )
     assert plan.level(1).timeout == timedelta(minutes=10)
     assert plan.level(2).timeout == timedelta(minutes=15)
+
+
+def test_settings_keep_the_database_url_they_were_given() -> None:
+    chosen = Settings.from_env({"DATABASE_URL": "sqlite:///chosen.db"})
+    assert chosen.with_default_database("sqlite:///demo.db").database_url == "sqlite:///chosen.db"
+    # Naming the usual default still counts as a choice.
+    usual = Settings.from_env({"DATABASE_URL": "sqlite:///supportbot.db"})
+    assert (
+        usual.with_default_database("sqlite:///demo.db").database_url == "sqlite:///supportbot.db"
+    )
+    unset = Settings.from_env({"DATABASE_URL": ""})
+    assert unset.database_url == "sqlite:///supportbot.db"
+    assert unset.with_default_database("sqlite:///demo.db").database_url == "sqlite:///demo.db"
