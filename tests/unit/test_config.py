@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import time, timedelta
 from pathlib import Path
 
@@ -139,3 +141,22 @@ def test_settings_keep_the_database_url_they_were_given() -> None:
     unset = Settings.from_env({"DATABASE_URL": ""})
     assert unset.database_url == "sqlite:///supportbot.db"
     assert unset.with_default_database("sqlite:///demo.db").database_url == "sqlite:///demo.db"
+
+
+def test_loading_the_config_imports_no_check_runner() -> None:
+    # `config check` and every process that only reads the plan stay light, and a broken
+    # psutil, httpx or database driver cannot stop the config from loading.
+    probe = (
+        "import sys, bot.config; bot.config.load_plan(None); "
+        "print(sorted(m for m in ('psutil', 'httpx', 'sqlalchemy') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
