@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bot.config.plan import default_config_path
+from bot.config.loading import default_config_path
 
 SLACK_PUBLIC_API = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///supportbot.db"
