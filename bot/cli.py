@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -121,7 +120,7 @@ def _playground(settings: Settings, plan: Plan, host: str, port: int) -> int:
 
     from playground.server import build_playground
 
-    database_url = os.environ.get("DATABASE_URL") or PLAYGROUND_DATABASE
+    database_url = settings.with_default_database(PLAYGROUND_DATABASE).database_url
     upgrade(database_url)
     app, _ = build_playground(plan, database_url, port)
     print(f"supportbot playground: open http://{host}:{port}/ in your browser", file=sys.stderr)

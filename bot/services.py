@@ -119,6 +119,7 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
             problems=problems,
             incidents=incidents,
             database_url=settings.database_url,
+            job_health=jobs.snapshot,
         ),
         worker=DeliveryWorker(
             sessions,

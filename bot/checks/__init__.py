@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from bot.checks.job_health import JobBoard
-from bot.checks.live import JobHealth, run_checks
+from bot.checks.job_health import JobBoard, JobHealth
+from bot.checks.live import DEFAULT_TIMEOUT, run_check, run_checks
+from bot.checks.network import der_not_after
+from bot.checks.result import CheckResult, Status
 
-__all__ = ["JobBoard", "JobHealth", "run_checks"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "CheckResult",
+    "JobBoard",
+    "JobHealth",
+    "Status",
+    "der_not_after",
+    "run_check",
+    "run_checks",
+]

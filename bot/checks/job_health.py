@@ -1,10 +1,16 @@
-"""What the bot's own scheduled jobs did: last run, next run, failures (for the jobs check)."""
+"""What the bot's own scheduled jobs did (last run, next run, failures) and the jobs check."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from bot.checks.result import Status
+from bot.config import format_duration
+
+JobHealth = Callable[[], Sequence[Mapping[str, Any]]]
 
 
 @dataclass
@@ -44,3 +50,38 @@ class JobBoard:
             }
             for name, r in sorted(self._jobs.items())
         ]
+
+
+def _moment(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if not isinstance(moment, datetime):
+        raise TypeError(f"not a datetime: {type(value).__name__}")
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _ago(delta: timedelta) -> str:
+    if delta < timedelta(minutes=1):
+        return f"{max(0, int(delta.total_seconds()))} s ago"
+    return f"{format_duration(delta)} ago"
+
+
+def check_jobs(job_health: JobHealth | None, now: datetime) -> tuple[Status, str]:
+    """Warn when a job has failed or none is scheduled; say when they last ran."""
+    if job_health is None:
+        return "unknown", "job health is not available here"
+    jobs = list(job_health())
+    if not jobs:
+        return "warn", "no scheduled jobs"
+    last_runs = [m for m in (_moment(job.get("last_run")) for job in jobs) if m is not None]
+    failing = [job for job in jobs if int(job.get("failures") or 0) > 0]
+    failures = sum(int(job.get("failures") or 0) for job in jobs)
+    parts = [
+        f"{len(jobs)} job" + ("" if len(jobs) == 1 else "s"),
+        f"last run {_ago(now - max(last_runs))}" if last_runs else "not run yet",
+        f"{failures} failure" + ("" if failures == 1 else "s"),
+    ]
+    if failing:
+        parts[-1] += " (" + ", ".join(str(job.get("name", "?")) for job in failing) + ")"
+    return ("warn" if failures else "ok"), " · ".join(parts)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from bot.config.checks import AnyCheck, CheckSpec, DatabaseCheck, HostCheck, HttpCheck, TlsCheck
 from bot.config.durations import format_duration, parse_duration
-from bot.config.plan import (
+from bot.config.loading import load_plan, plan_as_yaml
+from bot.config.plan import Plan
+from bot.config.sections import (
     ChecklistConfig,
     ClassifierRule,
-    Plan,
-    load_plan,
-    plan_as_yaml,
+    EscalationLevel,
     texts_as_items,
 )
 from bot.config.settings import Settings
@@ -20,6 +20,7 @@ __all__ = [
     "ChecklistConfig",
     "ClassifierRule",
     "DatabaseCheck",
+    "EscalationLevel",
     "HostCheck",
     "HttpCheck",
     "Plan",

@@ -1,192 +1,30 @@
-"""The support plan as validated config: YAML file over the seed defaults."""
+"""The whole support plan: its sections over the seed defaults, checked against each other."""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from datetime import date, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    ValidationError,
-    field_validator,
-    model_validator,
+from pydantic import Field, field_validator, model_validator
+
+from bot.config import seed
+from bot.config.sections import (
+    BusinessHours,
+    Channels,
+    ChecklistConfig,
+    ClassifierRule,
+    Duration,
+    EscalationLevel,
+    IncidentSettings,
+    Paging,
+    StrictModel,
+    TierConfig,
+    TierPaging,
 )
 
-from bot.calendar import Schedule
-from bot.config import seed
-from bot.config.checks import CheckSpec
-from bot.config.durations import duration_text, parse_duration
-from bot.errors import ConfigError
 
-
-def _duration(value: Any) -> Any:
-    return parse_duration(value) if isinstance(value, str) else value
-
-
-def _clock_time(value: Any) -> Any:
-    # YAML 1.1 reads an unquoted 17:30 as the sexagesimal number 1050.
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-        return time(value // 60, value % 60)
-    return value
-
-
-Duration = Annotated[
-    timedelta,
-    BeforeValidator(_duration),
-    PlainSerializer(duration_text, return_type=str),
-]
-ClockTime = Annotated[
-    time,
-    BeforeValidator(_clock_time),
-    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
-]
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class TierConfig(_Strict):
-    """One support tier: its name and its response and resolution targets."""
-
-    name: str
-    respond: Duration
-    resolve: Duration | None = Field(default=None, description="None: next release cycle")
-    examples: list[str] = []
-
-
-class EscalationLevel(_Strict):
-    """One escalation level, who is on it, and how long its pages wait for an answer."""
-
-    level: int = Field(ge=1, le=9)
-    name: str
-    members: list[str] = []
-    repage_every: Duration = timedelta(minutes=5)
-    tries: int = Field(default=3, ge=1, le=20, description="pages before the next level")
-
-    @property
-    def timeout(self) -> timedelta:
-        """How long this level has to acknowledge before the next level is paged."""
-        return self.repage_every * self.tries
-
-
-class TierPaging(_Strict):
-    """Who a tier pages when it is declared, and when DMs may go out."""
-
-    page: list[int] = Field(default=[1], min_length=1)
-    dm_hours: Literal["always", "business"] = "always"
-    notify_at_half_resolve: int | None = Field(
-        default=None, description="a level told when half the resolution target has passed"
-    )
-
-
-class OnCallPhases(_Strict):
-    """How long each on-call phase lasts, counted from launch_date."""
-
-    all_hands_days: int = Field(default=14, ge=0)
-    rotation_days: int = Field(default=14, ge=0)
-
-
-class Paging(_Strict):
-    """The escalation policy beyond the levels themselves (SPEC §4 defaults)."""
-
-    tiers: dict[int, TierPaging] = {n: TierPaging(**t) for n, t in seed.TIER_PAGING.items()}
-    level1_unresolved_after: Duration = timedelta(hours=2)
-    security_categories: list[str] = ["security"]
-    security_level: int = 3
-    phases: OnCallPhases = OnCallPhases()
-
-
-class BusinessHours(_Strict):
-    """The team's working week, in the configured timezone."""
-
-    days: list[Weekday] = ["mon", "tue", "wed", "thu", "fri"]
-    start: ClockTime = time(9, 0)
-    end: ClockTime = time(17, 0)
-
-    @model_validator(mode="after")
-    def _start_before_end(self) -> BusinessHours:
-        if self.start >= self.end:
-            raise ValueError("start must be before end")
-        return self
-
-
-class Channels(_Strict):
-    """Where the bot posts."""
-
-    incidents: str = seed.CHANNELS["incidents"]
-    ops: str = seed.CHANNELS["ops"]
-    reports: str = seed.CHANNELS["reports"]
-    alerts: str = seed.CHANNELS["alerts"]
-
-
-class ClassifierRule(_Strict):
-    """Phrases that suggest a tier and category for free-text incidents."""
-
-    tier: int
-    category: str = Field(min_length=1, max_length=40)
-    phrases: list[str] = Field(min_length=1)
-
-
-class IncidentSettings(_Strict):
-    """How incidents behave beyond tiers."""
-
-    dedicated_channel_tiers: list[int] = [1]
-    channel_prefix: str = Field(default="inc", pattern=r"^[a-z0-9][a-z0-9_-]{0,20}$")
-    ask_rating: bool = True
-    default_tier: int = 3
-
-
-def texts_as_items(items: Any) -> Any:
-    """Items or steps may be written as plain text when they carry no check."""
-    if isinstance(items, list):
-        return [{"text": i} if isinstance(i, str) else i for i in items]
-    return items
-
-
-class ChecklistItem(_Strict):
-    """A checklist item; check is a live check whose result is shown beside it."""
-
-    text: str = Field(min_length=1, max_length=300)
-    check: CheckSpec | None = None
-
-
-class ChecklistConfig(_Strict):
-    """A recurring checklist: when it is posted, where, and its items."""
-
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
-    title: str = Field(min_length=1, max_length=120)
-    schedule: str
-    channel: str = "ops"
-    items: list[ChecklistItem] = Field(min_length=1, max_length=40)
-    report_unticked: bool = False
-
-    @field_validator("schedule")
-    @classmethod
-    def _schedule_parses(cls, value: str) -> str:
-        return str(Schedule.parse(value))
-
-    @field_validator("items", mode="before")
-    @classmethod
-    def _plain_items(cls, items: Any) -> Any:
-        return texts_as_items(items)
-
-    @property
-    def texts(self) -> list[str]:
-        """The items' text, in order."""
-        return [item.text for item in self.items]
-
-
-class Plan(_Strict):
+class Plan(StrictModel):
     """The whole effective support plan."""
 
     timezone: str = "America/New_York"
@@ -328,49 +166,3 @@ def _fit_levels(spec: dict[str, Any], levels: int) -> dict[str, Any]:
     if (fitted.get("notify_at_half_resolve") or 0) > levels:
         fitted["notify_at_half_resolve"] = None
     return fitted
-
-
-def load_plan(path: Path | None) -> Plan:
-    """Read and validate the plan; None means the seed defaults."""
-    if path is None:
-        return Plan()
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read config {path}: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: the top level must be a mapping of keys")
-    try:
-        return Plan.model_validate(raw)
-    except ValidationError as exc:
-        raise ConfigError(_describe(path, exc)) from None
-
-
-def _describe(path: Path, exc: ValidationError) -> str:
-    lines = [f"{path}: {exc.error_count()} problem(s) in the config"]
-    for error in exc.errors():
-        key = ".".join(str(part) for part in error["loc"]) or "(top level)"
-        message = error["msg"].removeprefix("Value error, ")
-        lines.append(f"  {key}: {message}")
-    return "\n".join(lines)
-
-
-def default_config_path(env_value: str | None) -> Path | None:
-    """SUPPORTBOT_CONFIG, else ./supportbot.yml when present, else None (seed)."""
-    if env_value:
-        return Path(env_value)
-    local = Path("supportbot.yml")
-    return local if local.exists() else None
-
-
-def plan_as_yaml(plan: Plan) -> str:
-    """The effective plan in the same shape as the config file."""
-    data = plan.model_dump(mode="json")
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-
-
-__all__ = ["WEEKDAYS", "Plan", "load_plan", "plan_as_yaml", "default_config_path"]

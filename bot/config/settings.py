@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bot.config.plan import default_config_path
+from bot.config.loading import default_config_path
 
 SLACK_PUBLIC_API = "https://slack.com/api/"
+DEFAULT_DATABASE_URL = "sqlite:///supportbot.db"
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,10 @@ class Settings:
     signing_secret: str | None = field(default=None, repr=False)
     app_token: str | None = field(default=None, repr=False)
     api_url: str = SLACK_PUBLIC_API
-    database_url: str = "sqlite:///supportbot.db"
+    database_url: str = DEFAULT_DATABASE_URL
+    # DATABASE_URL named the database: a mode with a database of its own (the playground)
+    # must still use the one the operator chose.
+    database_url_set: bool = False
     config_path: Path | None = None
 
     @classmethod
@@ -34,9 +38,16 @@ class Settings:
             app_token=env.get("SLACK_APP_TOKEN") or None,
             # slack_sdk joins method names onto the base URL, so it must end with a slash.
             api_url=api_url if api_url.endswith("/") else api_url + "/",
-            database_url=env.get("DATABASE_URL") or "sqlite:///supportbot.db",
+            database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            database_url_set=bool(env.get("DATABASE_URL")),
             config_path=default_config_path(env.get("SUPPORTBOT_CONFIG")),
         )
+
+    def with_default_database(self, database_url: str) -> Settings:
+        """These settings with another database, unless DATABASE_URL (or the caller) chose one."""
+        if self.database_url_set or self.database_url != DEFAULT_DATABASE_URL:
+            return self
+        return replace(self, database_url=database_url)
 
     def missing_for_http(self) -> list[str]:
         """Names of the variables HTTP mode needs and lacks."""

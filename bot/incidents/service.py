@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
@@ -284,6 +284,14 @@ class IncidentService:
                 .limit(LIST_LIMIT)
             )
             return [IncidentView.of(i) for i in rows]
+
+    async def count_open(self) -> int:
+        """How many incidents are open, however many `list_open` shows."""
+        async with self._sessions() as session:
+            total = await session.scalar(
+                select(func.count()).select_from(Incident).where(Incident.status != "resolved")
+            )
+            return int(total or 0)
 
     def is_admin(self, user: str) -> bool:
         """Admins may do anything to any incident."""

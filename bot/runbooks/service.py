@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.checklists import ItemView, RunView
-from bot.checks import run_checks
+from bot.checks import JobHealth, run_checks
 from bot.clock import Clock
 from bot.errors import BadInput
 from bot.incidents import IncidentService
@@ -34,6 +34,7 @@ class RunbookService:
         problems: list[RunbookProblem],
         incidents: IncidentService,
         database_url: str,
+        job_health: JobHealth,
     ) -> None:
         self._sessions = sessions
         self._outbox = outbox
@@ -42,6 +43,7 @@ class RunbookService:
         self.problems = problems
         self._incidents = incidents
         self._database_url = database_url
+        self._job_health = job_health
 
     async def post(
         self, name_or_words: str, *, by: str, channel: str, incident_id: int | None = None
@@ -101,7 +103,9 @@ class RunbookService:
 
     async def _check(self, runbook: Runbook) -> dict[str, dict[str, Any]]:
         checked = [(i, step.check) for i, step in enumerate(runbook.steps) if step.check]
-        return await run_checks(checked, database_url=self._database_url)
+        return await run_checks(
+            checked, database_url=self._database_url, job_health=self._job_health
+        )
 
     async def search(self, words: str) -> tuple[list[Runbook], list[IncidentView]]:
         """Runbooks and resolved incidents' lessons that mention the words."""

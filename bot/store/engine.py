@@ -10,8 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 
 from bot.errors import ConfigError
 
-SessionFactory = async_sessionmaker
-
 
 def _url(database_url: str, *, is_async: bool) -> URL:
     try:

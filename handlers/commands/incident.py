@@ -12,8 +12,6 @@ from bot.slack import Message
 from bot.timeline import IncidentView
 from handlers.replies import attempt
 
-LIST_LIMIT = 20
-
 
 async def incident_command(ack: AsyncAck, command: dict[str, Any], services: Services) -> None:
     """Help answers in the ack; everything else acks first and replies on response_url."""
@@ -52,7 +50,9 @@ async def _run(parsed: Command, command: dict[str, Any], services: Services) -> 
             return render.message("declared.j2", i=declared.incident, duplicate=declared.duplicate)
         case "list":
             return render.message(
-                "incident_list.j2", incidents=await incidents.list_open(), limit=LIST_LIMIT
+                "incident_list.j2",
+                incidents=await incidents.list_open(),
+                total=await incidents.count_open(),
             )
         case "show":
             return render.message("incident_detail.j2", d=await incidents.get(number))

@@ -14,6 +14,7 @@ async def publish_home(event: dict[str, Any], services: Services) -> None:
     view = services.render.view(
         "home.j2",
         incidents=await services.incidents.list_open(),
+        open_total=await services.incidents.count_open(),
         oncall=await services.oncall.roster(),
         checklists=await services.checklists.today(),
         now=services.clock.now(),

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.flows import declare, eventually, replies_to
+from tests.integration.flows import declare, eventually, posts, replies_to
 
 # Wednesday 18 November 2026, 10:00 in New York: week 3, one person per level on the rotation
 # (its third day: U0SUP1 and U0DEV1 are on).
@@ -39,6 +39,15 @@ def test_opening_the_home_tab_publishes_open_incidents(slack, reporter, person):
     text = home_text(slack, "U1")
     assert "INC-1" in text and "ack due in" in text
     assert "Morning checklist (9 AM)*: 0/6" in text
+
+
+def test_the_home_counts_every_open_incident_beyond_the_ones_it_lists(slack, reporter):
+    for n in range(22):
+        assert reporter.command(f"typo number {n} in the footer").status_code == 200
+    eventually(lambda: len(posts(slack)) == 22, timeout=20)
+    assert reporter.open_home().status_code == 200
+    text = home_text(slack, "U1")
+    assert "*Open incidents* (22)" in text and "Showing 20 of 22" in text
 
 
 def test_the_home_shows_who_is_on_call_now_for_each_level(slack, reporter):

@@ -10,6 +10,7 @@ from tests.integration.flows import (
     declare,
     eventually,
     post_text,
+    posts,
     replies_to,
     thread_texts,
     updated,
@@ -134,3 +135,16 @@ def test_subcommands_work_an_incident_end_to_end(slack, reporter, responder, db)
         "resolved",
         "reopened",
     ]
+
+
+def test_the_list_says_how_many_are_open_beyond_the_first_twenty(slack, reporter, responder):
+    for n in range(22):
+        assert reporter.command(f"typo number {n} in the footer").status_code == 200
+    eventually(lambda: len(posts(slack)) == 22, timeout=20)
+    responder.command("list")
+    listing = [
+        c.args
+        for c in slack.wait_for("response_url", where=lambda c: c.args.get("hook_user") == "U0SUP1")
+    ][0]
+    assert listing["text"] == "22 open incident(s)"
+    assert "Showing 20 of 22 open" in str(listing["blocks"])

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.config.plan import EscalationLevel, Plan
+from bot.config import EscalationLevel, Plan
 from tests.integration.conftest import PEOPLE
 from tests.integration.flows import declare, eventually, page_counts, post_text, posts, settled
 from tests.integration.test_paging import ROTATION_MORNING, watch

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config.plan import EscalationLevel, Plan
+from bot.config import EscalationLevel, Plan
 from tests.integration.conftest import PEOPLE
 from tests.integration.flows import current, declare, eventually, page_counts, post_text, settled
 from tests.integration.test_paging import ROTATION_MORNING, broadcasts

@@ -82,7 +82,8 @@ def test_missing_binaries_fail_with_install_hint(tmp_path: Path) -> None:
 
 
 async def test_the_database_live_check_pings_a_real_postgresql(pg) -> None:
-    from bot.checks.live import DatabaseCheck, run_check
+    from bot.checks import run_check
+    from bot.config import DatabaseCheck
 
     result = await run_check(DatabaseCheck(kind="database", url=pg.url("postgres")), timeout=5)
     assert result.status == "ok" and "SELECT 1" in result.summary

@@ -124,3 +124,24 @@ def test_a_failing_check_run_again_after_the_fix_shows_ok(slack, slack_server, s
             assert "🟢" in post_text(after)
         finally:
             server.shutdown()
+
+
+def test_a_jobs_check_in_a_runbook_shows_the_scheduled_jobs_state(
+    slack, slack_server, settings, tmp_path
+):
+    (tmp_path / "jobs-health.yml").write_text(
+        "title: Jobs Health\ncategories: [jobs]\nsteps:\n  - text: Check the scheduled jobs\n"
+        "    check: {kind: jobs}\n"
+    )
+    plan = Plan.model_validate({"runbooks_dir": str(tmp_path)})
+    with (
+        BotServer(settings, plan, schedule=False) as bot,
+        httpx.Client(base_url=bot.url, timeout=10) as http,
+    ):
+        bot.services.jobs.ran("watch_slas", bot.services.clock.now(), ok=False, next_run=None)
+        SlackUser(http, slack_server, SECRET, "U0SUP1").command(
+            "jobs-health", command="/runbook", channel="C0OPS"
+        )
+        text = post_text(eventually(lambda: posts(slack, "C0OPS"), timeout=10)[0])
+    assert "not available" not in text
+    assert "1 job" in text and "1 failure (watch_slas)" in text

@@ -54,10 +54,23 @@ def test_supportbot_yml_in_the_working_directory_is_read(tmp_path):
     assert result.returncode == 0 and "timezone: Europe/London" in result.stdout
 
 
-def test_serve_without_credentials_starts_the_playground(tmp_path):
+def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        return int(probe.getsockname()[1])
+
+
+def _wait_for_page(port: int) -> httpx.Response | None:
+    for _ in range(200):
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+        except httpx.TransportError:
+            time.sleep(0.05)
+    return None
+
+
+def test_serve_without_credentials_starts_the_playground(tmp_path):
+    port = _free_port()
     base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SUPPORTBOT_"))}
     base.pop("DATABASE_URL", None)
     server = subprocess.Popen(
@@ -68,13 +81,7 @@ def test_serve_without_credentials_starts_the_playground(tmp_path):
         text=True,
     )
     try:
-        page = None
-        for _ in range(200):
-            try:
-                page = httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.05)
+        page = _wait_for_page(port)
         assert page is not None and "supportbot playground" in page.text
         assert (tmp_path / "supportbot-playground.db").exists()
     finally:
@@ -83,6 +90,33 @@ def test_serve_without_credentials_starts_the_playground(tmp_path):
     assert "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not set, so this is the playground" in (
         stderr
     )
+
+
+def test_the_playground_uses_the_database_url_it_is_given(tmp_path):
+    port = _free_port()
+    chosen = tmp_path / "chosen.db"
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SUPPORTBOT_"))}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "playground", "--port", str(port)],
+        cwd=tmp_path,
+        env={**base, "DATABASE_URL": f"sqlite:///{chosen}"},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        page = _wait_for_page(port)
+        assert page is not None and "supportbot playground" in page.text
+        tables = {
+            r[0]
+            for r in sqlite3.connect(chosen).execute(
+                "SELECT name FROM sqlite_master WHERE type='table'"
+            )
+        }
+        assert "incidents" in tables
+        assert not (tmp_path / "supportbot-playground.db").exists()
+    finally:
+        server.terminate()
+        server.communicate(timeout=10)
 
 
 def test_serve_with_half_the_credentials_says_what_is_missing(tmp_path):

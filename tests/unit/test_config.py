@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
 
-from bot.config import Plan, load_plan, plan_as_yaml
+from bot.config import Plan, Settings, load_plan, plan_as_yaml
 from bot.errors import ConfigError
 
 
@@ -126,3 +128,35 @@ def test_per_level_repage_cadence_from_yaml(tmp_path: Path) -> None:
     )
     assert plan.level(1).timeout == timedelta(minutes=10)
     assert plan.level(2).timeout == timedelta(minutes=15)
+
+
+def test_settings_keep_the_database_url_they_were_given() -> None:
+    chosen = Settings.from_env({"DATABASE_URL": "sqlite:///chosen.db"})
+    assert chosen.with_default_database("sqlite:///demo.db").database_url == "sqlite:///chosen.db"
+    # Naming the usual default still counts as a choice.
+    usual = Settings.from_env({"DATABASE_URL": "sqlite:///supportbot.db"})
+    assert (
+        usual.with_default_database("sqlite:///demo.db").database_url == "sqlite:///supportbot.db"
+    )
+    unset = Settings.from_env({"DATABASE_URL": ""})
+    assert unset.database_url == "sqlite:///supportbot.db"
+    assert unset.with_default_database("sqlite:///demo.db").database_url == "sqlite:///demo.db"
+
+
+def test_loading_the_config_imports_no_check_runner() -> None:
+    # `config check` and every process that only reads the plan stay light, and a broken
+    # psutil, httpx or database driver cannot stop the config from loading.
+    probe = (
+        "import sys, bot.config; bot.config.load_plan(None); "
+        "print(sorted(m for m in ('psutil', 'httpx', 'sqlalchemy') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

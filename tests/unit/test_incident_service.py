@@ -223,3 +223,26 @@ async def test_list_open_is_most_severe_first(services):
     for text in ("typo in footer", "site down", "emails not sending"):
         await services.incidents.declare(Declaration(text=text, reporter="U1"))
     assert [i.tier for i in await services.incidents.list_open()] == [1, 2, 4]
+
+
+async def test_the_list_counts_every_open_incident_beyond_the_ones_it_shows(services):
+    numbers = [
+        (await services.incidents.declare(Declaration(text=f"typo {n}", reporter="U1"))).incident.id
+        for n in range(24)
+    ]
+    await services.incidents.resolve(numbers[0], by="U1", summary="fixed")
+    shown = await services.incidents.list_open()
+    total = await services.incidents.count_open()
+    assert (len(shown), total) == (20, 23)
+    message = services.render.message("incident_list.j2", incidents=shown, total=total)
+    assert message.text == "23 open incident(s)"
+    assert "Showing 20 of 23 open" in str(message.blocks)
+
+
+async def test_a_short_list_says_nothing_about_more(services):
+    await services.incidents.declare(Declaration(text="typo in footer", reporter="U1"))
+    shown = await services.incidents.list_open()
+    message = services.render.message(
+        "incident_list.j2", incidents=shown, total=await services.incidents.count_open()
+    )
+    assert message.text == "1 open incident(s)" and "Showing" not in str(message.blocks)

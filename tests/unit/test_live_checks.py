@@ -18,15 +18,9 @@ import trustme
 import yaml
 from pydantic import ValidationError
 
-from bot.checks.live import (
-    CheckResult,
-    CheckSpec,
-    DatabaseCheck,
-    HttpCheck,
-    der_not_after,
-    run_check,
-)
+from bot.checks import CheckResult, der_not_after, run_check
 from bot.clock import FixedClock
+from bot.config import CheckSpec, DatabaseCheck, HttpCheck
 
 SHORT = 0.5  # seconds: the timeout for checks that are meant to time out
 

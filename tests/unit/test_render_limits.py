@@ -128,8 +128,8 @@ def test_detail_with_a_long_timeline(render):
 @pytest.mark.parametrize(
     ("template", "context"),
     [
-        ("incident_list.j2", {"incidents": [view()] * 20, "limit": 20}),
-        ("incident_list.j2", {"incidents": [], "limit": 20}),
+        ("incident_list.j2", {"incidents": [view()] * 20, "total": 37}),
+        ("incident_list.j2", {"incidents": [], "total": 0}),
         ("timeline_entry.j2", {"e": EventView(NOW, "U1", "update", HUGE)}),
         ("declared.j2", {"i": view(), "duplicate": False}),
         ("incident_changed.j2", {"i": view(), "change": "escalated"}),
