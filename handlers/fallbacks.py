@@ -9,11 +9,13 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.services import Services
+from handlers.replies import listener
 
 log = logging.getLogger(__name__)
 ANYTHING = re.compile(".*")
 
 
+@listener()
 async def unknown_action(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
     """An action id we no longer (or never) sent."""
     await ack()
@@ -24,12 +26,14 @@ async def unknown_action(ack: AsyncAck, body: dict[str, Any], services: Services
     )
 
 
+@listener()
 async def unknown_view(ack: AsyncAck, view: dict[str, Any]) -> None:
     """A modal we don't know: close it quietly."""
     log.info("unknown view callback %r", view.get("callback_id"))
     await ack()
 
 
+@listener()
 async def ignored_event(event: dict[str, Any]) -> None:
     """Events we subscribe to but don't act on yet."""
     log.debug("event %s ignored", event.get("type"))

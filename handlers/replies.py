@@ -1,29 +1,117 @@
-"""Reply helpers shared by listeners: turn outcomes and domain errors into ephemeral answers."""
+"""The one way a listener's failure becomes a reply.
+
+Every listener is declared with `@listener()`. A domain error (bot.errors) is answered with the
+notice explaining it; any other exception is logged with its traceback and answered with the
+generic error notice, so nobody is left with nothing after a click or a command. Where the
+answer goes is Slack's rule for the request: the ack or the response_url for commands and
+actions, the form's field (`response_action: errors`) for a modal submission, a DM when there
+is nowhere else. Events have no one waiting for an answer: their failures are only logged."""
 
 from __future__ import annotations
 
+import inspect
 import logging
-from collections.abc import Awaitable
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck
 
 from bot.errors import SupportbotError
 from bot.services import Services
 from bot.slack import Message
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
+
+Listener = Callable[..., Awaitable[None]]
+# The form field a modal shows an error on: one field, or one chosen by the error (None for a
+# failure that is not a domain error).
+FieldFor = str | Callable[[SupportbotError | None], str]
+
+# What a wrapped listener may ask for; the request's payload goes by its Slack surface's name.
+ARGUMENTS = frozenset({"ack", "body", "services", "command", "action", "view", "event"})
+PAYLOAD_NAMES = ("command", "action", "view", "event")
 
 
-async def attempt(services: Services, work: Awaitable[T]) -> T | Message:
-    """Run a service call; a domain error comes back as the message explaining it."""
+def listener(field: FieldFor | None = None) -> Callable[[Listener], Listener]:
+    """Wrap a Bolt listener so every failure is answered the way Slack expects for it.
+
+    field: for a modal submission, the input block that shows an error."""
+
+    def wrap(handle: Listener) -> Listener:
+        wanted = tuple(inspect.signature(handle).parameters)
+        if unknown := set(wanted) - ARGUMENTS:
+            raise TypeError(f"{handle.__qualname__} asks for {sorted(unknown)}")
+
+        # Bolt passes arguments by the names in this signature (it unwraps __wrapped__, so
+        # this wrapper deliberately has none and keeps its own).
+        async def run(
+            ack: AsyncAck, body: dict[str, Any], payload: dict[str, Any], services: Services
+        ) -> None:
+            given = {"ack": ack, "body": body, "services": services}
+            given |= dict.fromkeys(PAYLOAD_NAMES, payload)
+            try:
+                await handle(**{name: given[name] for name in wanted})
+            except SupportbotError as error:
+                log.info("refused: %s %s", error.code, error.params)
+                on = _field_name(field, error)
+                await _reply(services, ack, body, services.render.error(error), on)
+            except Exception:
+                # The request body stays out of the log: it carries user text and may carry ids.
+                log.exception("%s listener %s failed", _surface(body), handle.__qualname__)
+                on = _field_name(field, None)
+                await _reply(services, ack, body, services.render.notice("error"), on)
+
+        run.__name__, run.__qualname__ = handle.__name__, handle.__qualname__
+        run.__module__, run.__doc__ = handle.__module__, handle.__doc__
+        run.replies_on_failure = True  # type: ignore[attr-defined]
+        return run
+
+    return wrap
+
+
+def _surface(body: dict[str, Any]) -> str:
+    if body.get("command"):
+        return "command"
+    return str(body.get("type") or "unknown")
+
+
+def _field_name(field: FieldFor | None, error: SupportbotError | None) -> str | None:
+    if field is None or isinstance(field, str):
+        return field
+    return field(error)
+
+
+async def _reply(
+    services: Services, ack: AsyncAck, body: dict[str, Any], message: Message, field: str | None
+) -> None:
     try:
-        return await work
-    except SupportbotError as error:
-        log.info("refused: %s %s", error.code, error.params)
-        return services.render.error(error)
+        await _deliver(services, ack, body, message, field)
+    except Exception:
+        log.exception("could not answer a failed %s", _surface(body))
 
 
-async def answer(services: Services, body: dict[str, Any], outcome: object) -> None:
-    """If the outcome is a message (an error or a reply), show it to the clicking user."""
-    if isinstance(outcome, Message):
-        await services.gateway.respond(body.get("response_url"), outcome)
+async def _deliver(
+    services: Services, ack: AsyncAck, body: dict[str, Any], message: Message, field: str | None
+) -> None:
+    surface, acked = _surface(body), ack.response is not None
+    if surface == "event_callback":
+        return
+    if surface == "view_submission" and not acked and field is not None:
+        # The modal stays open with the problem beside the field, so nothing typed is lost.
+        await ack(response_action="errors", errors={field: message.text})
+        return
+    if surface == "command" and not acked:
+        await ack(**message.as_kwargs())
+        return
+    if not acked:
+        await ack()
+    response_url = body.get("response_url")
+    if response_url:
+        await services.gateway.respond(response_url, message)
+        return
+    # Modals and the App Home carry no response_url: the user hears from us in a DM.
+    user = body.get("user_id") or (body.get("user") or {}).get("id")
+    if user:
+        await services.gateway.post(await services.gateway.open_dm(str(user)), message)
+    else:
+        log.warning("a failed %s has no one to answer", surface)

@@ -1,21 +1,54 @@
-"""Scheduled jobs as data: what runs, when, and how to run it now (the playground's panel)."""
+"""The job registry: what runs, when, and how to run it now. The scheduler and the playground's
+job panel both read it, so a job is added in one place."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.services import Services
+
+Work = Callable[[Services], Awaitable[object]]
+MINUTE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
 class Job:
-    """One job: a stable name, what it does, and the coroutine that does it."""
+    """One job: a stable name, what it does, the coroutine that does it, and its cadence.
+
+    every: the scheduler runs it at that interval; None when something else runs it (the
+    outbox worker, or the checklists pass for one checklist) and only "run now" is offered.
+    at_start: also run as soon as the bot starts, so what fell due while it was down runs
+    when it is back."""
 
     name: str
     title: str
-    schedule: str
-    run: Callable[[Services], Awaitable[object]]
+    run: Work
+    every: timedelta | None = None
+    at_start: bool = False
+    when: str = ""
+
+    @property
+    def periodic(self) -> bool:
+        """Whether the scheduler runs this job."""
+        return self.every is not None
+
+    @property
+    def schedule(self) -> str:
+        """The cadence for people: the playground shows it beside the job."""
+        if self.every is None:
+            return self.when or "on demand"
+        return f"every {_duration(self.every)}"
+
+
+def _duration(every: timedelta) -> str:
+    seconds = int(every.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        if seconds % size == 0:
+            count = seconds // size
+            return unit if count == 1 else f"{count} {unit}s"
+    raise AssertionError("unreachable: every duration is a whole number of seconds")
 
 
 async def deliver_outbox(services: Services) -> object:
@@ -40,7 +73,7 @@ async def announce_handoff(services: Services) -> object:
     return slot.isoformat() if slot else None
 
 
-def _post_checklist(name: str) -> Callable[[Services], Awaitable[object]]:
+def _post_checklist(name: str) -> Work:
     async def post(services: Services) -> object:
         return (await services.checklists.post_now(name, by=None)).id
 
@@ -48,22 +81,42 @@ def _post_checklist(name: str) -> Callable[[Services], Awaitable[object]]:
 
 
 def jobs(services: Services) -> list[Job]:
-    """Every job of this plan: each checklist on its schedule, the checklist pass, the outbox."""
+    """Every job of this plan: each checklist on its schedule, the periodic passes, the outbox."""
     return [
+        # The checklists pass posts these on their schedule; the entries are for "run now".
         *(
-            Job(f"checklist:{c.name}", f"Post {c.title}", c.schedule, _post_checklist(c.name))
+            Job(f"checklist:{c.name}", f"Post {c.title}", _post_checklist(c.name), when=c.schedule)
             for c in services.plan.checklists
         ),
-        Job("checklists", "Post checklists that are due", "every minute", post_due_checklists),
+        Job(
+            "checklists",
+            "Post checklists that are due",
+            post_due_checklists,
+            every=MINUTE,
+            at_start=True,
+        ),
         Job(
             "sla-watcher",
             "SLA watcher: re-page, hand over, mark breaches",
-            "every minute",
             watch_slas,
+            every=MINUTE,
+            at_start=True,
         ),
-        Job("oncall-handoff", "Announce the on-call handoff", "every minute", announce_handoff),
-        Job("outbox", "Deliver queued Slack messages", "continuously", deliver_outbox),
+        Job(
+            "oncall-handoff",
+            "Announce the on-call handoff",
+            announce_handoff,
+            every=MINUTE,
+            at_start=True,
+        ),
+        # The outbox worker delivers as soon as something is queued, outside the scheduler.
+        Job("outbox", "Deliver queued Slack messages", deliver_outbox, when="continuously"),
     ]
+
+
+def periodic(services: Services) -> list[Job]:
+    """The jobs the scheduler runs."""
+    return [j for j in jobs(services) if j.periodic]
 
 
 def job(services: Services, name: str) -> Job:

@@ -1,4 +1,4 @@
-"""APScheduler wiring: the periodic jobs of a running bot."""
+"""APScheduler wiring: the registry's periodic jobs, in a running bot."""
 
 from __future__ import annotations
 
@@ -10,54 +10,58 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.services import Services
-from scheduled.jobs import announce_handoff, post_due_checklists, watch_slas
+from scheduled.jobs import Job, periodic
 
 log = logging.getLogger(__name__)
 
-# Every minute, and once at start: what fell due while the bot was down runs when it is back.
-EVERY_MINUTE: dict[str, Callable[[Services], Awaitable[object]]] = {
-    "checklists": post_due_checklists,
-    "sla-watcher": watch_slas,
-    "oncall-handoff": announce_handoff,
-}
-
 
 def start_scheduler(services: Services) -> AsyncIOScheduler:
-    """Start the periodic passes; each runs at once and then every minute."""
+    """Start every periodic job of the registry at its interval (and at once, if it says so)."""
     scheduler = AsyncIOScheduler(timezone=services.plan.zone)
-    for name, work in EVERY_MINUTE.items():
-        scheduler.add_job(
-            _recorded(scheduler, services, name, work),
-            IntervalTrigger(minutes=1, timezone=services.plan.zone),
-            id=name,
-            next_run_time=datetime.now(UTC),
-            max_instances=1,
-            coalesce=True,
-            misfire_grace_time=60,
-        )
+    scheduled = periodic(services)
+    add_jobs(scheduler, services, scheduled)
     scheduler.start()
-    for name in EVERY_MINUTE:
-        services.jobs.scheduled(name, scheduler.get_job(name).next_run_time)
+    for job in scheduled:
+        services.jobs.scheduled(job.name, scheduler.get_job(job.name).next_run_time)
     return scheduler
 
 
+def add_jobs(scheduler: AsyncIOScheduler, services: Services, scheduled: list[Job]) -> None:
+    """Add periodic jobs, each recording its runs on the job board under its name."""
+    for job in scheduled:
+        if job.every is None:
+            raise ValueError(f"job {job.name} has no interval to schedule it at")
+        scheduler.add_job(
+            _recorded(scheduler, services, job),
+            IntervalTrigger(seconds=job.every.total_seconds(), timezone=services.plan.zone),
+            id=job.name,
+            # APScheduler logs every run under this name; without it, the closure's qualname.
+            name=job.title,
+            max_instances=1,
+            coalesce=True,
+            # A run up to one interval late is still worth doing; later, the next one is due.
+            misfire_grace_time=max(1, int(job.every.total_seconds())),
+            **({"next_run_time": datetime.now(UTC)} if job.at_start else {}),
+        )
+
+
 def _recorded(
-    scheduler: AsyncIOScheduler,
-    services: Services,
-    name: str,
-    work: Callable[[Services], Awaitable[object]],
+    scheduler: AsyncIOScheduler, services: Services, job: Job
 ) -> Callable[[], Awaitable[None]]:
     async def run() -> None:
         ok = False
         try:
-            await work(services)
+            await job.run(services)
             ok = True
         except Exception:
-            log.exception("%s pass failed", name)
+            log.exception("%s pass failed", job.name)
         finally:
-            job = scheduler.get_job(name)
+            scheduled = scheduler.get_job(job.name)
             services.jobs.ran(
-                name, services.clock.now(), ok=ok, next_run=job.next_run_time if job else None
+                job.name,
+                services.clock.now(),
+                ok=ok,
+                next_run=scheduled.next_run_time if scheduled else None,
             )
 
     return run

@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncAck
 
 from bot.errors import BadInput
 from bot.services import Services
-from handlers.replies import answer, attempt
+from handlers.replies import listener
 
 
 def _run_and_item(body: dict[str, Any]) -> tuple[int, int]:
@@ -18,23 +18,17 @@ def _run_and_item(body: dict[str, Any]) -> tuple[int, int]:
     return int(run), int(item)
 
 
+@listener()
 async def rerun_check(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
     """Run an item's live check again; the message shows the new result."""
     await ack()
-
-    async def work() -> object:
-        run, item = _run_and_item(body)
-        return await services.checklists.recheck(run, item, by=body["user"]["id"])
-
-    await answer(services, body, await attempt(services, work()))
+    run, item = _run_and_item(body)
+    await services.checklists.recheck(run, item, by=body["user"]["id"])
 
 
+@listener()
 async def tick_item(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
     """Toggle one item; the message is edited in place through the outbox."""
     await ack()
-
-    async def work() -> object:
-        run, item = _run_and_item(body)
-        return await services.checklists.toggle(run, item, by=body["user"]["id"])
-
-    await answer(services, body, await attempt(services, work()))
+    run, item = _run_and_item(body)
+    await services.checklists.toggle(run, item, by=body["user"]["id"])

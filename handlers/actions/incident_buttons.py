@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck
@@ -10,9 +9,7 @@ from slack_bolt.async_app import AsyncAck
 from bot.errors import BadInput
 from bot.incidents import parse_id
 from bot.services import Services
-from handlers.replies import answer, attempt
-
-Work = Callable[[int], Awaitable[object]]
+from handlers.replies import listener
 
 
 def incident_id(body: dict[str, Any]) -> int:
@@ -26,80 +23,65 @@ def incident_id(body: dict[str, Any]) -> int:
     return number
 
 
-async def act(services: Services, body: dict[str, Any], work: Work) -> None:
-    """Do the work for the clicked incident; only a refusal or a reply is shown."""
-
-    async def on_incident() -> object:
-        return await work(incident_id(body))
-
-    await answer(services, body, await attempt(services, on_incident()))
-
-
+@listener()
 async def acknowledge(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
     """Acknowledge: the post updates in place."""
     await ack()
-    user = body["user"]["id"]
-    await act(services, body, lambda n: services.incidents.acknowledge(n, by=user))
+    await services.incidents.acknowledge(incident_id(body), by=body["user"]["id"])
 
 
+@listener()
 async def escalate(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
     """Raise the escalation level by one."""
     await ack()
-    user = body["user"]["id"]
-    await act(services, body, lambda n: services.incidents.escalate(n, by=user))
+    await services.incidents.escalate(incident_id(body), by=body["user"]["id"])
 
 
+@listener()
 async def reopen(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
     """Reopen a resolved incident."""
     await ack()
-    user = body["user"]["id"]
-    await act(services, body, lambda n: services.incidents.reopen(n, by=user))
+    await services.incidents.reopen(incident_id(body), by=body["user"]["id"])
 
 
+@listener()
 async def change_tier(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
     """The tier select: move the incident to the picked tier."""
     await ack()
-    user = body["user"]["id"]
+    number = incident_id(body)
     picked = str((body["actions"][0].get("selected_option") or {}).get("value", ""))
     picked = picked.partition(":")[2]
-
-    async def work(number: int) -> object:
-        if not picked.isdigit():
-            raise BadInput(reason="unknown_tier", tier=picked[:10], tiers=list(services.plan.tiers))
-        return await services.incidents.change_tier(number, int(picked), by=user)
-
-    await act(services, body, work)
+    if not picked.isdigit():
+        raise BadInput(reason="unknown_tier", tier=picked[:10], tiers=list(services.plan.tiers))
+    await services.incidents.change_tier(number, int(picked), by=body["user"]["id"])
 
 
+@listener()
 async def open_resolve_modal(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
     """Resolve opens the write-up modal, for those allowed to resolve."""
     await ack()
-    user = body["user"]["id"]
-
-    async def work(number: int) -> object:
-        incident = await services.incidents.check_may_resolve(number, by=user)
-        return await services.gateway.open_view(
-            body["trigger_id"], services.render.view("resolve_modal.j2", i=incident, summary="")
-        )
-
-    await act(services, body, work)
+    incident = await services.incidents.check_may_resolve(incident_id(body), by=body["user"]["id"])
+    await services.gateway.open_view(
+        body["trigger_id"], services.render.view("resolve_modal.j2", i=incident, summary="")
+    )
 
 
+@listener()
 async def show_runbook(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
     """Post the runbook matching the incident's category in its thread."""
     await ack()
-    user = body["user"]["id"]
-
-    async def work(number: int) -> object:
-        try:
-            return await services.runbooks.post("", by=user, channel="", incident_id=number)
-        except BadInput:
-            detail = await services.incidents.get(number)
-            return services.render.notice(
+    number = incident_id(body)
+    try:
+        await services.runbooks.post("", by=body["user"]["id"], channel="", incident_id=number)
+    except BadInput:
+        # No runbook for its category: say which there are, rather than refuse.
+        detail = await services.incidents.get(number)
+        await services.gateway.respond(
+            body.get("response_url"),
+            services.render.notice(
                 "no_runbooks",
                 ref=detail.incident.ref,
                 category=detail.incident.category,
                 names=[r.name for r in services.runbooks.library.runbooks],
-            )
-
-    await act(services, body, work)
+            ),
+        )

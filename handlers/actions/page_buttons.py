@@ -7,17 +7,15 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck
 
 from bot.services import Services
-from handlers.actions.incident_buttons import act
+from handlers.actions.incident_buttons import incident_id
+from handlers.replies import listener
 
 
+@listener()
 async def decline(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
     """Open the "why not?" modal; submitting it passes the page on."""
     await ack()
-
-    async def work(number: int) -> object:
-        detail = await services.incidents.get(number)
-        return await services.gateway.open_view(
-            body["trigger_id"], services.render.view("decline_modal.j2", i=detail.incident)
-        )
-
-    await act(services, body, work)
+    detail = await services.incidents.get(incident_id(body))
+    await services.gateway.open_view(
+        body["trigger_id"], services.render.view("decline_modal.j2", i=detail.incident)
+    )

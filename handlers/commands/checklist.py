@@ -7,23 +7,17 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck
 
 from bot.services import Services
-from bot.slack import Message
-from handlers.replies import attempt
+from handlers.replies import listener
 
 
+@listener()
 async def checklist_command(ack: AsyncAck, command: dict[str, Any], services: Services) -> None:
     """Ack first; reply with progress, or post the named checklist."""
     await ack()
     words = (command.get("text") or "").split()
     if words[:1] == ["post"] and len(words) == 2:
-        outcome = await attempt(
-            services, services.checklists.post_now(words[1], by=command["user_id"])
-        )
-        reply = (
-            outcome
-            if isinstance(outcome, Message)
-            else services.render.notice("checklist_posted", run=outcome)
-        )
+        run = await services.checklists.post_now(words[1], by=command["user_id"])
+        reply = services.render.notice("checklist_posted", run=run)
     else:
         reply = services.render.message(
             "checklist_progress.j2", runs=await services.checklists.today()

@@ -10,9 +10,10 @@ from bot.incidents import Command, Declaration, parse
 from bot.services import Services
 from bot.slack import Message
 from bot.timeline import IncidentView
-from handlers.replies import attempt
+from handlers.replies import listener
 
 
+@listener()
 async def incident_command(ack: AsyncAck, command: dict[str, Any], services: Services) -> None:
     """Help answers in the ack; everything else acks first and replies on response_url."""
     parsed = parse(command.get("text") or "")
@@ -24,7 +25,7 @@ async def incident_command(ack: AsyncAck, command: dict[str, Any], services: Ser
         )
         return
     await ack()
-    reply = await attempt(services, _run(parsed, command, services))
+    reply = await _run(parsed, command, services)
     if reply is not None:
         await services.gateway.respond(command.get("response_url"), reply)
 

@@ -6,12 +6,13 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck
 
-from bot.oncall import CoverView, parse
+from bot.oncall import parse
 from bot.services import Services
 from bot.slack import Message
-from handlers.replies import attempt
+from handlers.replies import listener
 
 
+@listener()
 async def oncall_command(ack: AsyncAck, command: dict[str, Any], services: Services) -> None:
     """Help answers in the ack; the rest acks first and replies on response_url."""
     parsed = parse(command.get("text") or "")
@@ -28,17 +29,10 @@ async def oncall_command(ack: AsyncAck, command: dict[str, Any], services: Servi
     if parsed.name == "schedule":
         reply = render.message("oncall_schedule.j2", days=await services.oncall.schedule())
     elif parsed.name == "cover":
-        outcome = await attempt(
-            services,
-            services.oncall.cover(
-                by=command["user_id"], user=parsed.user, level=parsed.level, until=parsed.until
-            ),
+        cover = await services.oncall.cover(
+            by=command["user_id"], user=parsed.user, level=parsed.level, until=parsed.until
         )
-        reply = (
-            render.message("oncall_cover.j2", c=outcome)
-            if isinstance(outcome, CoverView)
-            else outcome
-        )
+        reply = render.message("oncall_cover.j2", c=cover)
     else:
         reply = render.message("oncall.j2", r=await services.oncall.roster())
     await services.gateway.respond(command.get("response_url"), reply)

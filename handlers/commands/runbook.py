@@ -8,17 +8,16 @@ from slack_bolt.async_app import AsyncAck
 
 from bot.incidents import parse_id
 from bot.services import Services
-from bot.slack import Message
-from handlers.replies import attempt
+from handlers.replies import listener
 
 
+@listener()
 async def runbook_command(ack: AsyncAck, command: dict[str, Any], services: Services) -> None:
     """Ack first: live checks may take a few seconds before the steps are posted."""
     await ack()
     text = (command.get("text") or "").strip()
     words = text.split()
     runbooks, render = services.runbooks, services.render
-    reply: Message | None
     if not words:
         reply = render.message(
             "runbook_list.j2", runbooks=runbooks.library.runbooks, problems=runbooks.problems
@@ -30,12 +29,9 @@ async def runbook_command(ack: AsyncAck, command: dict[str, Any], services: Serv
     else:
         incident = parse_id(words[-1]) if len(words) > 1 and "-" in words[-1] else None
         name = " ".join(words[:-1] if incident is not None else words)
-        outcome = await attempt(
-            services,
-            runbooks.post(
-                name, by=command["user_id"], channel=command["channel_id"], incident_id=incident
-            ),
+        # The steps are posted in the channel (or the incident's thread): nothing to reply.
+        await runbooks.post(
+            name, by=command["user_id"], channel=command["channel_id"], incident_id=incident
         )
-        reply = outcome if isinstance(outcome, Message) else None
-    if reply is not None:
-        await services.gateway.respond(command.get("response_url"), reply)
+        return
+    await services.gateway.respond(command.get("response_url"), reply)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from bot.services import Services
+from handlers.replies import listener
 
 
+@listener()
 async def publish_home(event: dict[str, Any], services: Services) -> None:
     """Render the home for whoever opened it."""
     if event.get("tab", "home") != "home":

@@ -10,9 +10,18 @@ from bot.errors import SupportbotError
 from bot.incidents import Declaration
 from bot.services import Services
 from bot.slack import SUGGEST, Field
+from handlers.replies import listener
 from handlers.views.inputs import value
 
 
+def problem_field(error: SupportbotError | None) -> str:
+    """A tier the plan lacks is shown on the tier select; every other problem on the title."""
+    if error is not None and error.params.get("reason") == "unknown_tier":
+        return Field.TIER
+    return Field.TITLE
+
+
+@listener(field=problem_field)
 async def submit_declaration(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], services: Services
 ) -> None:
@@ -26,10 +35,5 @@ async def submit_declaration(
         category=None if category in ("", SUGGEST) else category,
         source_key=f"view:{view['id']}" if view.get("id") else None,
     )
-    try:
-        await services.incidents.declare(request)
-    except SupportbotError as error:
-        field = Field.TIER if error.params.get("reason") == "unknown_tier" else Field.TITLE
-        await ack(response_action="errors", errors={field: services.render.error(error).text})
-        return
+    await services.incidents.declare(request)
     await ack()

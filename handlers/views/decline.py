@@ -6,25 +6,20 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck
 
-from bot.errors import SupportbotError
 from bot.incidents import parse_id
 from bot.services import Services
 from bot.slack import Field
+from handlers.replies import listener
 from handlers.views.inputs import value
 
 
+@listener(field=Field.REASON)
 async def submit_decline(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], services: Services
 ) -> None:
     """Pass the page on; a refusal (no open page) is shown on the form."""
     number = parse_id(str(view.get("private_metadata") or "")) or 0
-    try:
-        await services.escalation.decline(
-            number, by=body["user"]["id"], reason=value(view, Field.REASON)
-        )
-    except SupportbotError as error:
-        await ack(
-            response_action="errors", errors={Field.REASON: services.render.error(error).text}
-        )
-        return
+    await services.escalation.decline(
+        number, by=body["user"]["id"], reason=value(view, Field.REASON)
+    )
     await ack()

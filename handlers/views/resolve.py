@@ -6,13 +6,14 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck
 
-from bot.errors import SupportbotError
 from bot.incidents import parse_id
 from bot.services import Services
 from bot.slack import Field
+from handlers.replies import listener
 from handlers.views.inputs import value
 
 
+@listener(field=Field.SUMMARY)
 async def submit_resolution(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], services: Services
 ) -> None:
@@ -24,18 +25,11 @@ async def submit_resolution(
             errors={Field.SUMMARY: services.render.notice("resolve_needs_summary").text},
         )
         return
-    number = parse_id(str(view.get("private_metadata") or "")) or 0
-    try:
-        await services.incidents.resolve(
-            number,
-            by=body["user"]["id"],
-            summary=summary,
-            root_cause=value(view, Field.ROOT_CAUSE),
-            lessons=value(view, Field.LESSONS),
-        )
-    except SupportbotError as error:
-        await ack(
-            response_action="errors", errors={Field.SUMMARY: services.render.error(error).text}
-        )
-        return
+    await services.incidents.resolve(
+        parse_id(str(view.get("private_metadata") or "")) or 0,
+        by=body["user"]["id"],
+        summary=summary,
+        root_cause=value(view, Field.ROOT_CAUSE),
+        lessons=value(view, Field.LESSONS),
+    )
     await ack()

@@ -1,0 +1,107 @@
+"""The scheduler builds itself from the job registry: the same jobs, cadences and names."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.clock import FixedClock
+from bot.config import Plan, Settings
+from bot.services import Services, build_services
+from scheduled.jobs import Job, job, jobs, periodic
+from scheduled.scheduler import add_jobs, start_scheduler
+
+STABLE_NAMES = {"checklists", "sla-watcher", "oncall-handoff", "outbox"}
+
+
+@pytest.fixture
+async def services(sqlite_url: str, plan: Plan) -> AsyncIterator[Services]:
+    # Friday 15:00 in New York: no checklist slot is due, the handoff is announced.
+    clock = FixedClock(datetime(2026, 11, 27, 20, 0, tzinfo=UTC))
+    built = build_services(Settings(database_url=sqlite_url), plan, clock)
+    yield built
+    await built.close()
+
+
+async def nothing(_: Services) -> object:
+    return None
+
+
+async def test_the_scheduler_runs_exactly_the_registrys_periodic_jobs(services, caplog):
+    registry = {j.name: j for j in periodic(services)}
+    assert set(registry) == {"checklists", "sla-watcher", "oncall-handoff"}
+    caplog.set_level(logging.INFO, logger="apscheduler")
+    scheduler = start_scheduler(services)
+    try:
+        scheduled = {s.id: s for s in scheduler.get_jobs()}
+        assert set(scheduled) == set(registry)
+        for name, entry in registry.items():
+            trigger = scheduled[name].trigger
+            assert isinstance(trigger, IntervalTrigger)
+            assert trigger.interval == entry.every
+            assert scheduled[name].name == entry.title
+        # Each runs at start, long before its first interval has passed, and records the run.
+        async with asyncio.timeout(30):
+            while any(r["runs"] == 0 for r in services.jobs.snapshot()):
+                await asyncio.sleep(0.05)
+        board = {r["name"]: r for r in services.jobs.snapshot()}
+        assert set(board) == set(registry)
+        assert all(r["failures"] == 0 and r["next_run"] for r in board.values()), board
+    finally:
+        scheduler.shutdown(wait=False)
+    ran = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Running job")]
+    assert not any("<locals>" in line for line in ran), ran
+    for entry in registry.values():
+        assert any(line.startswith(f'Running job "{entry.title} (') for line in ran), ran
+
+
+async def test_a_job_not_run_at_start_waits_one_interval(services):
+    probe = Job("probe", "Probe the site", nothing, every=timedelta(seconds=90))
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    add_jobs(scheduler, services, [probe])
+    scheduler.start()
+    try:
+        (only,) = scheduler.get_jobs()
+        assert (only.id, only.name) == ("probe", "Probe the site")
+        wait = only.next_run_time - datetime.now(UTC)
+        assert timedelta(seconds=85) < wait <= timedelta(seconds=90)
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+def test_a_job_without_an_interval_cannot_be_scheduled(services):
+    with pytest.raises(ValueError, match="outbox"):
+        add_jobs(AsyncIOScheduler(timezone=UTC), services, [job(services, "outbox")])
+
+
+def test_every_job_name_is_stable_and_unique(services):
+    names = [j.name for j in jobs(services)]
+    assert len(names) == len(set(names))
+    assert STABLE_NAMES <= set(names)
+    assert {f"checklist:{c.name}" for c in services.plan.checklists} <= set(names)
+    assert job(services, "sla-watcher").schedule == "every minute"
+    assert job(services, "outbox").schedule == "continuously"
+    morning = services.plan.checklists[0]
+    assert job(services, f"checklist:{morning.name}").schedule == morning.schedule
+    with pytest.raises(KeyError):
+        job(services, "nope")
+
+
+@pytest.mark.parametrize(
+    ("every", "said"),
+    [
+        (timedelta(minutes=1), "every minute"),
+        (timedelta(seconds=30), "every 30 seconds"),
+        (timedelta(minutes=5), "every 5 minutes"),
+        (timedelta(hours=1), "every hour"),
+        (timedelta(seconds=90), "every 90 seconds"),
+    ],
+)
+def test_cadences_read_as_people_say_them(every, said):
+    assert Job("x", "x", nothing, every=every).schedule == said
