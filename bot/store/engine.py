@@ -46,12 +46,14 @@ def _tune_sqlite(engine: Engine) -> None:
 def async_engine(database_url: str) -> AsyncEngine:
     """The app's engine."""
     url = _url(database_url, is_async=True)
-    kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    # Errors quote their statement's parameters, which hold what users typed: keep them out
+    # of every log line.
+    kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     if url.get_backend_name() == "sqlite":
         # SQLite has one writer at a time. With one connection, transactions queue in the pool
         # (woken the moment the previous one ends) instead of in SQLite's busy handler, which
         # sleeps up to 100 ms between tries. Code never holds a transaction across a Slack call.
-        kwargs = {"pool_size": 1, "max_overflow": 0}
+        kwargs = {"pool_size": 1, "max_overflow": 0, "hide_parameters": True}
     engine = create_async_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
         _tune_sqlite(engine.sync_engine)

@@ -56,11 +56,6 @@ def test_a_modal_submission_failing_shows_the_error_notice_on_its_field(
     assert "trigger_id" not in caplog.text  # no request body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SQLAlchemy puts statement parameters (user text) in its errors' messages; "
-    "the engine in bot/store needs hide_parameters=True",
-)
 def test_user_text_stays_out_of_the_failure_log(slack, reporter, db, caplog):
     break_the_database(db)
     reporter.command(PRIVATE)
