@@ -304,6 +304,46 @@ def test_dms(client: WebClient, fake: FakeSlack) -> None:
     assert error_of(lambda: client.conversations_open(users="U404")) == "user_not_found"
 
 
+def test_conversations_the_bot_starts_are_announced_once(
+    server: FakeSlackServer, client: WebClient, fake: FakeSlack
+) -> None:
+    events: list[dict[str, Any]] = []
+    unsubscribe = fake.subscribe(events.append)
+    group = client.conversations_open(users="U0SUP1,U0SUP2", return_im=True)["channel"]
+    assert (group["is_mpim"], group["is_private"]) == (True, True)
+    assert group["name"] == "mpdm-u0sup1--u0sup2-1"
+    client.conversations_open(users="U0SUP2,U0SUP1")
+    members = client.conversations_members(channel=group["id"])["members"]
+    assert members == ["U0SUP1", "U0SUP2", "UBOT"]
+    client.conversations_open(users="U0SUP3")
+    assert client.conversations_members(channel="DU0SUP3")["members"] == ["U0SUP3", "UBOT"]
+    created = client.conversations_create(name="inc-42", is_private=True)["channel"]
+    assert (created["is_private"], created["is_member"]) == (True, True)
+    client.chat_postMessage(channel="C0UNSEEN", text="hi")
+    # A response_url can name a private conversation the app has never seen.
+    hook = WebhookClient(server.response_url("G0HIDDEN", "U0SUP1"))
+    assert hook.send(text="there", response_type="in_channel").status_code == 200
+    unsubscribe()
+    announced = [e["channel"] for e in events if e["type"] == "channel_created"]
+    assert [(c["id"], c.get("is_private")) for c in announced] == [
+        (group["id"], True),
+        ("DU0SUP3", None),
+        (created["id"], True),
+        ("C0UNSEEN", False),
+        ("G0HIDDEN", True),
+    ]
+    assert all(c["created"] > 0 for c in announced)
+    assert fake.channel_by_name("g0hidden")["members"] == ["UBOT"]  # type: ignore[index]
+
+
+def test_ephemeral_in_someone_elses_dm_is_refused(client: WebClient, fake: FakeSlack) -> None:
+    client.conversations_open(users="U0SUP1")
+    refused = lambda: client.chat_postEphemeral(channel="DU0SUP1", user="U0SUP2", text="x")  # noqa: E731
+    assert error_of(refused) == "user_not_in_channel"
+    assert client.chat_postEphemeral(channel="DU0SUP1", user="U0SUP1", text="x")["ok"]
+    assert [m["ephemeral_for"] for m in fake.messages("DU0SUP1")] == ["U0SUP1"]
+
+
 @pytest.mark.parametrize(
     ("name", "error"),
     [
@@ -658,3 +698,24 @@ def test_response_url_posts(server: FakeSlackServer, fake: FakeSlack) -> None:
         WebhookClient(server.response_url("DU0SUP2", "U0SUP2")).send(text="hi").status_code == 200
     )
     assert fake.messages("DU0SUP2")[0]["ephemeral_for"] == "U0SUP2"
+
+
+def test_response_url_edits_and_deletes_the_original(
+    server: FakeSlackServer, client: WebClient, fake: FakeSlack
+) -> None:
+    ts = client.chat_postMessage(channel="C0INCIDENTS", text="v1")["ts"]
+    hook = WebhookClient(server.response_url("C0INCIDENTS", "U0SUP1", ts))
+    assert hook.send(text="v2", replace_original=True).status_code == 200
+    edited = fake.message("C0INCIDENTS", ts)
+    assert edited is not None
+    assert (edited["text"], edited["edits"]) == ("v2", 1)
+    assert [e["text"] for e in edited["edit_history"]] == ["v1"]
+    assert hook.send(text="", delete_original=True).status_code == 200
+    assert fake.message("C0INCIDENTS", ts) is None
+    orphan = WebhookClient(server.response_url("C0INCIDENTS", "U0SUP1"))
+    assert orphan.send(text="x", replace_original=True).status_code == 400
+    assert orphan.send(text="", delete_original=True).status_code == 400
+    assert [c.error for c in fake.calls_to("response_url")][-2:] == [
+        "message_not_found",
+        "message_not_found",
+    ]
