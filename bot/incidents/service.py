@@ -11,13 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.clock import Clock
-from bot.config import Plan
-from bot.config import policy as policies
+from bot.config import Plan, Policy
 from bot.errors import BadInput, IncidentNotFound, InvalidTransition, NotAllowed
 from bot.incidents.classifier import suggest
 from bot.paging import Pager
 from bot.slack import Kind, Outbox, split_title
-from bot.store import Incident
+from bot.store import Incident, IncidentStatus
 from bot.timeline import EventView, IncidentDetail, IncidentLog, IncidentView, incident_key, ref
 
 LIST_LIMIT = 20
@@ -78,8 +77,8 @@ class IncidentService:
         if tier not in self._plan.tiers:
             raise BadInput(reason="unknown_tier", tier=tier, tiers=list(self._plan.tiers))
         now = self._clock.now()
-        policy = policies.snapshot(self._plan)
-        due = policies.targets(policy, tier, now)
+        policy = Policy.of(self._plan)
+        due = policy.targets(tier, now)
         incident = Incident(
             title=title,
             description=description,
@@ -87,7 +86,7 @@ class IncidentService:
             category=request.category or guess.category,
             suggested=request.tier is None,
             matched_phrase=guess.phrase,
-            status="open",
+            status=IncidentStatus.OPEN,
             reporter=request.reporter,
             level=1,
             created_at=now,
@@ -122,7 +121,7 @@ class IncidentService:
         """Someone has taken the incident."""
         async with self._transaction() as session:
             incident = await self._load(session, incident_id, for_update=True)
-            if incident.status == "resolved":
+            if incident.status == IncidentStatus.RESOLVED:
                 raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
             if incident.acknowledged_at is not None:
                 raise InvalidTransition(
@@ -130,7 +129,7 @@ class IncidentService:
                     ref=ref(incident_id),
                     who=incident.acknowledged_by,
                 )
-            incident.status = "acknowledged"
+            incident.status = IncidentStatus.ACKNOWLEDGED
             incident.acknowledged_at = self._clock.now()
             incident.acknowledged_by = by
             await self._changed(session, incident, by, "acknowledged", "")
@@ -141,12 +140,12 @@ class IncidentService:
         """Raise the incident one escalation level."""
         async with self._transaction() as session:
             incident = await self._load(session, incident_id, for_update=True)
-            if incident.status == "resolved":
+            if incident.status == IncidentStatus.RESOLVED:
                 raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
-            if incident.level >= policies.max_level(incident.policy):
+            if incident.level >= incident.policy.max_level:
                 raise InvalidTransition(reason="top_level", ref=ref(incident_id))
             target = incident.level = incident.level + 1
-            name = policies.level(incident.policy, target)["name"]
+            name = incident.policy.level(target).name
             await self._changed(
                 session, incident, by, "escalated", f"level {target} — {name}. {reason}".strip()
             )
@@ -158,9 +157,9 @@ class IncidentService:
         async with self._transaction() as session:
             incident = await self._load(session, incident_id, for_update=True)
             self._authorize(incident, by, "tier")
-            if incident.status == "resolved":
+            if incident.status == IncidentStatus.RESOLVED:
                 raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
-            tiers = policies.tier_numbers(incident.policy)
+            tiers = incident.policy.tier_numbers
             if tier not in tiers:
                 raise BadInput(reason="unknown_tier", tier=tier, tiers=tiers)
             if tier == incident.tier:
@@ -168,7 +167,7 @@ class IncidentService:
             old = incident.tier
             incident.tier, incident.suggested = tier, False
             since = incident.paging_deferred_until or incident.created_at
-            due = policies.targets(incident.policy, tier, since)
+            due = incident.policy.targets(tier, since)
             incident.ack_due_at, incident.resolve_due_at = due.ack_due_at, due.resolve_due_at
             await self._changed(session, incident, by, "tier_changed", f"{old} → {tier}")
             await self._pager.schedule_deadlines(session, incident)
@@ -204,7 +203,7 @@ class IncidentService:
         async with self._sessions() as session:
             incident = await self._load(session, incident_id)
             self._authorize(incident, by, "resolve")
-            if incident.status == "resolved":
+            if incident.status == IncidentStatus.RESOLVED:
                 raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
             return IncidentView.of(incident)
 
@@ -215,9 +214,9 @@ class IncidentService:
         async with self._transaction() as session:
             incident = await self._load(session, incident_id, for_update=True)
             self._authorize(incident, by, "resolve")
-            if incident.status == "resolved":
+            if incident.status == IncidentStatus.RESOLVED:
                 raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
-            incident.status = "resolved"
+            incident.status = IncidentStatus.RESOLVED
             incident.resolved_at, incident.resolved_by = self._clock.now(), by
             incident.summary, incident.root_cause = summary.strip(), root_cause.strip() or None
             incident.lessons = lessons.strip() or None
@@ -238,14 +237,14 @@ class IncidentService:
         async with self._transaction() as session:
             incident = await self._load(session, incident_id, for_update=True)
             self._authorize(incident, by, "reopen")
-            if incident.status != "resolved":
+            if incident.status != IncidentStatus.RESOLVED:
                 raise InvalidTransition(reason="not_resolved", ref=ref(incident_id))
             now = self._clock.now()
-            incident.status = "acknowledged" if incident.acknowledged_at else "open"
+            incident.status = (
+                IncidentStatus.ACKNOWLEDGED if incident.acknowledged_at else IncidentStatus.OPEN
+            )
             incident.resolved_at = incident.resolved_by = None
-            incident.resolve_due_at = policies.targets(
-                incident.policy, incident.tier, now
-            ).resolve_due_at
+            incident.resolve_due_at = incident.policy.targets(incident.tier, now).resolve_due_at
             await self._changed(session, incident, by, "reopened", "")
             await self._pager.schedule_deadlines(session, incident)
             return IncidentView.of(incident)
@@ -279,7 +278,7 @@ class IncidentService:
         async with self._sessions() as session:
             rows = await session.scalars(
                 select(Incident)
-                .where(Incident.status != "resolved")
+                .where(Incident.status != IncidentStatus.RESOLVED)
                 .order_by(Incident.tier, Incident.id)
                 .limit(LIST_LIMIT)
             )
@@ -293,7 +292,7 @@ class IncidentService:
         allowed = (
             user in (incident.reporter, incident.acknowledged_by)
             or self.is_admin(user)
-            or user in policies.responders(incident.policy, incident.level)
+            or user in incident.policy.responders(incident.level)
             # Whoever was paged for it, a cover included, is one of its responders.
             or any(page.user == user for page in incident.pages)
         )

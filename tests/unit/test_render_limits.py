@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.config import Plan, policy
+from bot.config import Plan, Policy
 from bot.errors import BadInput, IncidentNotFound, InvalidTransition, NotAllowed
 from bot.oncall.calendar import PHASE_TITLES, Phase
 from bot.oncall.service import CoverView, LevelOnCall, Roster
@@ -49,7 +49,7 @@ def view(**changes) -> IncidentView:
         post_ts="1.2",
         dedicated_channel=None,
         rating=None,
-        policy=policy.snapshot(plan),
+        policy=Policy.of(plan),
     )
     return replace(IncidentView.of(incident), **changes)
 
