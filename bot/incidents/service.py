@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -11,35 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.clock import Clock
-from bot.config import Plan, Policy
+from bot.config import Plan
 from bot.errors import BadInput, IncidentNotFound, InvalidTransition, NotAllowed
-from bot.incidents.classifier import suggest
+from bot.incidents.declaration import Declaration, Declared, new_incident
 from bot.paging import Pager
-from bot.slack import Kind, Outbox, split_title
+from bot.slack import Kind, Outbox
 from bot.store import Incident, IncidentStatus
 from bot.timeline import EventView, IncidentDetail, IncidentLog, IncidentView, incident_key, ref
 
 LIST_LIMIT = 20
-
-
-@dataclass(frozen=True)
-class Declaration:
-    """What someone asked to declare; tier/category None means suggest from the text."""
-
-    text: str
-    reporter: str
-    description: str = ""
-    tier: int | None = None
-    category: str | None = None
-    source_key: str | None = None
-
-
-@dataclass(frozen=True)
-class Declared:
-    """The declared incident; duplicate is True when a retried request found it."""
-
-    incident: IncidentView
-    duplicate: bool = False
 
 
 class IncidentService:
@@ -65,39 +44,7 @@ class IncidentService:
 
     async def declare(self, request: Declaration) -> Declared:
         """Create an incident, post it, and open its dedicated channel if its tier wants one."""
-        title, description = split_title(request.text, request.description)
-        if not title:
-            raise BadInput(reason="empty_title")
-        guess = suggest(
-            title + "\n" + description,
-            self._plan.classifier,
-            default_tier=self._plan.incidents.default_tier,
-        )
-        tier = request.tier or guess.tier
-        if tier not in self._plan.tiers:
-            raise BadInput(reason="unknown_tier", tier=tier, tiers=list(self._plan.tiers))
-        now = self._clock.now()
-        policy = Policy.of(self._plan)
-        due = policy.targets(tier, now)
-        incident = Incident(
-            title=title,
-            description=description,
-            tier=tier,
-            category=request.category or guess.category,
-            suggested=request.tier is None,
-            matched_phrase=guess.phrase,
-            status=IncidentStatus.OPEN,
-            reporter=request.reporter,
-            level=1,
-            created_at=now,
-            updated_at=now,
-            ack_due_at=due.ack_due_at,
-            resolve_due_at=due.resolve_due_at,
-            post_channel=self._plan.channels.incidents,
-            policy=policy,
-            source_key=request.source_key,
-            pages=[],
-        )
+        incident = new_incident(request, self._plan, self._clock.now())
         try:
             async with self._transaction() as session:
                 session.add(incident)
@@ -106,7 +53,7 @@ class IncidentService:
                 key = incident_key(incident.id)
                 await self._outbox.add(session, Kind.POST_INCIDENT, key, {"incident": incident.id})
                 await self._pager.declared(session, incident)
-                if tier in self._plan.incidents.dedicated_channel_tiers:
+                if incident.tier in self._plan.incidents.dedicated_channel_tiers:
                     await self._outbox.add(
                         session, Kind.CREATE_CHANNEL, key, {"incident": incident.id}
                     )
