@@ -27,8 +27,6 @@ from bot.timeline import BOT_ACTOR, IncidentLog
 OUT = frozenset({PageStatus.DECLINED, PageStatus.UNREACHABLE})
 # Pages whose DM shows the incident as it is now (a cancelled one was never sent).
 SHOWN = frozenset({PageStatus.QUEUED, PageStatus.SENT, PageStatus.DECLINED})
-
-
 # A page's key (L2:U0SUP1:1) keeps each attempt unique; its prefix stays as it always was, so
 # keys written before pages had a kind column still collide with the same attempt made now.
 KEY_PREFIX = {PageKind.PAGE: "L", PageKind.NOTICE: "N"}
