@@ -19,7 +19,7 @@ from bot.oncall import OnCallDelivery, OnCallService
 from bot.paging import EscalationService, PageDelivery, Pager
 from bot.runbooks import DEFAULT_FOLDER, RunbookLibrary, RunbookService, load_runbooks
 from bot.slack import DeliveryWorker, Outbox, Renderer, SlackGateway, web_client
-from bot.store import OutboxMessage, async_engine, session_factory
+from bot.store import OutboxMessage, OutboxStatus, async_engine, session_factory
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class Services:
             pending = await session.scalar(
                 select(func.count())
                 .select_from(OutboxMessage)
-                .where(OutboxMessage.status.in_(("pending", "sending")))
+                .where(OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)))
             )
         return {"ok": True, "outbox_pending": int(pending or 0)}
 

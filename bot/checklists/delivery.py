@@ -10,7 +10,7 @@ from bot.checklists.service import ChecklistService, RunView
 from bot.config import Plan
 from bot.incidents import IncidentService
 from bot.slack import Handler, Kind, Message, Renderer, SlackGateway, Writeback
-from bot.store import ChecklistRun
+from bot.store import ChecklistRun, RunKind, RunStatus
 
 
 class ChecklistDelivery:
@@ -42,13 +42,13 @@ class ChecklistDelivery:
         return run
 
     async def _message(self, run: RunView) -> Message:
-        if run.kind == "runbook":
+        if run.kind == RunKind.RUNBOOK:
             return self._render.message("runbook.j2", run=run)
         config = self._plan.checklist(run.checklist)
         left: list[tuple[str, str]] = []
         if config is not None and config.report_unticked:
             for other in await self._checklists.today():
-                if other.id != run.id and other.status != "missed":
+                if other.id != run.id and other.status != RunStatus.MISSED:
                     left += [(other.title, i.text) for i in other.items if not i.ticked_by]
         return self._render.message("checklist.j2", run=run, left=left)
 

@@ -18,7 +18,7 @@ from bot.clock import Clock
 from bot.config import ChecklistConfig, CheckSpec, Plan
 from bot.errors import BadInput, NotAllowed
 from bot.slack import Kind, Outbox
-from bot.store import ChecklistRun, ChecklistTick
+from bot.store import ChecklistRun, ChecklistTick, RunKind, RunStatus
 
 ON_TIME = timedelta(minutes=5)
 
@@ -40,12 +40,12 @@ class RunView:
     id: int
     checklist: str
     title: str
-    status: str
+    status: RunStatus
     slot_at: datetime
     channel: str
     ts: str | None
     items: tuple[ItemView, ...]
-    kind: str = "checklist"
+    kind: RunKind = RunKind.CHECKLIST
     incident_id: int | None = None
     thread_ts: str | None = None
     results: dict[str, dict[str, Any]] | None = None
@@ -76,7 +76,7 @@ class RunView:
                 )
                 for i, text in enumerate(texts)
             ),
-            kind=run.kind or "checklist",
+            kind=run.kind or RunKind.CHECKLIST,
             incident_id=run.incident_id,
             thread_ts=run.thread_ts,
             results=run.results,
@@ -124,12 +124,12 @@ class ChecklistService:
             if slot is None:
                 continue
             late = now - slot
-            status = "on_time" if late < ON_TIME else "late"
+            status = RunStatus.ON_TIME if late < ON_TIME else RunStatus.LATE
             if late > self._plan.checklist_grace:
-                status = "missed"
+                status = RunStatus.MISSED
             key = f"{checklist.name}:{slot.isoformat()}"
             run = await self._create(checklist, key, slot, status)
-            if run is not None and status != "missed":
+            if run is not None and status != RunStatus.MISSED:
                 created.append(run)
         return created
 
@@ -145,7 +145,9 @@ class ChecklistService:
         if by is not None and by not in self._plan.admins:
             raise NotAllowed(action="post_checklist", ref=name)
         now = self._clock.now()
-        run = await self._create(checklist, f"{name}:manual:{now.isoformat()}", now, "manual")
+        run = await self._create(
+            checklist, f"{name}:manual:{now.isoformat()}", now, RunStatus.MANUAL
+        )
         assert run is not None  # a manual key is unique to the instant
         return run
 
@@ -203,7 +205,7 @@ class ChecklistService:
             return RunView.of(run) if run else None
 
     async def _create(
-        self, checklist: ChecklistConfig, key: str, slot: datetime, status: str
+        self, checklist: ChecklistConfig, key: str, slot: datetime, status: RunStatus
     ) -> RunView | None:
         async with self._sessions() as session:
             taken = await session.scalar(
@@ -211,7 +213,7 @@ class ChecklistService:
             )
         if taken is not None:
             return None  # the usual case, every minute: this slot is done
-        results = await self._check(checklist) if status != "missed" else None
+        results = await self._check(checklist) if status != RunStatus.MISSED else None
         run = ChecklistRun(
             checklist=checklist.name,
             title=checklist.title,
@@ -227,7 +229,7 @@ class ChecklistService:
             async with self._transaction() as session:
                 session.add(run)
                 await session.flush()
-                if status != "missed":
+                if status != RunStatus.MISSED:
                     await self._outbox.add(
                         session, Kind.POST_CHECKLIST, f"checklist:{run.id}", {"run": run.id}
                     )

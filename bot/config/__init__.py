@@ -12,6 +12,7 @@ from bot.config.sections import (
     EscalationLevel,
     texts_as_items,
 )
+from bot.config.policy import Policy, PolicyLevel, Targets
 from bot.config.settings import Settings
 
 __all__ = [
@@ -24,7 +25,10 @@ __all__ = [
     "HostCheck",
     "HttpCheck",
     "Plan",
+    "Policy",
+    "PolicyLevel",
     "Settings",
+    "Targets",
     "TlsCheck",
     "format_duration",
     "load_plan",

@@ -1,12 +1,34 @@
-"""The policy an incident is declared under: a snapshot of tier targets and levels."""
+"""The policy an incident is declared under: a snapshot of tier targets, levels and paging.
+
+Stored as JSON with the incident, so later config edits don't apply to it. The JSON keys are
+the ones stored since the first release (durations in seconds, "_s"); snapshots taken before a
+setting existed load with that setting off, or with the config's own default."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from bot.config.plan import Plan
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from bot.config.plan import EscalationLevel, Plan, TierPaging
+
+Seconds = Annotated[timedelta, PlainSerializer(lambda d: int(d.total_seconds()), return_type=int)]
+
+
+def _config_default(model: type[BaseModel], field: str) -> Any:
+    return model.model_fields[field].default
+
+
+def _stored_as(key: str, **field: Any) -> Any:
+    # Not `alias`: type checkers would then take the stored key as the constructor's name too.
+    return Field(validation_alias=key, serialization_alias=key, **field)
+
+
+class _Snapshot(BaseModel):
+    # Unknown keys are ignored: a snapshot must load whatever a later version added.
+    model_config = ConfigDict(frozen=True, validate_by_name=True, serialize_by_alias=True)
 
 
 @dataclass(frozen=True)
@@ -17,87 +39,108 @@ class Targets:
     resolve_due_at: datetime | None
 
 
-def snapshot(plan: Plan) -> dict[str, Any]:
-    """The parts of the plan an incident keeps for its lifetime (JSON-ready)."""
-    return {
-        "tiers": {
-            str(number): {
-                "name": tier.name,
-                "respond_s": int(tier.respond.total_seconds()),
-                "resolve_s": int(tier.resolve.total_seconds()) if tier.resolve else None,
-            }
-            for number, tier in plan.tiers.items()
-        },
-        "levels": [
-            {
-                "level": lvl.level,
-                "name": lvl.name,
-                "members": list(lvl.members),
-                "repage_every_s": int(lvl.repage_every.total_seconds()),
-                "tries": lvl.tries,
-            }
-            for lvl in plan.escalation
-        ],
-        "paging": {
-            str(number): plan.tier_paging(number).model_dump(mode="json") for number in plan.tiers
-        },
-        "level1_unresolved_after_s": int(plan.paging.level1_unresolved_after.total_seconds()),
-        "security_categories": list(plan.paging.security_categories),
-        "security_level": plan.paging.security_level,
-    }
+class PolicyTier(_Snapshot):
+    """A tier's name and targets."""
+
+    name: str
+    respond: Seconds = _stored_as("respond_s")
+    resolve: Seconds | None = _stored_as("resolve_s", description="None: next release cycle")
 
 
-def tier_paging(policy: dict[str, Any], tier: int) -> dict[str, Any]:
-    """How a tier pages in this policy (incidents declared before paging existed: level 1)."""
-    found: dict[str, Any] = policy.get("paging", {}).get(str(tier)) or {
-        "page": [1],
-        "dm_hours": "always",
-        "notify_at_half_resolve": None,
-    }
-    return found
+class PolicyLevel(_Snapshot):
+    """One escalation level: who is on it and how its pages are repeated."""
 
-
-def repage_every(policy: dict[str, Any], number: int) -> timedelta:
-    """How long a page at this level waits before it is sent again."""
-    return timedelta(seconds=level(policy, number).get("repage_every_s", 300))
-
-
-def tries(policy: dict[str, Any], number: int) -> int:
-    """How many pages a level gets before the next level is paged."""
-    return int(level(policy, number).get("tries", 3))
-
-
-def tier_name(policy: dict[str, Any], tier: int) -> str:
-    """The tier's name in this policy."""
-    return str(policy["tiers"][str(tier)]["name"])
-
-
-def tier_numbers(policy: dict[str, Any]) -> list[int]:
-    """Every tier the policy knows, most severe first."""
-    return sorted(int(n) for n in policy["tiers"])
-
-
-def targets(policy: dict[str, Any], tier: int, since: datetime) -> Targets:
-    """Deadlines for a tier, counted from since."""
-    spec = policy["tiers"][str(tier)]
-    resolve_s = spec["resolve_s"]
-    return Targets(
-        ack_due_at=since + timedelta(seconds=spec["respond_s"]),
-        resolve_due_at=since + timedelta(seconds=resolve_s) if resolve_s else None,
+    level: int
+    name: str
+    members: tuple[str, ...] = ()
+    # Snapshots from before re-pages existed: the config's defaults.
+    repage_every: Seconds = _stored_as(
+        "repage_every_s", default=_config_default(EscalationLevel, "repage_every")
     )
+    tries: int = _config_default(EscalationLevel, "tries")
+
+    @property
+    def timeout(self) -> timedelta:
+        """How long this level has to acknowledge before the next level is paged."""
+        return self.repage_every * self.tries
 
 
-def level(policy: dict[str, Any], number: int) -> dict[str, Any]:
-    """One escalation level of the policy."""
-    levels: list[dict[str, Any]] = policy["levels"]
-    return levels[number - 1]
+class Policy(_Snapshot):
+    """Tier targets, escalation levels and paging rules as they were at declaration."""
 
+    tiers: dict[int, PolicyTier]
+    levels: tuple[PolicyLevel, ...] = Field(min_length=1)
+    # Absent from snapshots taken before per-tier paging: see tier_paging.
+    paging: dict[int, TierPaging] = {}
+    # Absent (off) in snapshots taken before these rules existed.
+    level1_unresolved_after: Seconds | None = _stored_as("level1_unresolved_after_s", default=None)
+    security_categories: tuple[str, ...] = ()
+    security_level: int | None = Field(default=None, description="None: the top level")
 
-def max_level(policy: dict[str, Any]) -> int:
-    """The highest level in the policy."""
-    return len(policy["levels"])
+    @classmethod
+    def of(cls, plan: Plan) -> Policy:
+        """The parts of the plan an incident keeps for its lifetime."""
+        return cls(
+            tiers={
+                number: PolicyTier(name=tier.name, respond=tier.respond, resolve=tier.resolve)
+                for number, tier in plan.tiers.items()
+            },
+            levels=tuple(
+                PolicyLevel(
+                    level=lvl.level,
+                    name=lvl.name,
+                    members=tuple(lvl.members),
+                    repage_every=lvl.repage_every,
+                    tries=lvl.tries,
+                )
+                for lvl in plan.escalation
+            ),
+            paging={number: plan.tier_paging(number) for number in plan.tiers},
+            level1_unresolved_after=plan.paging.level1_unresolved_after,
+            security_categories=tuple(plan.paging.security_categories),
+            security_level=plan.paging.security_level,
+        )
 
+    def to_json(self) -> dict[str, Any]:
+        """The snapshot as stored."""
+        return self.model_dump(mode="json")
 
-def responders(policy: dict[str, Any], up_to_level: int) -> set[str]:
-    """Everyone on levels 1..up_to_level: the people paged so far."""
-    return {m for lvl in policy["levels"][:up_to_level] for m in lvl["members"]}
+    def tier_paging(self, tier: int) -> TierPaging:
+        """How a tier pages (incidents declared before paging existed: level 1, any hour)."""
+        return self.paging.get(tier) or TierPaging()
+
+    def tier_name(self, tier: int) -> str:
+        """The tier's name in this policy."""
+        return self.tiers[tier].name
+
+    @property
+    def tier_numbers(self) -> list[int]:
+        """Every tier the policy knows, most severe first."""
+        return sorted(self.tiers)
+
+    def targets(self, tier: int, since: datetime) -> Targets:
+        """Deadlines for a tier, counted from since."""
+        spec = self.tiers[tier]
+        return Targets(
+            ack_due_at=since + spec.respond,
+            resolve_due_at=since + spec.resolve if spec.resolve else None,
+        )
+
+    def level(self, number: int) -> PolicyLevel:
+        """One escalation level of the policy."""
+        return self.levels[number - 1]
+
+    @property
+    def max_level(self) -> int:
+        """The highest level in the policy."""
+        return len(self.levels)
+
+    def responders(self, up_to_level: int) -> set[str]:
+        """Everyone on levels 1..up_to_level: the people paged so far."""
+        return {m for lvl in self.levels[:up_to_level] for m in lvl.members}
+
+    def security_page(self, category: str) -> int | None:
+        """The level paged at once for an incident of this category, if any."""
+        if category not in self.security_categories:
+            return None
+        return self.security_level or self.max_level

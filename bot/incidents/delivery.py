@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import Plan
-from bot.config import policy as policies
 from bot.slack import (
     Handler,
     Kind,
@@ -132,7 +131,7 @@ class IncidentDelivery:
             if incident is None:
                 raise LookupError(f"incident {payload['incident']} no longer exists")
             view = IncidentView.of(incident)
-            people = {view.reporter} | policies.responders(incident.policy, view.level)
+            people = {view.reporter} | incident.policy.responders(view.level)
         if view.dedicated_channel:
             return None
         base = channel_name(self._plan.incidents.channel_prefix, view.id, view.title)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -12,35 +11,14 @@ from sqlalchemy.orm import selectinload
 
 from bot.clock import Clock
 from bot.config import Plan
-from bot.config import policy as policies
 from bot.errors import BadInput, IncidentNotFound, InvalidTransition, NotAllowed
-from bot.incidents.classifier import suggest
+from bot.incidents.declaration import Declaration, Declared, new_incident
 from bot.paging import Pager
-from bot.slack import Kind, Outbox, split_title
-from bot.store import Incident
+from bot.slack import Kind, Outbox
+from bot.store import Incident, IncidentStatus
 from bot.timeline import EventView, IncidentDetail, IncidentLog, IncidentView, incident_key, ref
 
 LIST_LIMIT = 20
-
-
-@dataclass(frozen=True)
-class Declaration:
-    """What someone asked to declare; tier/category None means suggest from the text."""
-
-    text: str
-    reporter: str
-    description: str = ""
-    tier: int | None = None
-    category: str | None = None
-    source_key: str | None = None
-
-
-@dataclass(frozen=True)
-class Declared:
-    """The declared incident; duplicate is True when a retried request found it."""
-
-    incident: IncidentView
-    duplicate: bool = False
 
 
 class IncidentService:
@@ -66,39 +44,7 @@ class IncidentService:
 
     async def declare(self, request: Declaration) -> Declared:
         """Create an incident, post it, and open its dedicated channel if its tier wants one."""
-        title, description = split_title(request.text, request.description)
-        if not title:
-            raise BadInput(reason="empty_title")
-        guess = suggest(
-            title + "\n" + description,
-            self._plan.classifier,
-            default_tier=self._plan.incidents.default_tier,
-        )
-        tier = request.tier or guess.tier
-        if tier not in self._plan.tiers:
-            raise BadInput(reason="unknown_tier", tier=tier, tiers=list(self._plan.tiers))
-        now = self._clock.now()
-        policy = policies.snapshot(self._plan)
-        due = policies.targets(policy, tier, now)
-        incident = Incident(
-            title=title,
-            description=description,
-            tier=tier,
-            category=request.category or guess.category,
-            suggested=request.tier is None,
-            matched_phrase=guess.phrase,
-            status="open",
-            reporter=request.reporter,
-            level=1,
-            created_at=now,
-            updated_at=now,
-            ack_due_at=due.ack_due_at,
-            resolve_due_at=due.resolve_due_at,
-            post_channel=self._plan.channels.incidents,
-            policy=policy,
-            source_key=request.source_key,
-            pages=[],
-        )
+        incident = new_incident(request, self._plan, self._clock.now())
         try:
             async with self._transaction() as session:
                 session.add(incident)
@@ -107,7 +53,7 @@ class IncidentService:
                 key = incident_key(incident.id)
                 await self._outbox.add(session, Kind.POST_INCIDENT, key, {"incident": incident.id})
                 await self._pager.declared(session, incident)
-                if tier in self._plan.incidents.dedicated_channel_tiers:
+                if incident.tier in self._plan.incidents.dedicated_channel_tiers:
                     await self._outbox.add(
                         session, Kind.CREATE_CHANNEL, key, {"incident": incident.id}
                     )
@@ -122,7 +68,7 @@ class IncidentService:
         """Someone has taken the incident."""
         async with self._transaction() as session:
             incident = await self._load(session, incident_id, for_update=True)
-            if incident.status == "resolved":
+            if incident.status == IncidentStatus.RESOLVED:
                 raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
             if incident.acknowledged_at is not None:
                 raise InvalidTransition(
@@ -130,7 +76,7 @@ class IncidentService:
                     ref=ref(incident_id),
                     who=incident.acknowledged_by,
                 )
-            incident.status = "acknowledged"
+            incident.status = IncidentStatus.ACKNOWLEDGED
             incident.acknowledged_at = self._clock.now()
             incident.acknowledged_by = by
             await self._changed(session, incident, by, "acknowledged", "")
@@ -141,12 +87,12 @@ class IncidentService:
         """Raise the incident one escalation level."""
         async with self._transaction() as session:
             incident = await self._load(session, incident_id, for_update=True)
-            if incident.status == "resolved":
+            if incident.status == IncidentStatus.RESOLVED:
                 raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
-            if incident.level >= policies.max_level(incident.policy):
+            if incident.level >= incident.policy.max_level:
                 raise InvalidTransition(reason="top_level", ref=ref(incident_id))
             target = incident.level = incident.level + 1
-            name = policies.level(incident.policy, target)["name"]
+            name = incident.policy.level(target).name
             await self._changed(
                 session, incident, by, "escalated", f"level {target} — {name}. {reason}".strip()
             )
@@ -158,9 +104,9 @@ class IncidentService:
         async with self._transaction() as session:
             incident = await self._load(session, incident_id, for_update=True)
             self._authorize(incident, by, "tier")
-            if incident.status == "resolved":
+            if incident.status == IncidentStatus.RESOLVED:
                 raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
-            tiers = policies.tier_numbers(incident.policy)
+            tiers = incident.policy.tier_numbers
             if tier not in tiers:
                 raise BadInput(reason="unknown_tier", tier=tier, tiers=tiers)
             if tier == incident.tier:
@@ -168,7 +114,7 @@ class IncidentService:
             old = incident.tier
             incident.tier, incident.suggested = tier, False
             since = incident.paging_deferred_until or incident.created_at
-            due = policies.targets(incident.policy, tier, since)
+            due = incident.policy.targets(tier, since)
             incident.ack_due_at, incident.resolve_due_at = due.ack_due_at, due.resolve_due_at
             await self._changed(session, incident, by, "tier_changed", f"{old} → {tier}")
             await self._pager.schedule_deadlines(session, incident)
@@ -204,7 +150,7 @@ class IncidentService:
         async with self._sessions() as session:
             incident = await self._load(session, incident_id)
             self._authorize(incident, by, "resolve")
-            if incident.status == "resolved":
+            if incident.status == IncidentStatus.RESOLVED:
                 raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
             return IncidentView.of(incident)
 
@@ -215,9 +161,9 @@ class IncidentService:
         async with self._transaction() as session:
             incident = await self._load(session, incident_id, for_update=True)
             self._authorize(incident, by, "resolve")
-            if incident.status == "resolved":
+            if incident.status == IncidentStatus.RESOLVED:
                 raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
-            incident.status = "resolved"
+            incident.status = IncidentStatus.RESOLVED
             incident.resolved_at, incident.resolved_by = self._clock.now(), by
             incident.summary, incident.root_cause = summary.strip(), root_cause.strip() or None
             incident.lessons = lessons.strip() or None
@@ -238,14 +184,14 @@ class IncidentService:
         async with self._transaction() as session:
             incident = await self._load(session, incident_id, for_update=True)
             self._authorize(incident, by, "reopen")
-            if incident.status != "resolved":
+            if incident.status != IncidentStatus.RESOLVED:
                 raise InvalidTransition(reason="not_resolved", ref=ref(incident_id))
             now = self._clock.now()
-            incident.status = "acknowledged" if incident.acknowledged_at else "open"
+            incident.status = (
+                IncidentStatus.ACKNOWLEDGED if incident.acknowledged_at else IncidentStatus.OPEN
+            )
             incident.resolved_at = incident.resolved_by = None
-            incident.resolve_due_at = policies.targets(
-                incident.policy, incident.tier, now
-            ).resolve_due_at
+            incident.resolve_due_at = incident.policy.targets(incident.tier, now).resolve_due_at
             await self._changed(session, incident, by, "reopened", "")
             await self._pager.schedule_deadlines(session, incident)
             return IncidentView.of(incident)
@@ -279,7 +225,7 @@ class IncidentService:
         async with self._sessions() as session:
             rows = await session.scalars(
                 select(Incident)
-                .where(Incident.status != "resolved")
+                .where(Incident.status != IncidentStatus.RESOLVED)
                 .order_by(Incident.tier, Incident.id)
                 .limit(LIST_LIMIT)
             )
@@ -301,7 +247,7 @@ class IncidentService:
         allowed = (
             user in (incident.reporter, incident.acknowledged_by)
             or self.is_admin(user)
-            or user in policies.responders(incident.policy, incident.level)
+            or user in incident.policy.responders(incident.level)
             # Whoever was paged for it, a cover included, is one of its responders.
             or any(page.user == user for page in incident.pages)
         )

@@ -16,10 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.config import policy as policies
 from bot.paging.pager import Pager
 from bot.slack import Handler, Kind, Renderer, SlackCallFailed, SlackGateway, Writeback, find_marked
-from bot.store import Incident, Page
+from bot.store import Incident, IncidentStatus, Page, PageKind, PageStatus
 from bot.timeline import IncidentView
 
 log = logging.getLogger(__name__)
@@ -37,7 +36,7 @@ class PageView:
     level_name: str
     attempt: int
     reason: str
-    status: str
+    status: PageStatus
     note: str | None
     notify_only: bool
     incident: IncidentView
@@ -48,12 +47,12 @@ def page_view(page: Page, incident: Incident) -> PageView:
         id=page.id,
         user=page.user,
         level=page.level,
-        level_name=policies.level(incident.policy, page.level)["name"],
+        level_name=incident.policy.level(page.level).name,
         attempt=page.attempt,
         reason=page.reason,
         status=page.status,
         note=page.note,
-        notify_only=page.key.startswith("N"),
+        notify_only=page.kind == PageKind.NOTICE,
         incident=IncidentView.of(incident),
     )
 
@@ -109,8 +108,8 @@ class PageDelivery:
             page = await session.get(Page, view.id)
             if page is not None and page.ts is None:
                 page.channel, page.ts, page.sent_at = channel, found, self._clock.now()
-                if page.status == "queued":
-                    page.status = "sent"
+                if page.status == PageStatus.QUEUED:
+                    page.status = PageStatus.SENT
 
         return keep_ts
 
@@ -120,7 +119,7 @@ class PageDelivery:
             page = await session.scalar(select(Page).where(Page.id == page_id).with_for_update())
             if page is None:
                 raise LookupError(f"page {page_id} no longer exists")
-            if page.ts is not None or page.status != "queued":
+            if page.ts is not None or page.status != PageStatus.QUEUED:
                 return None
             incident = await session.get(Incident, page.incident_id)
             if incident is None:
@@ -133,10 +132,11 @@ class PageDelivery:
             acked = incident.acknowledged_at
             taken = (
                 acked is not None and acked >= page.created_at
-            ) or incident.status == "resolved"
-            if (taken and not page.key.startswith("N")) or newer:
+            ) or incident.status == IncidentStatus.RESOLVED
+            if (taken and page.kind == PageKind.PAGE) or newer:
                 # Acknowledged before its turn came, or a later try will say the same.
-                page.status, page.note = "cancelled", "no longer needed when its turn came"
+                page.status = PageStatus.CANCELLED
+                page.note = "no longer needed when its turn came"
                 return None
             attempted_before = page.attempted_at
             if attempted_before is None:
@@ -151,7 +151,7 @@ class PageDelivery:
                 select(Incident).where(Incident.id == view.incident.id).with_for_update()
             )
             page = await session.get(Page, view.id)
-            if incident is not None and page is not None and page.status == "queued":
+            if incident is not None and page is not None and page.status == PageStatus.QUEUED:
                 await self._pager.unreachable(session, incident, page, error)
 
         return mark

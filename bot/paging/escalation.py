@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.errors import IncidentNotFound, InvalidTransition
-from bot.paging.pager import LIVE, Pager
+from bot.paging.pager import Pager
+from bot.paging.steps import StepRunner
 from bot.slack import Outbox
-from bot.store import EscalationStep, Incident
-from bot.timeline import IncidentView, ref
+from bot.store import LIVE_PAGES, EscalationStep, Incident, StepStatus
+from bot.timeline import IncidentLog, IncidentView, ref
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,6 @@ BATCH = 500
 # Steps per transaction: short, so declarations and deliveries never wait long behind a pass
 # (SQLite has one writer).
 CHUNK = 10
-NOT_APPLIED = ("no longer needed", "acknowledged in time", "resolved in time")
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class EscalationService:
         self._outbox = outbox
         self._clock = clock
         self._pager = pager
+        self._steps = StepRunner(pager, IncidentLog(outbox, clock))
 
     async def run_due(self, limit: int | None = None) -> Pass:
         """One watcher pass over every step that has fallen due (while down, too).
@@ -77,7 +78,7 @@ class EscalationService:
         async with self._sessions() as session:
             query = (
                 select(EscalationStep.id, EscalationStep.incident_id)
-                .where(EscalationStep.status == "pending", EscalationStep.due_at <= now)
+                .where(EscalationStep.status == StepStatus.PENDING, EscalationStep.due_at <= now)
                 .order_by(EscalationStep.incident_id, EscalationStep.due_at, EscalationStep.id)
                 .limit(limit + len(seen))
             )
@@ -117,14 +118,13 @@ class EscalationService:
             return 0
         step = await session.scalar(
             select(EscalationStep)
-            .where(EscalationStep.id == step_id, EscalationStep.status == "pending")
+            .where(EscalationStep.id == step_id, EscalationStep.status == StepStatus.PENDING)
             .with_for_update(skip_locked=True)
         )
         if step is None:
             return 0
-        outcome = await self._pager.run_step(session, step, incident)
-        step.status = "skipped" if outcome in NOT_APPLIED else "done"
-        step.done_at, step.outcome = self._clock.now(), outcome
+        result = await self._steps.run(session, step, incident)
+        step.status, step.outcome, step.done_at = result.status, result.outcome, self._clock.now()
         return 1
 
     async def _mark_failed(self, step_id: int, error: str) -> None:
@@ -132,7 +132,7 @@ class EscalationService:
             await session.execute(
                 update(EscalationStep)
                 .where(EscalationStep.id == step_id)
-                .values(status="failed", done_at=self._clock.now(), outcome=error[:2000])
+                .values(status=StepStatus.FAILED, done_at=self._clock.now(), outcome=error[:2000])
             )
 
     async def decline(self, incident_id: int, *, by: str, reason: str) -> IncidentView:
@@ -143,7 +143,7 @@ class EscalationService:
             )
             if incident is None:
                 raise IncidentNotFound(ref=ref(incident_id))
-            if not any(p.user == by and p.status in LIVE for p in incident.pages):
+            if not any(p.user == by and p.status in LIVE_PAGES for p in incident.pages):
                 raise InvalidTransition(reason="not_paged", ref=ref(incident_id))
             await self._pager.decline(session, incident, by, reason.strip())
             return IncidentView.of(incident)

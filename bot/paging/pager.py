@@ -1,26 +1,35 @@
-"""Paging by escalation level: who gets a DM, when it is sent again, when the next level goes.
+"""Paging by escalation level: who gets a DM, who is asked again, who is next when they can't.
 
 The Pager works inside its caller's transaction (the declaration, the acknowledgement, the
-watcher's step), so the pages and steps it writes commit or roll back with their cause."""
+watcher's step), so the pages and steps it writes commit or roll back with their cause. The
+steps it leaves for later are written by bot/paging/schedule.py and run by bot/paging/steps.py."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.config import format_duration
-from bot.config import policy as policies
 from bot.oncall import OnCallService, Phase
+from bot.paging.schedule import add_step, schedule_deadlines, schedule_repages
 from bot.slack import Kind, Outbox
-from bot.store import EscalationStep, Incident, Page
+from bot.store import (
+    LIVE_PAGES,
+    Incident,
+    IncidentStatus,
+    Page,
+    PageKind,
+    PageStatus,
+    StepKind,
+)
 from bot.timeline import BOT_ACTOR, IncidentLog
 
-LIVE = ("queued", "sent")
-# Steps that follow the incident's deadlines: rescheduled when the tier changes or it reopens.
-DEADLINE_STEPS = ("sla_ack", "sla_resolve", "level1_rule", "notify_half")
+# A declined or unreachable person is not asked again about the incident.
+OUT = frozenset({PageStatus.DECLINED, PageStatus.UNREACHABLE})
+# Pages whose DM shows the incident as it is now (a cancelled one was never sent).
+SHOWN = frozenset({PageStatus.QUEUED, PageStatus.SENT, PageStatus.DECLINED})
+# A page's key (L2:U0SUP1:1) keeps each attempt unique; its prefix stays as it always was, so
+# keys written before pages had a kind column still collide with the same attempt made now.
+KEY_PREFIX = {PageKind.PAGE: "L", PageKind.NOTICE: "N"}
 
 
 def page_key(incident_id: int, user: str) -> str:
@@ -29,7 +38,7 @@ def page_key(incident_id: int, user: str) -> str:
 
 
 class Pager:
-    """Pages, re-pages, hand-overs and deadline steps for incidents."""
+    """Pages and re-pages people about incidents, level by level."""
 
     def __init__(self, outbox: Outbox, clock: Clock, oncall: OnCallService) -> None:
         self._outbox = outbox
@@ -38,23 +47,25 @@ class Pager:
         self._calendar = oncall.calendar
         self._incident_log = IncidentLog(outbox, clock)
 
-    # -- declaration and deadlines ------------------------------------------------------------
+    # -- declaration --------------------------------------------------------------------------
 
     async def declared(self, session: AsyncSession, incident: Incident) -> None:
         """Page per the tier's policy, or wait for business hours; schedule the deadlines."""
         now = self._clock.now()
-        spec = policies.tier_paging(incident.policy, incident.tier)
-        if self._calendar.pages_now(incident.tier, spec["dm_hours"], now):
-            for level in spec["page"]:
+        spec = incident.policy.tier_paging(incident.tier)
+        if self._calendar.pages_now(incident.tier, spec.dm_hours, now):
+            for level in spec.page:
                 await self.page_level(session, incident, level, "declared")
         else:
             wait_until = self._calendar.next_business_start(now)
             incident.paging_deferred_until = wait_until
             # The targets count from when someone can be paged, not from the evening before.
-            due = policies.targets(incident.policy, incident.tier, wait_until)
+            due = incident.policy.targets(incident.tier, wait_until)
             incident.ack_due_at, incident.resolve_due_at = due.ack_due_at, due.resolve_due_at
-            for level in spec["page"]:
-                self._step(session, incident, "page", f"page:L{level}", wait_until, level=level)
+            for level in spec.page:
+                add_step(
+                    session, incident, StepKind.PAGE, f"page:L{level}", wait_until, level=level
+                )
             await self._log(
                 session,
                 incident,
@@ -62,58 +73,16 @@ class Pager:
                 "outside business hours; pages go out "
                 + wait_until.astimezone(self._calendar.zone).strftime("%a %d %b %H:%M %Z"),
             )
-        if incident.category in incident.policy.get("security_categories", ()):
-            level = int(incident.policy.get("security_level", policies.max_level(incident.policy)))
-            await self.page_level(session, incident, level, "security incident")
+        security_level = incident.policy.security_page(incident.category)
+        if security_level is not None:
+            await self.page_level(session, incident, security_level, "security incident")
         await self.schedule_deadlines(session, incident, new=True)
 
     async def schedule_deadlines(
         self, session: AsyncSession, incident: Incident, *, new: bool = False
     ) -> None:
-        """(Re)write the steps that watch the incident's deadlines; the old ones are cancelled.
-
-        new: a just-declared incident, which has no deadline steps yet."""
-        if not new:
-            await session.execute(
-                update(EscalationStep)
-                .where(
-                    EscalationStep.incident_id == incident.id,
-                    EscalationStep.status == "pending",
-                    EscalationStep.kind.in_(DEADLINE_STEPS),
-                )
-                .values(status="cancelled", done_at=self._clock.now())
-            )
-        policy = incident.policy
-        spec = policies.tier_paging(policy, incident.tier)
-        # Deferred pages start the clock when they go out, not when the incident was declared.
-        start = incident.paging_deferred_until or incident.created_at
-        first_pages = max(spec["page"])
-        ack_escalates_to = min(first_pages + 1, policies.max_level(policy))
-        wanted: list[tuple[str, datetime, int | None]] = [
-            ("sla_ack", incident.ack_due_at, ack_escalates_to)
-        ]
-        if incident.resolve_due_at is not None:
-            wanted.append(("sla_resolve", incident.resolve_due_at, None))
-            half = spec.get("notify_at_half_resolve")
-            if half:
-                halfway = start + (incident.resolve_due_at - start) / 2
-                wanted.append(("notify_half", halfway, int(half)))
-        rule = policy.get("level1_unresolved_after_s")
-        if rule and policies.max_level(policy) >= 2:
-            wanted.append(("level1_rule", start + timedelta(seconds=rule), 2))
-        existing = (
-            set()
-            if new
-            else set(
-                await session.scalars(
-                    select(EscalationStep.key).where(EscalationStep.incident_id == incident.id)
-                )
-            )
-        )
-        for kind, due, level in wanted:
-            key = f"{kind}:{int(due.timestamp())}"
-            if key not in existing:
-                self._step(session, incident, kind, key, max(due, start), level=level)
+        """(Re)write the steps that watch the incident's deadlines; the old ones are cancelled."""
+        await schedule_deadlines(session, incident, self._clock.now(), new=new)
 
     # -- paging -------------------------------------------------------------------------------
 
@@ -134,15 +103,15 @@ class Pager:
         is not paged again. notify_only tells a level without making it the incident's level.
         escalating: someone new must be paged, so a level whose people all hold a page already
         (weeks 1-2 page level 2 with level 1) is passed over for the next one."""
-        prefix = "N" if notify_only else "L"
-        top = policies.max_level(incident.policy)
+        kind = PageKind.NOTICE if notify_only else PageKind.PAGE
+        top = incident.policy.max_level
         while level <= top:
-            if any(p.key.startswith(f"{prefix}{level}:") for p in incident.pages):
+            if any(p.kind == kind and p.level == level for p in incident.pages):
                 if not notify_only:
                     incident.level = max(incident.level, level)
                 return level
             people, anyone = await self._on_call(session, incident, level)
-            name = policies.level(incident.policy, level)["name"]
+            name = incident.policy.level(level).name
             if anyone and not people:
                 # Everyone on it already has a live page (weeks 1-2 page level 2 with level 1).
                 if not notify_only:
@@ -153,7 +122,7 @@ class Pager:
                 continue
             if people:
                 await self._add_pages(
-                    session, incident, people, prefix=f"{prefix}{level}", level=level, reason=reason
+                    session, incident, people, kind=kind, level=level, reason=reason
                 )
                 verb = "notified" if notify_only else "paged"
                 await self._log(
@@ -165,7 +134,7 @@ class Pager:
                 )
                 if not notify_only:
                     incident.level = max(incident.level, level)
-                    self._schedule_repages(session, incident, level)
+                    schedule_repages(session, incident, level, self._clock.now())
                 return level
             await self._log(
                 session,
@@ -182,16 +151,15 @@ class Pager:
     ) -> tuple[list[str], bool]:
         """Who to page for a level now, and whether anyone is on it at all (maybe paged already)."""
         now = self._clock.now()
-        members = tuple(policies.level(incident.policy, level)["members"])
-        people = list(await self._oncall.people(session, level, members, now))
+        policy = incident.policy
+        people = list(await self._oncall.people(session, level, policy.level(level).members, now))
         all_hands = self._calendar.phase(now) is Phase.ALL_HANDS
-        if level == 1 and all_hands and policies.max_level(incident.policy) >= 2:
+        if level == 1 and all_hands and policy.max_level >= 2:
             # Weeks 1-2: the development team is paged with level 1.
-            developers = tuple(policies.level(incident.policy, 2)["members"])
-            people += await self._oncall.people(session, 2, developers, now)
-        out = {p.user for p in incident.pages if p.status in ("declined", "unreachable")}
+            people += await self._oncall.people(session, 2, policy.level(2).members, now)
+        out = {p.user for p in incident.pages if p.status in OUT}
         reachable = [p for p in dict.fromkeys(people) if p not in out]
-        busy = {p.user for p in incident.pages if p.status in LIVE}
+        busy = {p.user for p in incident.pages if p.status in LIVE_PAGES}
         return [p for p in reachable if p not in busy], bool(reachable)
 
     async def _add_pages(
@@ -200,7 +168,7 @@ class Pager:
         incident: Incident,
         people: list[str],
         *,
-        prefix: str,
+        kind: PageKind = PageKind.PAGE,
         level: int,
         reason: str,
         attempt: int = 1,
@@ -209,12 +177,13 @@ class Pager:
         now = self._clock.now()
         pages = [
             Page(
-                key=f"{prefix}:{user}:{attempt}",
+                key=f"{KEY_PREFIX[kind]}{level}:{user}:{attempt}",
+                kind=kind,
                 level=level,
                 user=user,
                 attempt=attempt,
                 reason=reason[:200],
-                status="queued",
+                status=PageStatus.QUEUED,
                 created_at=now,
             )
             for user in people
@@ -226,37 +195,17 @@ class Pager:
                 session, Kind.PAGE, page_key(incident.id, page.user), {"page": page.id}
             )
 
-    def _schedule_repages(self, session: AsyncSession, incident: Incident, level: int) -> None:
-        now = self._clock.now()
-        every = policies.repage_every(incident.policy, level)
-        tries = policies.tries(incident.policy, level)
-        for attempt in range(2, tries + 1):
-            due = now + every * (attempt - 1)
-            self._step(session, incident, "repage", f"repage:L{level}:{attempt}", due, level=level)
-        if level < policies.max_level(incident.policy):
-            self._step(
-                session,
-                incident,
-                "handover",
-                f"handover:L{level}",
-                now + every * tries,
-                level=level,
-            )
-
     async def repage(
         self, session: AsyncSession, incident: Incident, level: int, attempt: int
-    ) -> str:
-        """Send the level's unanswered page again to everyone still on it."""
+    ) -> int:
+        """Send the level's unanswered page again to everyone still on it; returns how many."""
         # A declined or unreachable person's pages are no longer live, so they drop out here.
-        people = sorted(
-            {p.user for p in incident.pages if p.key.startswith(f"L{level}:") and p.status in LIVE}
-        )
+        people = sorted({p.user for p in self._live(incident, level)})
         if people:
             await self._add_pages(
                 session,
                 incident,
                 people,
-                prefix=f"L{level}",
                 level=level,
                 attempt=attempt,
                 reason=f"try {attempt}: not yet acknowledged",
@@ -264,7 +213,7 @@ class Pager:
             await self._log(
                 session, incident, "repaged", f"level {level}, try {attempt}: {', '.join(people)}"
             )
-        return f"re-paged {len(people)}"
+        return len(people)
 
     async def refresh_pages(self, session: AsyncSession, incident: Incident) -> None:
         """Bring every DM copy of the incident's pages up to date (acknowledged, resolved).
@@ -272,7 +221,7 @@ class Pager:
         A queued page may be on its way out right now; its edit is queued behind it on the same
         key, and does nothing if the page was dropped instead."""
         for page in incident.pages:
-            if page.status in ("queued", "sent", "declined"):
+            if page.status in SHOWN:
                 await self._outbox.add(
                     session, Kind.UPDATE_PAGE, page_key(incident.id, page.user), {"page": page.id}
                 )
@@ -281,17 +230,17 @@ class Pager:
         self, session: AsyncSession, incident: Incident, user: str, reason: str
     ) -> int | None:
         """user can't take it: their pages stop, and the next person or level is paged at once."""
-        mine = [p for p in incident.pages if p.user == user and p.status in LIVE]
-        level = max((p.level for p in mine if p.key.startswith("L")), default=incident.level)
+        mine = [p for p in incident.pages if p.user == user and p.status in LIVE_PAGES]
+        level = max((p.level for p in mine if p.kind == PageKind.PAGE), default=incident.level)
         for page in mine:
-            page.status, page.note = "declined", reason[:500] or None
+            page.status, page.note = PageStatus.DECLINED, reason[:500] or None
             await self._outbox.add(
                 session, Kind.UPDATE_PAGE, page_key(incident.id, user), {"page": page.id}
             )
         await self._log(session, incident, "declined", reason or "no reason given", actor=user)
-        if incident.acknowledged_at is not None or incident.status == "resolved":
+        if incident.acknowledged_at is not None or incident.status == IncidentStatus.RESOLVED:
             return None
-        members = list(policies.level(incident.policy, level)["members"])
+        members = list(incident.policy.level(level).members)
         asked = {p.user for p in incident.pages}
         after = (
             members[members.index(user) + 1 :] + members[: members.index(user)]
@@ -304,7 +253,6 @@ class Pager:
                     session,
                     incident,
                     [candidate],
-                    prefix=f"L{level}",
                     level=level,
                     reason=f"{user} can't take it",
                 )
@@ -320,17 +268,13 @@ class Pager:
         self, session: AsyncSession, incident: Incident, page: Page, error: str
     ) -> None:
         """A page could not be delivered at all: when nobody on its level is left, go up."""
-        page.status, page.note = "unreachable", error[:500]
+        page.status, page.note = PageStatus.UNREACHABLE, error[:500]
         await self._log(session, incident, "unreachable", f"{page.user} ({error})")
-        if incident.acknowledged_at is not None or incident.status == "resolved":
+        if incident.acknowledged_at is not None or incident.status == IncidentStatus.RESOLVED:
             return
-        level_left = [
-            p
-            for p in incident.pages
-            if p.level == page.level and p.status in LIVE and p.key.startswith("L")
-        ]
-        if not level_left and page.key.startswith("L"):
-            name = policies.level(incident.policy, page.level)["name"]
+        # A notice asks nobody to take the incident, so an undelivered one needs nobody else.
+        if page.kind == PageKind.PAGE and not self._live(incident, page.level):
+            name = incident.policy.level(page.level).name
             await self._log(
                 session,
                 incident,
@@ -345,122 +289,16 @@ class Pager:
                 escalating=True,
             )
 
-    # -- steps -------------------------------------------------------------------------------
-
-    async def run_step(
-        self, session: AsyncSession, step: EscalationStep, incident: Incident
-    ) -> str:
-        """Do one due step, if it still applies; returns what happened, for the record."""
-        level = step.level or incident.level
-        unanswered = incident.acknowledged_at is None and incident.status != "resolved"
-        match step.kind:
-            case "page" if unanswered:
-                paged = await self.page_level(
-                    session, incident, level, "deferred until business hours"
-                )
-                return f"paged level {paged}" if paged else "nobody to page"
-            case "repage" if unanswered:
-                return await self.repage(session, incident, level, int(step.key.rsplit(":", 1)[1]))
-            case "handover" if unanswered and incident.level <= level:
-                every = policies.repage_every(incident.policy, level) * policies.tries(
-                    incident.policy, level
-                )
-                paged = await self.page_level(
-                    session,
-                    incident,
-                    level + 1,
-                    f"level {level} did not acknowledge in {format_duration(every)}",
-                    escalating=True,
-                )
-                return f"paged level {paged}"
-            case "sla_ack":
-                return await self._ack_deadline(session, step, incident, level)
-            case "sla_resolve":
-                return await self._resolve_deadline(session, step, incident)
-            case "level1_rule" if incident.status != "resolved" and incident.level == 1:
-                await self.page_level(
-                    session,
-                    incident,
-                    2,
-                    "unresolved at level 1 after "
-                    + format_duration(
-                        timedelta(seconds=incident.policy["level1_unresolved_after_s"])
-                    ),
-                )
-                return "paged level 2"
-            case "notify_half" if incident.status != "resolved":
-                await self.page_level(
-                    session,
-                    incident,
-                    level,
-                    "half the resolution target has passed",
-                    notify_only=True,
-                )
-                return f"notified level {level}"
-        return "no longer needed"
-
-    async def _ack_deadline(
-        self, session: AsyncSession, step: EscalationStep, incident: Incident, level: int
-    ) -> str:
-        acked = incident.acknowledged_at
-        if acked is not None and acked <= incident.ack_due_at:
-            return "acknowledged in time"
-        if incident.ack_breached_at is None:
-            incident.ack_breached_at = incident.ack_due_at
-            await self._log(session, incident, "breach", "acknowledgement target missed")
-        if acked is None and incident.status != "resolved":
-            paged = await self.page_level(
-                session,
-                incident,
-                level,
-                "not acknowledged within the response target",
-                escalating=True,
-            )
-            return f"breach; paged level {paged}"
-        return "breach"
-
-    async def _resolve_deadline(
-        self, session: AsyncSession, step: EscalationStep, incident: Incident
-    ) -> str:
-        due = incident.resolve_due_at
-        if due is None or (incident.resolved_at is not None and incident.resolved_at <= due):
-            return "resolved in time"
-        if incident.resolve_breached_at is None:
-            incident.resolve_breached_at = due
-            await self._log(session, incident, "breach", "resolution target missed")
-        if incident.status != "resolved" and incident.level < policies.max_level(incident.policy):
-            paged = await self.page_level(
-                session,
-                incident,
-                incident.level + 1,
-                "not resolved within the resolution target",
-                escalating=True,
-            )
-            return f"breach; paged level {paged}"
-        return "breach"
-
     # -- helpers -------------------------------------------------------------------------------
 
-    def _step(
-        self,
-        session: AsyncSession,
-        incident: Incident,
-        kind: str,
-        key: str,
-        due: datetime,
-        *,
-        level: int | None = None,
-    ) -> None:
-        session.add(
-            EscalationStep(
-                incident_id=incident.id,
-                key=key,
-                kind=kind,
-                level=level,
-                due_at=due,
-                status="pending",
-            )
-        )
+    @staticmethod
+    def _live(incident: Incident, level: int) -> list[Page]:
+        """The level's pages still waiting for an answer (notices wait for none)."""
+        return [
+            p
+            for p in incident.pages
+            if p.kind == PageKind.PAGE and p.level == level and p.status in LIVE_PAGES
+        ]
 
     async def _log(
         self,

@@ -15,7 +15,7 @@ from bot.errors import BadInput
 from bot.incidents import IncidentService
 from bot.runbooks.library import Runbook, RunbookLibrary, RunbookProblem
 from bot.slack import Kind, Outbox
-from bot.store import ChecklistRun, Incident
+from bot.store import ChecklistRun, Incident, IncidentStatus, RunKind, RunStatus
 from bot.timeline import IncidentView
 
 SEARCH_LIMIT = 10
@@ -65,13 +65,13 @@ class RunbookService:
             )
         results = await self._check(runbook)
         run = ChecklistRun(
-            kind="runbook",
+            kind=RunKind.RUNBOOK,
             checklist=f"runbook:{runbook.name}",
             title=runbook.title,
             items={"items": [step.text for step in runbook.steps]},
             slot_key=f"runbook:{runbook.name}:{uuid.uuid4().hex}",
             slot_at=self._clock.now(),
-            status="posted",
+            status=RunStatus.POSTED,
             channel=channel,
             thread_ts=thread_ts,
             incident_id=incident_id,
@@ -96,7 +96,7 @@ class RunbookService:
             channel,
             None,
             tuple(ItemView(i, s.text, None, None) for i, s in enumerate(runbook.steps)),
-            kind="runbook",
+            kind=RunKind.RUNBOOK,
             incident_id=incident_id,
             results=results,
         )
@@ -116,7 +116,7 @@ class RunbookService:
         async with self._sessions() as session:
             rows = await session.scalars(
                 select(Incident)
-                .where(Incident.status == "resolved", Incident.lessons.is_not(None))
+                .where(Incident.status == IncidentStatus.RESOLVED, Incident.lessons.is_not(None))
                 .where(or_(*(f.ilike(f"%{t}%") for t in terms for f in fields)))
                 .order_by(Incident.id.desc())
                 .limit(SEARCH_LIMIT)

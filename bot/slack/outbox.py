@@ -14,9 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from bot.clock import Clock
-from bot.store import OutboxMessage
+from bot.store import OutboxMessage, OutboxStatus
 
 CLAIM_LEASE = timedelta(seconds=60)
+# Messages not yet delivered for good (a claimed one may be handed back).
+WAITING = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 
 
 class Kind(StrEnum):
@@ -61,7 +63,7 @@ class Outbox:
                 select(OutboxMessage.id).where(
                     OutboxMessage.kind.in_((kind, *covered_by)),
                     OutboxMessage.key == key,
-                    OutboxMessage.status == "pending",
+                    OutboxMessage.status == OutboxStatus.PENDING,
                 )
             )
             if waiting is not None:
@@ -72,7 +74,7 @@ class Outbox:
                 key=key,
                 kind=kind,
                 payload=payload,
-                status="pending",
+                status=OutboxStatus.PENDING,
                 attempts=0,
                 created_at=now,
                 next_attempt_at=now,
@@ -108,13 +110,13 @@ async def due_messages(session: AsyncSession, now: datetime, limit: int) -> list
         and_(
             earlier.key == OutboxMessage.key,
             earlier.id < OutboxMessage.id,
-            earlier.status.in_(("pending", "sending")),
+            earlier.status.in_(WAITING),
         )
     )
     query = (
         select(OutboxMessage)
         .where(
-            OutboxMessage.status == "pending",
+            OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.next_attempt_at <= now,
             ~blocked,
         )
@@ -131,20 +133,24 @@ async def claim_due(
 
     A claim whose lease ran out (its worker died) is taken back, unless it is one of
     in_flight: the caller's own deliveries, still running."""
-    expired = [OutboxMessage.status == "sending", OutboxMessage.claimed_until < now]
+    expired = [OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_until < now]
     if in_flight:
         expired.append(OutboxMessage.id.notin_(list(in_flight)))
     await session.execute(
-        update(OutboxMessage).where(*expired).values(status="pending", claimed_until=None)
+        update(OutboxMessage)
+        .where(*expired)
+        .values(status=OutboxStatus.PENDING, claimed_until=None)
     )
     ids = [m.id for m in await due_messages(session, now, limit)]
     if not ids:
         return []
     claimed = await session.scalars(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "pending")
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
         .values(
-            status="sending", claimed_until=now + CLAIM_LEASE, attempts=OutboxMessage.attempts + 1
+            status=OutboxStatus.SENDING,
+            claimed_until=now + CLAIM_LEASE,
+            attempts=OutboxMessage.attempts + 1,
         )
         .returning(OutboxMessage)
     )

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.slack.gateway import SlackCallFailed
 from bot.slack.outbox import CLAIM_LEASE, Outbox, claim_due
-from bot.store import OutboxMessage
+from bot.store import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ class Outcome:
     """How one delivery ended: sent (maybe with a writeback), retry later, or failed for good."""
 
     message_id: int
-    status: str
+    status: OutboxStatus
     writeback: Writeback | None = None
     error: str | None = None
     retry_after: timedelta | None = None
@@ -126,16 +126,16 @@ class DeliveryWorker:
             writeback = await asyncio.wait_for(
                 handler({**payload, "attempt": attempt}), DELIVERY_TIMEOUT.total_seconds()
             )
-            return Outcome(message_id, "sent", writeback=writeback)
+            return Outcome(message_id, OutboxStatus.SENT, writeback=writeback)
         except SlackCallFailed as exc:
             if exc.transient:
                 after = timedelta(seconds=exc.retry_after) if exc.retry_after else None
                 return self._retry(message_id, attempt, exc.error, after)
             log.error("outbox %s #%s failed for good: %s", kind, message_id, exc)
-            return Outcome(message_id, "failed", error=str(exc))
+            return Outcome(message_id, OutboxStatus.FAILED, error=str(exc))
         except LookupError as exc:
             log.error("outbox %s #%s dropped: %s", kind, message_id, exc)
-            return Outcome(message_id, "failed", error=str(exc))
+            return Outcome(message_id, OutboxStatus.FAILED, error=str(exc))
         except Exception as exc:
             log.exception("outbox %s #%s crashed; will retry", kind, message_id)
             return self._retry(message_id, attempt, type(exc).__name__, None)
@@ -143,14 +143,14 @@ class DeliveryWorker:
     @staticmethod
     def _retry(message_id: int, attempt: int, error: str, after: timedelta | None) -> Outcome:
         wait = after or min(timedelta(seconds=2 ** min(attempt, 10)), MAX_BACKOFF)
-        return Outcome(message_id, "pending", error=error, retry_after=wait)
+        return Outcome(message_id, OutboxStatus.PENDING, error=error, retry_after=wait)
 
     async def _record(self, outcome: Outcome) -> None:
         """Write how a delivery ended, with what it learned (its writeback), in one transaction."""
         now = self._clock.now()
         values: dict[str, Any] = {"status": outcome.status, "claimed_until": None}
         async with self._sessions.begin() as session:
-            if outcome.status == "sent":
+            if outcome.status == OutboxStatus.SENT:
                 if outcome.writeback is not None:
                     await outcome.writeback(session)
                 values["sent_at"] = now

@@ -1,4 +1,4 @@
-"""The database: engine and sessions, the tables, migrations."""
+"""The database: engine and sessions, the tables and the states they hold, migrations."""
 
 from __future__ import annotations
 
@@ -16,8 +16,22 @@ from bot.store.models import (
     OutboxMessage,
     Page,
 )
+from bot.store.states import (
+    DEADLINE_STEPS,
+    LIVE_PAGES,
+    IncidentStatus,
+    OutboxStatus,
+    PageKind,
+    PageStatus,
+    RunKind,
+    RunStatus,
+    StepKind,
+    StepStatus,
+)
 
 __all__ = [
+    "DEADLINE_STEPS",
+    "LIVE_PAGES",
     "Base",
     "ChecklistRun",
     "ChecklistTick",
@@ -25,9 +39,17 @@ __all__ = [
     "Handoff",
     "Incident",
     "IncidentEvent",
+    "IncidentStatus",
     "OnCallOverride",
     "OutboxMessage",
+    "OutboxStatus",
     "Page",
+    "PageKind",
+    "PageStatus",
+    "RunKind",
+    "RunStatus",
+    "StepKind",
+    "StepStatus",
     "async_engine",
     "session_factory",
     "sync_engine",

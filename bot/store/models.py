@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     DateTime,
+    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -18,6 +20,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from bot.config import Policy
+from bot.store.states import (
+    IncidentStatus,
+    OutboxStatus,
+    PageKind,
+    PageStatus,
+    RunKind,
+    RunStatus,
+    StepKind,
+    StepStatus,
+)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -40,6 +54,31 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class PolicyJSON(TypeDecorator[Policy]):
+    """An incident's policy snapshot: JSON in the database, validated once as it is loaded."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Policy | None, dialect: Dialect) -> dict[str, Any] | None:
+        return None if value is None else value.to_json()
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Policy | None:
+        return None if value is None else Policy.model_validate(value)
+
+
+def state(enum: type[StrEnum], length: int = 20) -> Enum:
+    """A column holding one of an enum's values as plain text (no database enum type, no CHECK:
+    the schema stays what it was, and a new value needs no migration)."""
+    return Enum(
+        enum,
+        native_enum=False,
+        length=length,
+        validate_strings=True,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
 class Base(DeclarativeBase):
     """Declarative base for every table."""
 
@@ -58,7 +97,9 @@ class Incident(Base):
     category: Mapped[str] = mapped_column(String(40))
     suggested: Mapped[bool] = mapped_column(default=False)
     matched_phrase: Mapped[str | None] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(20), default="open")
+    status: Mapped[IncidentStatus] = mapped_column(
+        state(IncidentStatus), default=IncidentStatus.OPEN
+    )
     reporter: Mapped[str] = mapped_column(String(40))
     level: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime]
@@ -78,7 +119,7 @@ class Incident(Base):
     rating: Mapped[int | None]
     rated_at: Mapped[datetime | None]
     # The tier targets and levels in force at declaration: later config edits don't apply.
-    policy: Mapped[dict[str, Any]] = mapped_column(JSON)
+    policy: Mapped[Policy] = mapped_column(PolicyJSON)
     # The Slack request that declared it (trigger or view id): a retried request finds it.
     source_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     # Set when the deadline passed unmet: the post shows it and the reports count it.
@@ -125,7 +166,7 @@ class OutboxMessage(Base):
     key: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[OutboxStatus] = mapped_column(state(OutboxStatus), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
     next_attempt_at: Mapped[datetime]
@@ -153,11 +194,13 @@ class ChecklistRun(Base):
     items: Mapped[dict[str, Any]] = mapped_column(JSON)
     slot_key: Mapped[str] = mapped_column(String(120), unique=True)
     slot_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(20))  # on_time, late, manual, missed
+    status: Mapped[RunStatus] = mapped_column(state(RunStatus))
     channel: Mapped[str] = mapped_column(String(40))
     ts: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime]
-    kind: Mapped[str] = mapped_column(String(20), default="checklist", server_default="checklist")
+    kind: Mapped[RunKind] = mapped_column(
+        state(RunKind), default=RunKind.CHECKLIST, server_default=RunKind.CHECKLIST.value
+    )
     incident_id: Mapped[int | None]
     thread_ts: Mapped[str | None] = mapped_column(String(40))
     # Live check results by step index: {"0": {"status": "ok", "summary": "CPU 12% …"}}.
@@ -190,20 +233,23 @@ class ChecklistTick(Base):
 class Page(Base):
     """One page attempt: a DM to one person about one incident.
 
-    key (L1:U0SUP1:2 = level 1, that person, second try) is unique per incident, so however
-    many processes race, each attempt is made once."""
+    key (L1:U0SUP1:2 = level 1, that person, second try; N for a notice) is unique per
+    incident, so however many processes race, each attempt is made once. The key is only that
+    guarantee: kind, level and attempt are read from their columns."""
 
     __tablename__ = "pages"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[PageKind] = mapped_column(
+        state(PageKind, 10), default=PageKind.PAGE, server_default=PageKind.PAGE.value
+    )
     level: Mapped[int]
     user: Mapped[str] = mapped_column(String(40))
     attempt: Mapped[int]
     reason: Mapped[str] = mapped_column(String(200))
-    # queued, sent, cancelled (no longer needed when its turn came), unreachable, declined
-    status: Mapped[str] = mapped_column(String(20), default="queued")
+    status: Mapped[PageStatus] = mapped_column(state(PageStatus), default=PageStatus.QUEUED)
     created_at: Mapped[datetime]
     # Set before the DM is sent: a later try that finds it set checks Slack before sending.
     attempted_at: Mapped[datetime | None]
@@ -228,11 +274,12 @@ class EscalationStep(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(80))
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[StepKind] = mapped_column(state(StepKind, 30))
     level: Mapped[int | None]
+    # The try a re-page sends (the first page is try 1); None for other kinds.
+    attempt: Mapped[int | None]
     due_at: Mapped[datetime]
-    # pending, done, skipped (no longer applied when due), cancelled, failed
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[StepStatus] = mapped_column(state(StepStatus), default=StepStatus.PENDING)
     done_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(Text)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.config import policy as policies
-from bot.store import Incident, IncidentEvent, Page
+from bot.store import Incident, IncidentEvent, IncidentStatus, Page, PageKind, PageStatus
 
 
 def ref(incident_id: int) -> str:
@@ -35,7 +34,7 @@ class PagedPerson:
     user: str
     level: int
     tries: int
-    status: str
+    status: PageStatus
     notify_only: bool
 
     @classmethod
@@ -44,14 +43,14 @@ class PagedPerson:
         tries: dict[str, int] = {}
         for page in pages:
             latest[page.user] = page
-            tries[page.user] = tries.get(page.user, 0) + (page.status != "cancelled")
+            tries[page.user] = tries.get(page.user, 0) + (page.status != PageStatus.CANCELLED)
         return tuple(
             cls(
                 user=user,
                 level=page.level,
                 tries=tries[user],
                 status=page.status,
-                notify_only=page.key.startswith("N"),
+                notify_only=page.kind == PageKind.NOTICE,
             )
             for user, page in latest.items()
         )
@@ -71,7 +70,7 @@ class IncidentView:
     category: str
     suggested: bool
     matched_phrase: str | None
-    status: str
+    status: IncidentStatus
     reporter: str
     level: int
     level_name: str
@@ -98,28 +97,29 @@ class IncidentView:
 
     @property
     def is_open(self) -> bool:
-        return self.status != "resolved"
+        return self.status != IncidentStatus.RESOLVED
 
     @classmethod
     def of(cls, incident: Incident) -> IncidentView:
-        level = policies.level(incident.policy, incident.level)
+        policy = incident.policy
+        level = policy.level(incident.level)
         return cls(
             id=incident.id,
             ref=ref(incident.id),
             title=incident.title,
             description=incident.description,
             tier=incident.tier,
-            tier_name=policies.tier_name(incident.policy, incident.tier),
-            tiers=tuple(policies.tier_numbers(incident.policy)),
+            tier_name=policy.tier_name(incident.tier),
+            tiers=tuple(policy.tier_numbers),
             category=incident.category,
             suggested=incident.suggested,
             matched_phrase=incident.matched_phrase,
             status=incident.status,
             reporter=incident.reporter,
             level=incident.level,
-            level_name=level["name"],
-            level_members=tuple(level["members"]),
-            max_level=policies.max_level(incident.policy),
+            level_name=level.name,
+            level_members=level.members,
+            max_level=policy.max_level,
             created_at=incident.created_at,
             ack_due_at=incident.ack_due_at,
             resolve_due_at=incident.resolve_due_at,

@@ -119,3 +119,43 @@ async def test_reopening_watches_the_new_resolution_deadline(services, clock, db
     detail = await services.incidents.get(number)
     assert detail.incident.resolve_breached_at is not None
     assert [e.text for e in detail.events if e.kind == "breach"] == ["resolution target missed"]
+
+
+def outcomes(db: sa.Engine) -> dict[str, tuple[str, str]]:
+    with db.connect() as conn:
+        rows = conn.execute(sa.text("SELECT kind, status, outcome FROM escalation_steps")).all()
+    return {row.kind: (row.status, row.outcome) for row in rows if row.status != "pending"}
+
+
+async def test_a_hand_over_with_nobody_left_to_page_says_so(database_url, clock, db):
+    plan = Plan.model_validate(
+        {
+            "escalation": [
+                {"level": 1, "name": "Support", "members": ["U0SUP1"]},
+                {"level": 2, "name": "Not staffed yet"},
+            ]
+        }
+    )
+    built = build_services(Settings(database_url=database_url), plan, clock)
+    try:
+        await built.incidents.declare(Declaration(text="x", reporter="U1", tier=2))
+        clock.at += timedelta(minutes=16)
+        assert (await built.escalation.run_due()).failed == 0
+    finally:
+        await built.close()
+    assert outcomes(db)["handover"] == ("done", "nobody left to page")
+    with db.connect() as conn:
+        said = conn.scalars(sa.text("SELECT outcome FROM escalation_steps")).all()
+    assert not [text for text in said if text and "None" in text]
+
+
+async def test_a_step_that_no_longer_applies_is_skipped_with_why(services, clock, db):
+    number = (
+        await services.incidents.declare(Declaration(text="emails not sending", reporter="U1"))
+    ).incident.id
+    await services.incidents.acknowledge(number, by="U0SUP1")
+    clock.at += timedelta(hours=1, minutes=1)
+    await services.escalation.run_due()
+    done = outcomes(db)
+    assert done["sla_ack"] == ("skipped", "acknowledged in time")
+    assert done["handover"] == ("skipped", "no longer needed")

@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.config import Plan, policy
+from bot.config import Plan, Policy
 from bot.errors import BadInput, IncidentNotFound, InvalidTransition, NotAllowed
 from bot.oncall.calendar import PHASE_TITLES, Phase
 from bot.oncall.service import CoverView, LevelOnCall, Roster
 from bot.paging.delivery import PageView
 from bot.slack import Renderer
-from bot.store import Incident
+from bot.store import Incident, IncidentStatus, PageStatus
 from bot.timeline.views import EventView, IncidentDetail, IncidentView, PagedPerson
 from playground.blockkit import validate_message, validate_view
 
@@ -31,7 +31,7 @@ def view(**changes) -> IncidentView:
         category="c" * 40,
         suggested=True,
         matched_phrase="p" * 200,
-        status="open",
+        status=IncidentStatus.OPEN,
         reporter="U1",
         level=1,
         created_at=NOW,
@@ -49,16 +49,20 @@ def view(**changes) -> IncidentView:
         post_ts="1.2",
         dedicated_channel=None,
         rating=None,
-        policy=policy.snapshot(plan),
+        policy=Policy.of(plan),
     )
     return replace(IncidentView.of(incident), **changes)
 
 
 STATES = {
     "open": {},
-    "acknowledged": {"status": "acknowledged", "acknowledged_at": NOW, "acknowledged_by": "U2"},
+    "acknowledged": {
+        "status": IncidentStatus.ACKNOWLEDGED,
+        "acknowledged_at": NOW,
+        "acknowledged_by": "U2",
+    },
     "resolved": {
-        "status": "resolved",
+        "status": IncidentStatus.RESOLVED,
         "resolved_at": NOW,
         "resolved_by": "U2",
         "summary": HUGE,
@@ -69,7 +73,8 @@ STATES = {
     "top": {"level": 4, "suggested": False},
     "paged, breached and deferred": {
         "paged": tuple(
-            PagedPerson(f"U{n:08d}", n % 4 + 1, n % 5 + 1, "sent", n % 7 == 0) for n in range(300)
+            PagedPerson(f"U{n:08d}", n % 4 + 1, n % 5 + 1, PageStatus.SENT, n % 7 == 0)
+            for n in range(300)
         ),
         "ack_breached_at": NOW,
         "resolve_breached_at": NOW,
@@ -91,7 +96,7 @@ ROSTER = Roster(
 )
 
 
-def page(status: str = "sent", notify_only: bool = False) -> PageView:
+def page(status: PageStatus = PageStatus.SENT, notify_only: bool = False) -> PageView:
     return PageView(
         id=1,
         user="U2",
@@ -138,7 +143,7 @@ def test_detail_with_a_long_timeline(render):
         ("channel_intro.j2", {"i": view()}),
         ("help.j2", {"problem": "bad_id", "given": "<!here>" * 10}),
         ("page_dm.j2", {"p": page()}),
-        ("page_dm.j2", {"p": page("declined")}),
+        ("page_dm.j2", {"p": page(PageStatus.DECLINED)}),
         ("page_dm.j2", {"p": page(notify_only=True)}),
         ("page_dm.j2", {"p": replace(page(), incident=view(**STATES["acknowledged"]))}),
         ("oncall.j2", {"r": ROSTER}),

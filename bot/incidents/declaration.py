@@ -1,0 +1,68 @@
+"""What someone asks to declare, and the incident it makes: tier and category suggested from
+the text when not given, deadlines and policy from the plan as it is now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.config import Plan, Policy
+from bot.errors import BadInput
+from bot.incidents.classifier import suggest
+from bot.slack import split_title
+from bot.store import Incident, IncidentStatus
+from bot.timeline import IncidentView
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """What someone asked to declare; tier/category None means suggest from the text."""
+
+    text: str
+    reporter: str
+    description: str = ""
+    tier: int | None = None
+    category: str | None = None
+    source_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Declared:
+    """The declared incident; duplicate is True when a retried request found it."""
+
+    incident: IncidentView
+    duplicate: bool = False
+
+
+def new_incident(request: Declaration, plan: Plan, now: datetime) -> Incident:
+    """The incident a declaration makes (not stored yet); raises BadInput for what can't be."""
+    title, description = split_title(request.text, request.description)
+    if not title:
+        raise BadInput(reason="empty_title")
+    guess = suggest(
+        title + "\n" + description, plan.classifier, default_tier=plan.incidents.default_tier
+    )
+    tier = request.tier or guess.tier
+    if tier not in plan.tiers:
+        raise BadInput(reason="unknown_tier", tier=tier, tiers=list(plan.tiers))
+    policy = Policy.of(plan)
+    due = policy.targets(tier, now)
+    return Incident(
+        title=title,
+        description=description,
+        tier=tier,
+        category=request.category or guess.category,
+        suggested=request.tier is None,
+        matched_phrase=guess.phrase,
+        status=IncidentStatus.OPEN,
+        reporter=request.reporter,
+        level=1,
+        created_at=now,
+        updated_at=now,
+        ack_due_at=due.ack_due_at,
+        resolve_due_at=due.resolve_due_at,
+        post_channel=plan.channels.incidents,
+        policy=policy,
+        source_key=request.source_key,
+        pages=[],
+    )

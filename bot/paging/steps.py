@@ -1,0 +1,135 @@
+"""Doing one due escalation step, if it still applies, and what came of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import format_duration
+from bot.paging.pager import Pager
+from bot.store import EscalationStep, Incident, IncidentStatus, StepKind, StepStatus
+from bot.timeline import BOT_ACTOR, IncidentLog
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """A step's new status (done, or skipped when it no longer applied) and, for people, why."""
+
+    status: StepStatus
+    outcome: str
+
+    @classmethod
+    def done(cls, outcome: str) -> StepResult:
+        return cls(StepStatus.DONE, outcome)
+
+    @classmethod
+    def skipped(cls, outcome: str) -> StepResult:
+        return cls(StepStatus.SKIPPED, outcome)
+
+
+def paged(level: int | None) -> str:
+    """What paging a level came to: page_level returns None when no level had anyone."""
+    return f"paged level {level}" if level is not None else "nobody left to page"
+
+
+class StepRunner:
+    """Runs one step inside the watcher's transaction, paging through the Pager."""
+
+    def __init__(self, pager: Pager, log: IncidentLog) -> None:
+        self._pager = pager
+        self._log = log
+
+    async def run(
+        self, session: AsyncSession, step: EscalationStep, incident: Incident
+    ) -> StepResult:
+        """Do one due step, if it still applies."""
+        level = step.level or incident.level
+        resolved = incident.status == IncidentStatus.RESOLVED
+        unanswered = incident.acknowledged_at is None and not resolved
+        pager = self._pager
+        match step.kind:
+            case StepKind.PAGE if unanswered:
+                level_paged = await pager.page_level(
+                    session, incident, level, "deferred until business hours"
+                )
+                return StepResult.done(paged(level_paged))
+            case StepKind.REPAGE if unanswered:
+                if step.attempt is None:
+                    raise ValueError(f"re-page step {step.key} has no attempt")
+                sent = await pager.repage(session, incident, level, step.attempt)
+                return StepResult.done(f"re-paged {sent}")
+            case StepKind.HANDOVER if unanswered and incident.level <= level:
+                timeout = incident.policy.level(level).timeout
+                level_paged = await pager.page_level(
+                    session,
+                    incident,
+                    level + 1,
+                    f"level {level} did not acknowledge in {format_duration(timeout)}",
+                    escalating=True,
+                )
+                return StepResult.done(paged(level_paged))
+            case StepKind.SLA_ACK:
+                return await self._ack_deadline(session, incident, level)
+            case StepKind.SLA_RESOLVE:
+                return await self._resolve_deadline(session, incident)
+            case StepKind.LEVEL1_RULE if not resolved and incident.level == 1:
+                after = incident.policy.level1_unresolved_after
+                reason = "unresolved at level 1" + (
+                    f" after {format_duration(after)}" if after else ""
+                )
+                return StepResult.done(paged(await pager.page_level(session, incident, 2, reason)))
+            case StepKind.NOTIFY_HALF if not resolved:
+                level_told = await pager.page_level(
+                    session,
+                    incident,
+                    level,
+                    "half the resolution target has passed",
+                    notify_only=True,
+                )
+                return StepResult.done(
+                    f"notified level {level_told}" if level_told else "nobody left to notify"
+                )
+        return StepResult.skipped("no longer needed")
+
+    async def _ack_deadline(
+        self, session: AsyncSession, incident: Incident, level: int
+    ) -> StepResult:
+        acked = incident.acknowledged_at
+        if acked is not None and acked <= incident.ack_due_at:
+            return StepResult.skipped("acknowledged in time")
+        if incident.ack_breached_at is None:
+            incident.ack_breached_at = incident.ack_due_at
+            await self._breach(session, incident, "acknowledgement target missed")
+        if acked is None and incident.status != IncidentStatus.RESOLVED:
+            level_paged = await self._pager.page_level(
+                session,
+                incident,
+                level,
+                "not acknowledged within the response target",
+                escalating=True,
+            )
+            return StepResult.done(f"breach; {paged(level_paged)}")
+        return StepResult.done("breach")
+
+    async def _resolve_deadline(self, session: AsyncSession, incident: Incident) -> StepResult:
+        due = incident.resolve_due_at
+        if due is None or (incident.resolved_at is not None and incident.resolved_at <= due):
+            return StepResult.skipped("resolved in time")
+        if incident.resolve_breached_at is None:
+            incident.resolve_breached_at = due
+            await self._breach(session, incident, "resolution target missed")
+        unresolved = incident.status != IncidentStatus.RESOLVED
+        if unresolved and incident.level < incident.policy.max_level:
+            level_paged = await self._pager.page_level(
+                session,
+                incident,
+                incident.level + 1,
+                "not resolved within the resolution target",
+                escalating=True,
+            )
+            return StepResult.done(f"breach; {paged(level_paged)}")
+        return StepResult.done("breach")
+
+    async def _breach(self, session: AsyncSession, incident: Incident, text: str) -> None:
+        await self._log.changed(session, incident, BOT_ACTOR, "breach", text)

@@ -1,0 +1,223 @@
+"""The schema: migrations match the models, states load as enums, and 0005 fills the new
+columns of rows written before it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy.orm import Session
+
+from bot.config import Plan, Policy
+from bot.store import (
+    Base,
+    EscalationStep,
+    Incident,
+    IncidentStatus,
+    PageKind,
+    PageStatus,
+    StepKind,
+    StepStatus,
+    sync_engine,
+    upgrade,
+)
+from bot.store.models import UTCDateTime
+from tests.support.snapshots import CURRENT
+
+NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
+
+
+def test_the_migrations_build_what_the_models_describe(database_url):
+    engine = sync_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def incident(**changes: object) -> Incident:
+    fields: dict[str, object] = {
+        "title": "t",
+        "tier": 2,
+        "category": "general",
+        "reporter": "U1",
+        "created_at": NOW,
+        "updated_at": NOW,
+        "ack_due_at": NOW,
+        "post_channel": "C0INCIDENTS",
+        "policy": Policy.of(Plan()),
+    }
+    return Incident(**(fields | changes))
+
+
+def test_states_are_stored_as_their_text_and_load_as_enums(database_url):
+    engine = sync_engine(database_url)
+    try:
+        with Session(engine) as session, session.begin():
+            row = incident()
+            session.add(row)
+            session.flush()
+            session.add(
+                EscalationStep(
+                    incident_id=row.id, key="handover:L1", kind=StepKind.HANDOVER, due_at=NOW
+                )
+            )
+            number = row.id
+        with engine.connect() as conn:
+            stored = conn.execute(
+                sa.text(
+                    "SELECT i.status, s.kind, s.status FROM incidents i "
+                    "JOIN escalation_steps s ON s.incident_id = i.id"
+                )
+            ).one()
+        assert tuple(stored) == ("open", "handover", "pending")
+        with Session(engine) as session:
+            loaded = session.get(Incident, number)
+            assert loaded is not None
+            assert loaded.status is IncidentStatus.OPEN
+            assert loaded.policy == Policy.of(Plan())
+            step = session.scalars(sa.select(EscalationStep)).one()
+            assert (step.kind, step.status) == (StepKind.HANDOVER, StepStatus.PENDING)
+            assert step.kind is StepKind.HANDOVER
+    finally:
+        engine.dispose()
+
+
+def test_a_state_outside_its_enum_is_refused(database_url):
+    engine = sync_engine(database_url)
+    try:
+        with Session(engine) as session, pytest.raises(sa.exc.StatementError):
+            session.add(incident(status="reopened"))
+            session.flush()
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no schema yet, of each kind."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = f"migrate_{uuid.uuid4().hex[:12]}"
+    yield server.create_database(name)
+    server.drop_database(name)
+
+
+def tables_at_0004(engine: sa.Engine) -> tuple[sa.Table, sa.Table, sa.Table]:
+    """The incident, page and step tables as 0004 left them (read from the database)."""
+    metadata = sa.MetaData()
+
+    def times(*names: str) -> list[sa.Column[datetime]]:
+        return [sa.Column(name, UTCDateTime()) for name in names]
+
+    incidents = sa.Table(
+        "incidents",
+        metadata,
+        *times("created_at", "updated_at", "ack_due_at"),
+        sa.Column("policy", sa.JSON()),
+        autoload_with=engine,
+    )
+    pages = sa.Table("pages", metadata, *times("created_at"), autoload_with=engine)
+    steps = sa.Table("escalation_steps", metadata, *times("due_at"), autoload_with=engine)
+    return incidents, pages, steps
+
+
+def test_0005_fills_page_kind_and_step_attempt_from_rows_written_before_it(empty_url):
+    upgrade(empty_url, "0004")
+    engine = sync_engine(empty_url)
+    try:
+        incidents, pages, steps = tables_at_0004(engine)
+        assert "kind" not in pages.c and "attempt" not in steps.c
+        with engine.begin() as conn:
+            number = conn.execute(
+                incidents.insert()
+                .values(
+                    title="site down",
+                    description="",
+                    tier=1,
+                    category="outage",
+                    suggested=False,
+                    status="acknowledged",
+                    reporter="U1",
+                    level=2,
+                    created_at=NOW,
+                    updated_at=NOW,
+                    ack_due_at=NOW + timedelta(minutes=15),
+                    post_channel="C0INCIDENTS",
+                    policy=CURRENT,
+                )
+                .returning(incidents.c.id)
+            ).scalar_one()
+            page = {"incident_id": number, "reason": "declared", "created_at": NOW}
+            conn.execute(
+                pages.insert(),
+                [
+                    page
+                    | {"key": "L1:U0SUP1:1", "level": 1, "user": "U0SUP1", "attempt": 1}
+                    | {"status": "sent"},
+                    page
+                    | {"key": "L1:U0SUP1:2", "level": 1, "user": "U0SUP1", "attempt": 2}
+                    | {"status": "cancelled"},
+                    page
+                    | {"key": "L2:U0DEV1:1", "level": 2, "user": "U0DEV1", "attempt": 1}
+                    | {"status": "declined"},
+                    page
+                    | {"key": "N4:U0MGR1:1", "level": 4, "user": "U0MGR1", "attempt": 1}
+                    | {"status": "queued"},
+                ],
+            )
+            step = {"incident_id": number, "due_at": NOW, "status": "pending"}
+            conn.execute(
+                steps.insert(),
+                [
+                    step | {"key": "repage:L1:2", "kind": "repage", "level": 1},
+                    step | {"key": "repage:L2:3", "kind": "repage", "level": 2},
+                    step | {"key": "handover:L1", "kind": "handover", "level": 1},
+                    step | {"key": "sla_ack:1795794300", "kind": "sla_ack", "level": 3},
+                    step | {"key": "page:L1", "kind": "page", "level": 1},
+                ],
+            )
+        upgrade(empty_url)
+
+        with engine.connect() as conn:
+            kinds = dict(conn.execute(sa.text("SELECT key, kind FROM pages")).all())
+            attempts = dict(
+                conn.execute(sa.text("SELECT key, attempt FROM escalation_steps")).all()
+            )
+        assert kinds == {
+            "L1:U0SUP1:1": "page",
+            "L1:U0SUP1:2": "page",
+            "L2:U0DEV1:1": "page",
+            "N4:U0MGR1:1": "notice",
+        }
+        assert attempts == {
+            "repage:L1:2": 2,
+            "repage:L2:3": 3,
+            "handover:L1": None,
+            "sla_ack:1795794300": None,
+            "page:L1": None,
+        }
+
+        # The old rows load through the models: states as enums, the policy as a Policy.
+        with Session(engine) as session:
+            loaded = session.get(Incident, number)
+            assert loaded is not None
+            assert loaded.status is IncidentStatus.ACKNOWLEDGED
+            assert loaded.policy == Policy.model_validate(CURRENT)
+            assert [(p.kind, p.status) for p in loaded.pages] == [
+                (PageKind.PAGE, PageStatus.SENT),
+                (PageKind.PAGE, PageStatus.CANCELLED),
+                (PageKind.PAGE, PageStatus.DECLINED),
+                (PageKind.NOTICE, PageStatus.QUEUED),
+            ]
+    finally:
+        engine.dispose()
