@@ -6,13 +6,13 @@ from bot.config.checks import AnyCheck, CheckSpec, DatabaseCheck, HostCheck, Htt
 from bot.config.durations import format_duration, parse_duration
 from bot.config.loading import load_plan, plan_as_yaml
 from bot.config.plan import Plan
+from bot.config.policy import Policy, PolicyLevel, Targets
 from bot.config.sections import (
     ChecklistConfig,
     ClassifierRule,
     EscalationLevel,
     texts_as_items,
 )
-from bot.config.policy import Policy, PolicyLevel, Targets
 from bot.config.settings import Settings
 
 __all__ = [

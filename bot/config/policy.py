@@ -12,7 +12,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from bot.config.plan import EscalationLevel, Plan, TierPaging
+from bot.config.plan import Plan
+from bot.config.sections import EscalationLevel, TierPaging
 
 Seconds = Annotated[timedelta, PlainSerializer(lambda d: int(d.total_seconds()), return_type=int)]
 
