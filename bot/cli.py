@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot import logs
 from bot.config import Plan, Settings, load_plan, plan_as_yaml
 from bot.errors import ConfigError
 from bot.store import upgrade
@@ -47,9 +48,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `supportbot` console script."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logs.configure(logging.INFO)
     settings = Settings.from_env()
     try:
         plan = load_plan(settings.config_path)
@@ -111,7 +110,7 @@ def _serve(settings: Settings, plan: Plan, host: str, port: int) -> int:
 
     upgrade(settings.database_url)
     app = create_asgi(build_services(settings, plan))
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, log_config=None)
     return 0
 
 
@@ -124,7 +123,7 @@ def _playground(settings: Settings, plan: Plan, host: str, port: int) -> int:
     upgrade(database_url)
     app, _ = build_playground(plan, database_url, port)
     print(f"supportbot playground: open http://{host}:{port}/ in your browser", file=sys.stderr)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, log_config=None)
     return 0
 
 
