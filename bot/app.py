@@ -16,12 +16,27 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import Message
 
 from bot.services import Services
 from handlers import register_all
 from scheduled.scheduler import start_scheduler
 
 log = logging.getLogger(__name__)
+# Slack's largest payloads (a full modal's state) are tens of kilobytes.
+MAX_BODY = 1024 * 1024
+# Ten digits until 2286; anything longer is not a Unix time (and int() of thousands of digits
+# raises).
+_MAX_TIMESTAMP_DIGITS = 12
+
+
+def _quiet_bolt_logger() -> logging.Logger:
+    """Bolt's logger, at WARNING: at INFO Bolt writes the whole body of a badly signed request.
+
+    Bolt copies this logger's level onto each of its own loggers when it builds them."""
+    bolt_log = logging.getLogger("slack_bolt")
+    bolt_log.setLevel(logging.WARNING)
+    return bolt_log
 
 
 def create_bolt_app(services: Services) -> AsyncApp:
@@ -30,6 +45,7 @@ def create_bolt_app(services: Services) -> AsyncApp:
     app = AsyncApp(
         signing_secret=settings.signing_secret,
         client=services.gateway.client,
+        logger=_quiet_bolt_logger(),
         # Listeners ack first and carry on; Slack gets its answer as soon as ack() is called.
         process_before_response=False,
     )
@@ -89,16 +105,23 @@ def create_asgi(
     verifier = SignatureVerifier(services.settings.signing_secret or "")
 
     async def slack_events(request: Request) -> Response:
+        body = await _bounded_body(request)
+        if body is None:
+            # Close: an oversized sender must not make us read (and discard) the rest.
+            return Response(status_code=413, headers={"Connection": "close"})
+        # Checked here, before Bolt sees the request: Bolt answers a non-numeric timestamp
+        # with a 500 and logs the body of every request it refuses.
+        if not _signed(verifier, body, request):
+            return Response(status_code=401)
+
+        async def replay() -> Message:
+            return {"type": "http.request", "body": body, "more_body": False}
+
         try:
-            return await handler.handle(request)
+            return await handler.handle(Request(request.scope, replay))
         except Exception:
-            # Bolt parses the body before it checks the signature, so garbage raises here.
-            try:
-                signed = verifier.is_valid_request(await request.body(), dict(request.headers))
-            except UnicodeDecodeError:  # Slack only ever sends UTF-8
-                signed = False
-            if not signed:
-                return Response(status_code=401)
+            # Bolt parses the body as it likes it; a signed body it cannot parse is Slack's
+            # odd request, not an attack: say nothing more than that.
             log.warning("ignored a signed but malformed Slack request", exc_info=True)
             return Response(status_code=200)
 
@@ -122,6 +145,32 @@ def create_asgi(
         ],
         lifespan=lifespan,
     )
+
+
+async def _bounded_body(request: Request) -> bytes | None:
+    """The request's body, or None once it is known to exceed MAX_BODY (declared or counted)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+        return None
+    # Chunked bodies declare no length: count as they arrive and stop at the limit.
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return None
+    return bytes(body)
+
+
+def _signed(verifier: SignatureVerifier, body: bytes, request: Request) -> bool:
+    """Whether Slack signed this body, recently; malformed headers are simply unsigned."""
+    timestamp = request.headers.get("x-slack-request-timestamp", "")
+    signature = request.headers.get("x-slack-signature", "")
+    if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > _MAX_TIMESTAMP_DIGITS:
+        return False
+    try:
+        return verifier.is_valid(body, timestamp, signature)
+    except UnicodeDecodeError:  # Slack only ever sends UTF-8
+        return False
 
 
 async def run_socket_mode(services: Services) -> None:

@@ -1,7 +1,8 @@
 """The playground: the real bot, a local Slack emulator and a web page, in one process.
 
 The page never talks to the bot directly: every command, click and form goes to the bot's
-own POST /slack/events over loopback HTTP, shaped and signed as Slack would send it.
+own POST /slack/events over HTTP to the address it listens on, shaped and signed as Slack
+would send it.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from playground.demo import (
     workspace_users,
 )
 from playground.fake_slack import FakeSlack
+from playground.guard import PlaygroundGuard, local_url
 from playground.html import RenderContext, render_message, render_view
 from playground.slack_requests import (
     block_actions_body,
@@ -43,16 +45,18 @@ from playground.slack_requests import (
 from scheduled import jobs as scheduled_jobs
 
 STATIC = Path(__file__).parent / "static"
-BOT_TOKEN = "xoxb-playground"
 
 
 class Playground:
     """Routes for the page, the emulator mounted at /fake, and the bridge to the bot."""
 
-    def __init__(self, plan: Plan, *, port: int) -> None:
+    def __init__(self, plan: Plan, *, port: int, host: str = "127.0.0.1") -> None:
         self.plan = plan
         self.port = port
+        self.host = host
         self.signing_secret = secrets.token_hex(16)
+        # Per process, like the signing secret: the emulator's Web API answers only this bot.
+        self.bot_token = "xoxb-playground-" + secrets.token_hex(16)
         self.fake = FakeSlack(
             users=[*workspace_users(plan), {"id": "UBOT", "name": "supportbot", "is_bot": True}],
             channels=workspace_channels(plan),
@@ -65,11 +69,12 @@ class Playground:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        """Where the playground reaches itself: the address it is bound to."""
+        return local_url(self.host, self.port)
 
     @property
     def api_url(self) -> str:
-        """SLACK_API_URL for the bot: the emulator, on loopback."""
+        """SLACK_API_URL for the bot: the emulator, in this same server."""
         return f"{self.base_url}/fake/api/"
 
     def routes(self) -> list[BaseRoute]:
@@ -379,18 +384,22 @@ class Playground:
         return await self._send(json.dumps(envelope).encode(), "application/json")
 
 
-def build_playground(plan: Plan, database_url: str, port: int) -> tuple[Any, Playground]:
-    """The bot's ASGI app with the playground mounted beside /slack/events."""
+def build_playground(
+    plan: Plan, database_url: str, port: int, host: str = "127.0.0.1"
+) -> tuple[Any, Playground]:
+    """The bot's ASGI app with the playground mounted beside /slack/events, guarded."""
     from bot.app import create_asgi
     from bot.config import Settings
     from bot.services import build_services
 
-    playground = Playground(plan, port=port)
+    playground = Playground(plan, port=port, host=host)
     settings = Settings(
-        bot_token=BOT_TOKEN,
+        bot_token=playground.bot_token,
         signing_secret=playground.signing_secret,
         api_url=playground.api_url,
         database_url=database_url,
     )
     playground.services = build_services(settings, plan)
-    return create_asgi(playground.services, extra_routes=playground.routes()), playground
+    app = create_asgi(playground.services, extra_routes=playground.routes())
+    guarded = PlaygroundGuard(app, host=host, port=port, bot_token=playground.bot_token)
+    return guarded, playground

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.store.engine import async_engine, session_factory, sync_engine
+from bot.store.install import InstallSetting, Mode, WrongDatabase, open_database
 from bot.store.migrate import upgrade
 from bot.store.models import (
     Base,
@@ -40,6 +41,8 @@ __all__ = [
     "Incident",
     "IncidentEvent",
     "IncidentStatus",
+    "InstallSetting",
+    "Mode",
     "OnCallOverride",
     "OutboxMessage",
     "OutboxStatus",
@@ -50,8 +53,10 @@ __all__ = [
     "RunStatus",
     "StepKind",
     "StepStatus",
+    "WrongDatabase",
     "async_engine",
     "session_factory",
+    "open_database",
     "sync_engine",
     "upgrade",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -176,8 +178,9 @@ def test_jobs_panel_lists_and_runs_jobs(playground):
     names = [j["name"] for j in jobs]
     assert {"outbox", "sla-watcher", "oncall-handoff"} <= set(names)
     for name in ("outbox", "sla-watcher", "oncall-handoff"):
-        assert httpx.post(f"{playground.url}/pg/jobs/{name}").json()["ok"] is True
-    assert httpx.post(f"{playground.url}/pg/jobs/nope").status_code == 404
+        # The page posts {} as JSON (app.js), like every post it sends.
+        assert httpx.post(f"{playground.url}/pg/jobs/{name}", json={}).json()["ok"] is True
+    assert httpx.post(f"{playground.url}/pg/jobs/nope", json={}).status_code == 404
 
 
 def test_the_page_and_its_assets_need_no_internet(playground):
@@ -187,3 +190,79 @@ def test_the_page_and_its_assets_need_no_internet(playground):
         body = httpx.get(playground.url + asset)
         assert body.status_code == 200
         assert "https://" not in body.text and "http://" not in body.text
+
+
+# -- only this machine's page and the bot inside may drive it (CSRF, DNS rebinding) ----------
+
+DECLARE = {"user": "U0SUP1", "channel": "C0INCIDENTS", "text": "/incident emails not sending"}
+
+
+def nothing_declared(playground: PlaygroundServer) -> bool:
+    time.sleep(0.5)
+    return not any("INC-1" in m["text"] for m in playground.playground.fake.messages("C0INCIDENTS"))
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data", None]
+)
+def test_a_post_that_a_cross_site_form_could_send_is_refused(playground, content_type):
+    headers = {"Content-Type": content_type} if content_type else {}
+    for path, body in [("/pg/command", DECLARE), ("/pg/jobs/outbox", {})]:
+        answer = httpx.post(f"{playground.url}{path}", content=json.dumps(body), headers=headers)
+        assert answer.status_code == 403, path
+    assert nothing_declared(playground)
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.example", "evil.example:{port}", "127.0.0.1:1", "[::2]:{port}"]
+)
+def test_another_host_name_is_refused_dns_rebinding(playground, host):
+    port = playground.url.rsplit(":", 1)[1]
+    headers = {"Host": host.format(port=port)}
+    assert (
+        httpx.get(
+            f"{playground.url}/pg/pane?user=U0SUP1&channel=C0INCIDENTS", headers=headers
+        ).status_code
+        == 403
+    )
+    assert httpx.get(playground.url, headers=headers).status_code == 403
+    assert (
+        httpx.post(f"{playground.url}/pg/command", json=DECLARE, headers=headers).status_code == 403
+    )
+    assert nothing_declared(playground)
+
+
+def test_localhost_and_the_address_itself_are_accepted(playground):
+    port = playground.url.rsplit(":", 1)[1]
+    for host in (f"localhost:{port}", f"127.0.0.1:{port}"):
+        assert httpx.get(f"{playground.url}/pg/state", headers={"Host": host}).status_code == 200
+
+
+@pytest.mark.parametrize("origin", ["http://evil.example", "null", "https://127.0.0.1:{port}"])
+def test_a_request_from_another_origin_is_refused(playground, origin):
+    port = playground.url.rsplit(":", 1)[1]
+    headers = {"Origin": origin.format(port=port)}
+    answer = httpx.post(f"{playground.url}/pg/command", json=DECLARE, headers=headers)
+    assert answer.status_code == 403
+    assert nothing_declared(playground)
+
+
+def test_the_pages_own_origin_is_accepted(playground):
+    answer = httpx.post(
+        f"{playground.url}/pg/command", json=DECLARE, headers={"Origin": playground.url}
+    )
+    assert answer.status_code == 200 and answer.json()["ok"] is True
+
+
+def test_the_emulators_web_api_answers_only_the_playgrounds_bot(playground):
+    api = f"{playground.url}/fake/api/conversations.history"
+    for token in (None, "xoxb-playground", "xoxb-anything"):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        assert httpx.get(api, params={"channel": "C0INCIDENTS"}, headers=headers).status_code == 403
+    posted = httpx.post(
+        f"{playground.url}/fake/api/chat.postMessage",
+        data={"token": "xoxb-x", "channel": "C0INCIDENTS", "text": "forged"},
+    )
+    assert posted.status_code == 403
+    bot = {"Authorization": f"Bearer {playground.playground.bot_token}"}
+    assert httpx.get(api, params={"channel": "C0INCIDENTS"}, headers=bot).json()["ok"] is True

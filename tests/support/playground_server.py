@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.config import Plan
-from bot.store import upgrade
+from bot.store import Mode, open_database
 from playground.server import Playground, build_playground
 from playground.serving import ThreadedServer
 
@@ -25,7 +25,7 @@ class PlaygroundServer:
     def start(self) -> PlaygroundServer:
         # The page's bot calls the emulator on the same port, so bind before building.
         sock = ThreadedServer.bind()
-        upgrade(self._database_url)
+        open_database(self._database_url, Mode.PLAYGROUND, adopt_unmarked=False)
         app, self.playground = build_playground(
             self._plan, self._database_url, sock.getsockname()[1]
         )

@@ -146,3 +146,69 @@ def test_db_upgrade_creates_the_schema(tmp_path):
 def test_bad_database_url_is_a_clear_error(tmp_path):
     result = run("db", "upgrade", env={"DATABASE_URL": "mysql://x/y"})
     assert result.returncode == 2 and "DATABASE_URL" in result.stderr
+
+
+def _playground_process(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SUPPORTBOT_"))}
+    base.pop("DATABASE_URL", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=tmp_path,
+        env=base,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_the_playground_listens_only_on_loopback_unless_told(tmp_path):
+    for command in ("serve", "playground"):
+        result = run(command, "--host", "0.0.0.0", "--port", str(_free_port()), cwd=tmp_path)
+        assert result.returncode == 2
+        assert "listens only on a loopback address" in result.stderr
+        assert "--public-playground" in result.stderr
+    assert not (tmp_path / "supportbot-playground.db").exists()
+
+
+def test_public_playground_is_consent_and_warns(tmp_path):
+    port = _free_port()
+    server = _playground_process(
+        tmp_path, "playground", "--host", "0.0.0.0", "--port", str(port), "--public-playground"
+    )
+    try:
+        page = _wait_for_page(port)
+        assert page is not None and "supportbot playground" in page.text
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=10)
+    assert "the playground listens on 0.0.0.0: anyone who reaches it can act as any user" in stderr
+
+
+def test_the_playground_works_on_the_address_it_is_given(tmp_path):
+    # 127.0.0.2 is loopback on Linux, but nothing listens on 127.0.0.1: the playground's calls
+    # to its own bot and emulator must go to the address it was given.
+    port = _free_port()
+    server = _playground_process(tmp_path, "playground", "--host", "127.0.0.2", "--port", str(port))
+    url = f"http://127.0.0.2:{port}"
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(f"{url}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        declare = {"user": "U0SUP1", "channel": "C0INCIDENTS", "text": "/incident emails down"}
+        answer = httpx.post(f"{url}/pg/command", json=declare, timeout=15)
+        assert answer.status_code == 200 and answer.json()["ok"] is True, answer.text
+        pane = ""
+        for _ in range(200):
+            pane = httpx.get(
+                f"{url}/pg/pane", params={"user": "U0SUP1", "channel": "C0INCIDENTS"}
+            ).text
+            if "INC-1" in pane:
+                break
+            time.sleep(0.05)
+        assert "INC-1" in pane
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=10)
+    assert f"open {url}/ in your browser" in stderr

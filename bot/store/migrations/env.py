@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
+# The package, not bot.store.models: every module that declares a table registers it.
+from bot.store import Base
 from bot.store.engine import sync_engine
-from bot.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata
