@@ -9,11 +9,23 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import Plan, Settings, load_plan, plan_as_yaml
+from bot.config import Plan, Settings, load_plan, mask_url, plan_as_yaml
 from bot.errors import ConfigError
 from bot.store import upgrade
 
 log = logging.getLogger("supportbot")
+# Libraries that log every request (httpx: each live check's URL, query token and all) or
+# statement at INFO: only their warnings are worth a line, and carry no URLs.
+QUIET_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "apscheduler",
+    "slack_bolt",
+    "slack_sdk",
+    "sqlalchemy",
+    "aiosqlite",
+    "psycopg",
+)
 # The playground keeps its demo data apart from a real supportbot.db.
 PLAYGROUND_DATABASE = "sqlite:///supportbot-playground.db"
 
@@ -47,9 +59,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `supportbot` console script."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    _configure_logging()
     settings = Settings.from_env()
     try:
         plan = load_plan(settings.config_path)
@@ -69,10 +79,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+def _configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def _config_check(settings: Settings, plan: Plan) -> int:
     from bot.runbooks import DEFAULT_FOLDER, load_runbooks
 
     print(f"# config: {settings.config_path or 'built-in seed defaults'}")
+    print(f"# database: {mask_url(settings.database_url)}")
     print(plan_as_yaml(plan), end="")
     folder = Path(plan.runbooks_dir) if plan.runbooks_dir else DEFAULT_FOLDER
     runbooks, problems = load_runbooks(folder)
