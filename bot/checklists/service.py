@@ -290,8 +290,8 @@ class ChecklistService:
             row = await session.get(ChecklistRun, run_id, with_for_update=True)
             if row is None:
                 raise BadInput(reason="unknown_checklist_item")
-            # A new dict, so the JSON column sees the change; rows from before 0006 may still
-            # carry each check's definition ("spec"): drop it while we are here.
+            # A new dict, so the JSON column sees the change. Rows stored before runs kept only
+            # references may still carry each check's definition ("spec"): drop it here too.
             kept = {
                 index: {k: v for k, v in result.items() if k != "spec"}
                 for index, result in (row.results or {}).items()
