@@ -1,7 +1,7 @@
 """check results keep no check definitions: drop "spec" (URLs with passwords) from stored runs
 
-Revision ID: 0006
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-28
 
 Until now each run stored every check's whole definition beside its result, a database URL's
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0004"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
