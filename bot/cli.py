@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import logs
-from bot.config import Plan, Settings, load_plan, plan_as_yaml
+from bot.config import Plan, Settings, load_plan, mask_url, plan_as_yaml
 from bot.errors import ConfigError
 from bot.store import Mode, open_database, upgrade
 
@@ -77,6 +77,7 @@ def _config_check(settings: Settings, plan: Plan) -> int:
     from bot.runbooks import DEFAULT_FOLDER, load_runbooks
 
     print(f"# config: {settings.config_path or 'built-in seed defaults'}")
+    print(f"# database: {mask_url(settings.database_url)}")
     print(plan_as_yaml(plan), end="")
     folder = Path(plan.runbooks_dir) if plan.runbooks_dir else DEFAULT_FOLDER
     runbooks, problems = load_runbooks(folder)

@@ -17,6 +17,20 @@ _LINE_BREAKERS = {
 # always starts a record.
 _CONTINUATION = "\n    "
 
+# Libraries that log every request (httpx: each live check's URL, query token and all; Bolt:
+# the body of every badly signed request) or statement at INFO: only their warnings are worth
+# a line, and carry no URLs.
+QUIET_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "apscheduler",
+    "slack_bolt",
+    "slack_sdk",
+    "sqlalchemy",
+    "aiosqlite",
+    "psycopg",
+)
+
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 
@@ -49,3 +63,5 @@ def configure(level: int = logging.INFO) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(OneLineFormatter(FORMAT))
     logging.basicConfig(level=level, handlers=[handler], force=True)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.checklists import ChecklistDelivery, ChecklistService
-from bot.checks import JobBoard
+from bot.checks import JobBoard, LiveChecks
 from bot.clock import Clock, SystemClock
 from bot.config import Plan, Settings
 from bot.incidents import IncidentDelivery, IncidentService
@@ -41,6 +41,7 @@ class Services:
     escalation: EscalationService
     checklists: ChecklistService
     jobs: JobBoard
+    checks: LiveChecks
     runbooks: RunbookService
     worker: DeliveryWorker
 
@@ -62,6 +63,7 @@ class Services:
     async def close(self) -> None:
         """Release connections."""
         await self.gateway.close()
+        await self.checks.close()
         await self.engine.dispose()
 
 
@@ -80,20 +82,18 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
         sessions=sessions, gateway=gateway, renderer=render, plan=plan, outbox=outbox, clock=clock
     )
     jobs = JobBoard()
-    checklists = ChecklistService(
-        sessions,
-        plan,
-        outbox,
-        clock,
-        database_url=settings.database_url,
-        job_health=jobs.snapshot,
-    )
-    library, problems = load_runbooks(
+    # The bot's own engine serves database checks of its own database: no pool of their own.
+    checks = LiveChecks(database_url=settings.database_url, engine=engine, job_health=jobs.snapshot)
+    runbooks, problems = load_runbooks(
         Path(plan.runbooks_dir) if plan.runbooks_dir else DEFAULT_FOLDER
     )
     for problem in problems:
         log.warning("runbook not loaded: %s", problem)
-    render.add_global("runbook_for", RunbookLibrary(library).for_category)
+    library = RunbookLibrary(runbooks)
+    checklists = ChecklistService(
+        sessions, plan, outbox, clock, checks=checks, runbook_steps=library.steps
+    )
+    render.add_global("runbook_for", library.for_category)
     checklist_delivery = ChecklistDelivery(
         checklists=checklists, gateway=gateway, renderer=render, plan=plan, incidents=incidents
     )
@@ -111,15 +111,15 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
         escalation=EscalationService(sessions, outbox, clock, pager),
         checklists=checklists,
         jobs=jobs,
+        checks=checks,
         runbooks=RunbookService(
             sessions=sessions,
             outbox=outbox,
             clock=clock,
-            library=RunbookLibrary(library),
+            library=library,
             problems=problems,
             incidents=incidents,
-            database_url=settings.database_url,
-            job_health=jobs.snapshot,
+            checks=checks,
         ),
         worker=DeliveryWorker(
             sessions,

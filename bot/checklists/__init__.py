@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from bot.checklists.delivery import ChecklistDelivery
-from bot.checklists.service import ChecklistService, ItemView, RunView
+from bot.checklists.service import RUNBOOK_PREFIX, ChecklistService, ItemView, RunView
 
-__all__ = ["ChecklistDelivery", "ChecklistService", "ItemView", "RunView"]
+__all__ = ["RUNBOOK_PREFIX", "ChecklistDelivery", "ChecklistService", "ItemView", "RunView"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -13,14 +14,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.calendar import Schedule
-from bot.checks import JobHealth, run_checks
+from bot.checks import LiveChecks
 from bot.clock import Clock
-from bot.config import ChecklistConfig, CheckSpec, Plan
+from bot.config import Checked, ChecklistConfig, CheckSpec, Plan, current_check
 from bot.errors import BadInput, NotAllowed
 from bot.slack import Kind, Outbox
 from bot.store import ChecklistRun, ChecklistTick, RunKind, RunStatus
 
 ON_TIME = timedelta(minutes=5)
+# A runbook's steps by its name, as the library has them now (None once it is gone).
+RunbookSteps = Callable[[str], Sequence[Checked] | None]
+RUNBOOK_PREFIX = "runbook:"
 
 
 @dataclass(frozen=True)
@@ -94,11 +98,11 @@ class ChecklistService:
         outbox: Outbox,
         clock: Clock,
         *,
-        database_url: str | None = None,
-        job_health: JobHealth | None = None,
+        checks: LiveChecks | None = None,
+        runbook_steps: RunbookSteps | None = None,
     ) -> None:
-        self._database_url = database_url
-        self._job_health = job_health
+        self._checks = checks or LiveChecks()
+        self._runbook_steps = runbook_steps
         self._sessions = sessions
         self._plan = plan
         self._outbox = outbox
@@ -145,9 +149,8 @@ class ChecklistService:
         if by is not None and by not in self._plan.admins:
             raise NotAllowed(action="post_checklist", ref=name)
         now = self._clock.now()
-        run = await self._create(
-            checklist, f"{name}:manual:{now.isoformat()}", now, RunStatus.MANUAL
-        )
+        key = f"{name}:manual:{now.isoformat()}"
+        run = await self._create(checklist, key, now, RunStatus.MANUAL, by=by)
         assert run is not None  # a manual key is unique to the instant
         return run
 
@@ -205,7 +208,13 @@ class ChecklistService:
             return RunView.of(run) if run else None
 
     async def _create(
-        self, checklist: ChecklistConfig, key: str, slot: datetime, status: RunStatus
+        self,
+        checklist: ChecklistConfig,
+        key: str,
+        slot: datetime,
+        status: RunStatus,
+        *,
+        by: str | None = None,
     ) -> RunView | None:
         async with self._sessions() as session:
             taken = await session.scalar(
@@ -213,7 +222,7 @@ class ChecklistService:
             )
         if taken is not None:
             return None  # the usual case, every minute: this slot is done
-        results = await self._check(checklist) if status != RunStatus.MISSED else None
+        results = await self._check(checklist, by) if status != RunStatus.MISSED else None
         run = ChecklistRun(
             checklist=checklist.name,
             title=checklist.title,
@@ -247,34 +256,47 @@ class ChecklistService:
             results=results,
         )
 
-    async def _check(self, checklist: ChecklistConfig) -> dict[str, dict[str, Any]] | None:
+    async def _check(
+        self, checklist: ChecklistConfig, by: str | None
+    ) -> dict[str, dict[str, Any]] | None:
         """Run the items' live checks (at once, each bounded) for the post to show."""
         checked = [(i, item.check) for i, item in enumerate(checklist.items) if item.check]
         if not checked:
             return None
-        return await run_checks(
-            checked,
-            database_url=self._database_url,
-            job_health=self._job_health,
-        )
+        return await self._checks.run(checked, by=by)
+
+    def _current_check(self, run: RunView, item: int) -> CheckSpec | None:
+        """The item's check as the config defines it now: a message keeps no definitions
+        (they may hold credentials), only which checklist or runbook and which item."""
+        items: Sequence[Checked] | None
+        if run.kind == RunKind.RUNBOOK:
+            name = run.checklist.removeprefix(RUNBOOK_PREFIX)
+            items = self._runbook_steps(name) if self._runbook_steps else None
+        else:
+            config = self._plan.checklist(run.checklist)
+            items = config.items if config else None
+        return current_check(items or [], item, run.items[item].text)
 
     async def recheck(self, run_id: int, item: int, *, by: str) -> RunView:
         """Run an item's live check again and show the new result in place."""
         run = await self.get(run_id)
-        stored = (run.results or {}).get(str(item)) if run else None
-        if run is None or not stored or "spec" not in stored:
+        if run is None or str(item) not in (run.results or {}) or item >= len(run.items):
             raise BadInput(reason="unknown_checklist_item")
-        fresh = await run_checks(
-            [(item, CheckSpec.model_validate(stored["spec"]))],
-            database_url=self._database_url,
-            job_health=self._job_health,
-        )
+        spec = self._current_check(run, item)
+        if spec is None:
+            raise BadInput(reason="check_not_configured")
+        fresh = await self._checks.run([(item, spec)], by=by, fresh=True)
         async with self._transaction() as session:
             row = await session.get(ChecklistRun, run_id, with_for_update=True)
             if row is None:
                 raise BadInput(reason="unknown_checklist_item")
-            # A new dict, so the JSON column sees the change.
-            row.results = {**(row.results or {}), **fresh}
+            # A new dict, so the JSON column sees the change. Rows stored before runs kept only
+            # references may still carry each check's definition ("spec"): drop it here too.
+            kept = {
+                index: {k: v for k, v in result.items() if k != "spec"}
+                for index, result in (row.results or {}).items()
+            }
+            row.results = kept | fresh
             await self._edit_later(session, run_id)
         updated = await self.get(run_id)
         assert updated is not None

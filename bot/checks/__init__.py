@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from bot.checks.job_health import JobBoard, JobHealth
-from bot.checks.live import DEFAULT_TIMEOUT, run_check, run_checks
+from bot.checks.live import DEFAULT_TIMEOUT, run_check
 from bot.checks.network import der_not_after
 from bot.checks.result import CheckResult, Status
+from bot.checks.runner import LiveChecks
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "CheckResult",
     "JobBoard",
     "JobHealth",
+    "LiveChecks",
     "Status",
     "der_not_after",
     "run_check",
-    "run_checks",
 ]

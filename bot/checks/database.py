@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.checks.result import Status
 from bot.store import async_engine
@@ -23,6 +24,43 @@ def _where(url: URL) -> str:
     return f"{backend} at {url.host}" + (f":{url.port}" if url.port else "")
 
 
+def _identity(url: URL) -> tuple[Any, ...]:
+    """What makes two URLs the same database, whatever driver or options they name."""
+    database = url.database or ""
+    if url.get_backend_name() == "sqlite" and database not in {"", ":memory:"}:
+        database = os.path.abspath(database)
+    return (url.get_backend_name(), url.host, url.port, database, url.username, url.password)
+
+
+class CheckEngines:
+    """The engines database checks ping through, kept for the whole process.
+
+    A check of the bot's own database borrows the bot's engine (its pool, not a connection of
+    its own); any other database gets one engine with a single connection, shared by every run,
+    so a burst of checks queues on that connection instead of opening one each."""
+
+    def __init__(self, own_url: str | None = None, own: AsyncEngine | None = None) -> None:
+        self._own = own
+        self._own_identity = _identity(make_url(own_url)) if own is not None and own_url else None
+        self._others: dict[tuple[Any, ...], AsyncEngine] = {}
+
+    def engine_for(self, url: URL, database_url: str) -> AsyncEngine:
+        """The engine to ping `url` through."""
+        identity = _identity(url)
+        if self._own is not None and identity == self._own_identity:
+            return self._own
+        engine = self._others.get(identity)
+        if engine is None:
+            engine = self._others[identity] = async_engine(database_url, single_connection=True)
+        return engine
+
+    async def dispose(self) -> None:
+        """Close the other databases' connections (the bot's own engine is not ours to close)."""
+        engines, self._others = list(self._others.values()), {}
+        for engine in engines:
+            await engine.dispose()
+
+
 def _select_one(connection: Connection) -> Any:
     # Straight through the DBAPI cursor: a SQLAlchemy execute would begin a transaction, which
     # on the bot's SQLite is BEGIN IMMEDIATE (bot.db) and would take the write lock for a ping.
@@ -34,8 +72,12 @@ def _select_one(connection: Connection) -> Any:
         cursor.close()
 
 
-async def check_database(database_url: str | None) -> tuple[Status, str]:
-    """Ping the database; the summary names its backend and host, never its credentials."""
+async def check_database(
+    database_url: str | None, engines: CheckEngines | None = None
+) -> tuple[Status, str]:
+    """Ping the database; the summary names its backend and host, never its credentials.
+
+    Without `engines` the check opens an engine of its own and closes it afterwards."""
     if not database_url:
         return "unknown", "no database URL to check"
     try:
@@ -49,7 +91,7 @@ async def check_database(database_url: str | None) -> tuple[Status, str]:
         # Connecting would create an empty file and report it healthy.
         if not await asyncio.to_thread(os.path.exists, str(url.database)):
             return "fail", f"{where}: database file not found"
-    engine = async_engine(database_url)
+    engine = engines.engine_for(url, database_url) if engines else async_engine(database_url)
     started = time.perf_counter()
     try:
         async with engine.connect() as connection:
@@ -59,6 +101,7 @@ async def check_database(database_url: str | None) -> tuple[Status, str]:
         cause = exc.orig if isinstance(exc, DBAPIError) else exc
         return "fail", f"{where} unreachable: {type(cause).__name__}"
     finally:
-        await engine.dispose()
+        if engines is None:
+            await engine.dispose()
     ms = round((time.perf_counter() - started) * 1000)
     return "ok", f"SELECT 1 in {ms} ms ({where})"

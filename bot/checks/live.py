@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
-from bot.checks.database import check_database
+from bot.checks.database import CheckEngines, check_database
 from bot.checks.host import check_host
 from bot.checks.job_health import JobHealth, check_jobs
 from bot.checks.network import check_http, check_tls
@@ -33,11 +32,13 @@ async def run_check(
     timeout: float = DEFAULT_TIMEOUT,
     job_health: JobHealth | None = None,
     clock: Clock | None = None,
+    engines: CheckEngines | None = None,
 ) -> CheckResult:
     """Run one check within `timeout` seconds; never raises (except on cancellation).
 
     `database_url` is the bot's own database, for a `database` check without a `url`;
-    `job_health` lists the bot's scheduled jobs, for a `jobs` check.
+    `job_health` lists the bot's scheduled jobs, for a `jobs` check; `engines` are the
+    process's database engines (without them a database check opens and closes its own).
     """
     check = spec.root if isinstance(spec, CheckSpec) else spec
     now = (clock or SystemClock()).now
@@ -45,7 +46,7 @@ async def run_check(
     status: Status
     try:
         status, summary = await asyncio.wait_for(
-            _run(check, database_url, timeout, job_health, now), timeout
+            _run(check, database_url, timeout, job_health, now, engines=engines), timeout
         )
     except TimeoutError:
         status, summary = _timed_out(check, timeout)
@@ -61,13 +62,15 @@ async def _run(
     timeout: float,
     job_health: JobHealth | None,
     now: Callable[[], datetime],
+    *,
+    engines: CheckEngines | None,
 ) -> tuple[Status, str]:
     if isinstance(check, HostCheck):
         return await check_host(check)
     if isinstance(check, HttpCheck):
         return await check_http(check, timeout)
     if isinstance(check, DatabaseCheck):
-        return await check_database(check.url or database_url)
+        return await check_database(check.url or database_url, engines)
     if isinstance(check, TlsCheck):
         return await check_tls(check, now())
     return check_jobs(job_health, now())
@@ -77,23 +80,3 @@ def _timed_out(check: AnyCheck, timeout: float) -> tuple[Status, str]:
     if isinstance(check, HttpCheck | DatabaseCheck | TlsCheck):
         return "fail", f"no answer within {timeout:g} s"
     return "unknown", f"check did not finish within {timeout:g} s"
-
-
-async def run_checks(
-    checks: Sequence[tuple[int, CheckSpec]],
-    *,
-    database_url: str | None = None,
-    job_health: JobHealth | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-) -> dict[str, dict[str, Any]]:
-    """Run item checks at once; results by item index, each keeping its spec for a re-run."""
-    outcomes = await asyncio.gather(
-        *(
-            run_check(spec, database_url=database_url, timeout=timeout, job_health=job_health)
-            for _, spec in checks
-        )
-    )
-    return {
-        str(index): {"status": r.status, "summary": r.summary, "spec": spec.model_dump(mode="json")}
-        for (index, spec), r in zip(checks, outcomes, strict=True)
-    }

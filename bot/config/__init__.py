@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from bot.config.checks import AnyCheck, CheckSpec, DatabaseCheck, HostCheck, HttpCheck, TlsCheck
+from bot.config.checks import (
+    AnyCheck,
+    Checked,
+    CheckSpec,
+    DatabaseCheck,
+    HostCheck,
+    HttpCheck,
+    TlsCheck,
+    current_check,
+)
 from bot.config.durations import format_duration, parse_duration
 from bot.config.loading import load_plan, plan_as_yaml
 from bot.config.plan import Plan
 from bot.config.policy import Policy, PolicyLevel, Targets
+from bot.config.redact import mask_secrets, mask_text, mask_url
 from bot.config.sections import (
     ChecklistConfig,
     ClassifierRule,
@@ -18,6 +28,7 @@ from bot.config.settings import Settings
 __all__ = [
     "AnyCheck",
     "CheckSpec",
+    "Checked",
     "ChecklistConfig",
     "ClassifierRule",
     "DatabaseCheck",
@@ -30,8 +41,12 @@ __all__ = [
     "Settings",
     "Targets",
     "TlsCheck",
+    "current_check",
     "format_duration",
     "load_plan",
+    "mask_secrets",
+    "mask_text",
+    "mask_url",
     "parse_duration",
     "plan_as_yaml",
     "texts_as_items",

@@ -6,7 +6,8 @@ checks (psutil, httpx, SQLAlchemy); `bot.checks` runs them.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Sequence
+from typing import Annotated, Literal, Protocol
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
@@ -88,3 +89,21 @@ class CheckSpec(RootModel[Annotated[AnyCheck, Field(discriminator="kind")]]):
     @property
     def kind(self) -> str:
         return self.root.kind
+
+
+class Checked(Protocol):
+    """A checklist item or runbook step: its text and its check."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def check(self) -> CheckSpec | None: ...
+
+
+def current_check(items: Sequence[Checked], index: int, text: str) -> CheckSpec | None:
+    """The check a posted item has in today's config: the item at `index` if its text is the
+    same, else the first item with that text; None when the config no longer has it."""
+    if 0 <= index < len(items) and items[index].text == text:
+        return items[index].check
+    return next((item.check for item in items if item.text == text), None)

@@ -8,6 +8,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.config.plan import Plan
+from bot.config.redact import mask_secrets
 from bot.errors import ConfigError
 
 
@@ -49,6 +50,6 @@ def default_config_path(env_value: str | None) -> Path | None:
 
 
 def plan_as_yaml(plan: Plan) -> str:
-    """The effective plan in the same shape as the config file."""
-    data = plan.model_dump(mode="json")
+    """The effective plan in the same shape as the config file, credentials masked."""
+    data = mask_secrets(plan.model_dump(mode="json"))
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)

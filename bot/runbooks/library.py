@@ -130,6 +130,11 @@ class RunbookLibrary:
         wanted = name.strip().lower()
         return next((r for r in self.runbooks if wanted in (r.name, r.title.lower())), None)
 
+    def steps(self, name: str) -> list[Step] | None:
+        """A runbook's steps by file name, None when there is no such runbook."""
+        runbook = next((r for r in self.runbooks if r.name == name), None)
+        return list(runbook.steps) if runbook else None
+
     def for_category(self, category: str) -> Runbook | None:
         """The runbook an incident of this category should follow."""
         return next((r for r in self.runbooks if category in r.categories), None)

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.checklists import ItemView, RunView
-from bot.checks import JobHealth, run_checks
+from bot.checklists import RUNBOOK_PREFIX, ItemView, RunView
+from bot.checks import LiveChecks
 from bot.clock import Clock
 from bot.errors import BadInput
 from bot.incidents import IncidentService
@@ -33,8 +33,7 @@ class RunbookService:
         library: RunbookLibrary,
         problems: list[RunbookProblem],
         incidents: IncidentService,
-        database_url: str,
-        job_health: JobHealth,
+        checks: LiveChecks,
     ) -> None:
         self._sessions = sessions
         self._outbox = outbox
@@ -42,8 +41,7 @@ class RunbookService:
         self.library = library
         self.problems = problems
         self._incidents = incidents
-        self._database_url = database_url
-        self._job_health = job_health
+        self._checks = checks
 
     async def post(
         self, name_or_words: str, *, by: str, channel: str, incident_id: int | None = None
@@ -63,10 +61,10 @@ class RunbookService:
                 given=name_or_words,
                 names=[r.name for r in self.library.runbooks],
             )
-        results = await self._check(runbook)
+        results = await self._check(runbook, by)
         run = ChecklistRun(
             kind=RunKind.RUNBOOK,
-            checklist=f"runbook:{runbook.name}",
+            checklist=f"{RUNBOOK_PREFIX}{runbook.name}",
             title=runbook.title,
             items={"items": [step.text for step in runbook.steps]},
             slot_key=f"runbook:{runbook.name}:{uuid.uuid4().hex}",
@@ -101,11 +99,9 @@ class RunbookService:
             results=results,
         )
 
-    async def _check(self, runbook: Runbook) -> dict[str, dict[str, Any]]:
+    async def _check(self, runbook: Runbook, by: str) -> dict[str, dict[str, Any]]:
         checked = [(i, step.check) for i, step in enumerate(runbook.steps) if step.check]
-        return await run_checks(
-            checked, database_url=self._database_url, job_health=self._job_health
-        )
+        return await self._checks.run(checked, by=by)
 
     async def search(self, words: str) -> tuple[list[Runbook], list[IncidentView]]:
         """Runbooks and resolved incidents' lessons that mention the words."""

@@ -43,12 +43,14 @@ def _tune_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def async_engine(database_url: str) -> AsyncEngine:
-    """The app's engine."""
+def async_engine(database_url: str, *, single_connection: bool = False) -> AsyncEngine:
+    """The app's engine; single_connection for one that only pings (a live check's)."""
     url = _url(database_url, is_async=True)
     # Errors quote their statement's parameters, which hold what users typed: keep them out
     # of every log line.
     kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
+    if single_connection:
+        kwargs |= {"pool_size": 1, "max_overflow": 0}
     if url.get_backend_name() == "sqlite":
         # SQLite has one writer at a time. With one connection, transactions queue in the pool
         # (woken the moment the previous one ends) instead of in SQLite's busy handler, which

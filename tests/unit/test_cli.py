@@ -212,3 +212,32 @@ def test_the_playground_works_on_the_address_it_is_given(tmp_path):
         server.terminate()
         _, stderr = server.communicate(timeout=10)
     assert f"open {url}/ in your browser" in stderr
+
+
+def test_config_check_masks_every_credential(tmp_path):
+    config = tmp_path / "supportbot.yml"
+    config.write_text(
+        "checklists:\n"
+        "  - name: morning\n"
+        "    title: Morning\n"
+        "    schedule: business days 09:00\n"
+        "    items:\n"
+        "      - text: Orders database\n"
+        "        check: {kind: database, url: 'postgresql://orders:db-s3cret@db.internal/orders'}\n"
+        "      - text: Status page\n"
+        "        check: {kind: http, url: 'https://status.example/health?token=tok-s3cret&v=2'}\n"
+    )
+    result = run(
+        "config",
+        "check",
+        cwd=tmp_path,
+        env={"DATABASE_URL": "postgresql://bot:bot-s3cret@db.internal:5432/supportbot"},
+    )
+    printed = result.stdout + result.stderr
+    assert result.returncode == 0, printed
+    for secret in ("db-s3cret", "tok-s3cret", "bot-s3cret"):
+        assert secret not in printed
+    # Where each thing is stays readable: only the credentials are masked.
+    assert "postgresql://orders:***@db.internal/orders" in printed
+    assert "https://status.example/health?token=***&v=2" in printed
+    assert "# database: postgresql://bot:***@db.internal:5432/supportbot" in printed
