@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.store.engine import async_engine, session_factory, sync_engine
+from bot.store.heartbeat import beat
 from bot.store.migrate import upgrade
 from bot.store.models import (
     Base,
@@ -51,6 +52,7 @@ __all__ = [
     "StepKind",
     "StepStatus",
     "async_engine",
+    "beat",
     "session_factory",
     "sync_engine",
     "upgrade",
