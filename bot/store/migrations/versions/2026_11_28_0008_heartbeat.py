@@ -1,7 +1,7 @@
 """heartbeat: the row /healthz rewrites to prove the database takes writes
 
-Revision ID: 0006_heartbeat
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-28
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 from bot.store.models import UTCDateTime
 
-revision = "0006_heartbeat"
-down_revision = "0005"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
