@@ -43,6 +43,12 @@ class NotAllowed(IncidentError):
     code = "not_allowed"
 
 
+class NotDeclared(IncidentError):
+    """A declaration could not be stored; its reporter gets back what they wrote."""
+
+    code = "not_declared"
+
+
 class BadInput(SupportbotError):
     """The user typed something we cannot use."""
 

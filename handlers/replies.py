@@ -5,13 +5,19 @@ notice explaining it; any other exception is logged with its traceback and answe
 generic error notice, so nobody is left with nothing after a click or a command. Where the
 answer goes is Slack's rule for the request: the ack or the response_url for commands and
 actions, the form's field (`response_action: errors`) for a modal submission, a DM when there
-is nowhere else. Events have no one waiting for an answer: their failures are only logged."""
+is nowhere else. Events have no one waiting for an answer: their failures are only logged.
+
+Slack drops a modal submission's answer after 3 s, so one whose work (a database waiting on a
+lock) takes longer answers with a "working on it" view and reports the outcome in a DM: the
+listener returns the confirmation to send, and a failure goes out like any other."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import inspect
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck
@@ -22,7 +28,8 @@ from bot.slack import Message
 
 log = logging.getLogger(__name__)
 
-Listener = Callable[..., Awaitable[None]]
+# A modal listener may return the confirmation to DM when its work outlasts the form's answer.
+Listener = Callable[..., Awaitable[Message | None]]
 # The form field a modal shows an error on: one field, or one chosen by the error (None for a
 # failure that is not a domain error).
 FieldFor = str | Callable[[SupportbotError | None], str]
@@ -30,6 +37,8 @@ FieldFor = str | Callable[[SupportbotError | None], str]
 # What a wrapped listener may ask for; the request's payload goes by its Slack surface's name.
 ARGUMENTS = frozenset({"ack", "body", "services", "command", "action", "view", "event"})
 PAYLOAD_NAMES = ("command", "action", "view", "event")
+# Slack waits 3 s for the answer; what runs before the listener and the way back need the rest.
+FORM_ANSWER_WITHIN = 2.0
 
 
 def listener(field: FieldFor | None = None) -> Callable[[Listener], Listener]:
@@ -49,10 +58,22 @@ def listener(field: FieldFor | None = None) -> Callable[[Listener], Listener]:
         ) -> None:
             given = {"ack": ack, "body": body, "services": services}
             given |= dict.fromkeys(PAYLOAD_NAMES, payload)
+            work = handle(**{name: given[name] for name in wanted})
             try:
-                await handle(**{name: given[name] for name in wanted})
+                if _surface(body) == "view_submission":
+                    await _answer_form_in_time(work, services, ack, body)
+                else:
+                    await work
             except SupportbotError as error:
-                log.info("refused: %s %s", error.code, error.params)
+                if _unexpected(error.__cause__):
+                    log.error(
+                        "%s listener %s failed",
+                        _surface(body),
+                        handle.__qualname__,
+                        exc_info=error.__cause__,
+                    )
+                else:
+                    log.info("refused: %s %s", error.code, error.params)
                 on = _field_name(field, error)
                 await _reply(services, ack, body, services.render.error(error), on)
             except Exception:
@@ -67,6 +88,38 @@ def listener(field: FieldFor | None = None) -> Callable[[Listener], Listener]:
         return run
 
     return wrap
+
+
+@contextlib.contextmanager
+def failing_as(error: Callable[[], SupportbotError]) -> Iterator[None]:
+    """Answer an unexpected failure inside the block with a domain error that tells the user
+    what it means for them; the failure itself is logged as the error's cause."""
+    try:
+        yield
+    except SupportbotError:
+        raise
+    except Exception as cause:
+        raise error() from cause
+
+
+def _unexpected(cause: BaseException | None) -> bool:
+    return cause is not None and not isinstance(cause, SupportbotError)
+
+
+async def _answer_form_in_time(
+    work: Awaitable[Message | None], services: Services, ack: AsyncAck, body: dict[str, Any]
+) -> None:
+    # Never cancelled: a declaration waiting on a lock is stored the moment the lock goes.
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=FORM_ANSWER_WITHIN)
+    if done or ack.response is not None:
+        await task
+        return
+    await ack(response_action="update", view=services.render.view("working_modal.j2"))
+    confirmation = await task
+    if confirmation is not None:
+        # The work is done: a DM that fails must not come back as "something went wrong".
+        await _reply(services, ack, body, confirmation, None)
 
 
 def _surface(body: dict[str, Any]) -> str:
@@ -87,7 +140,7 @@ async def _reply(
     try:
         await _deliver(services, ack, body, message, field)
     except Exception:
-        log.exception("could not answer a failed %s", _surface(body))
+        log.exception("could not answer a %s", _surface(body))
 
 
 async def _deliver(
@@ -110,8 +163,12 @@ async def _deliver(
         await services.gateway.respond(response_url, message)
         return
     # Modals and the App Home carry no response_url: the user hears from us in a DM.
+    await _direct_message(services, body, message)
+
+
+async def _direct_message(services: Services, body: dict[str, Any], message: Message) -> None:
     user = body.get("user_id") or (body.get("user") or {}).get("id")
     if user:
         await services.gateway.post(await services.gateway.open_dm(str(user)), message)
     else:
-        log.warning("a failed %s has no one to answer", surface)
+        log.warning("a %s has no one to answer", _surface(body))

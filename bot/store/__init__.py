@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.store.engine import async_engine, session_factory, sync_engine
+from bot.store.heartbeat import beat
 from bot.store.install import InstallSetting, Mode, WrongDatabase, open_database
 from bot.store.migrate import upgrade
 from bot.store.models import (
@@ -55,6 +56,7 @@ __all__ = [
     "StepStatus",
     "WrongDatabase",
     "async_engine",
+    "beat",
     "session_factory",
     "open_database",
     "sync_engine",

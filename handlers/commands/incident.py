@@ -6,11 +6,12 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck
 
+from bot.errors import NotDeclared
 from bot.incidents import Command, Declaration, parse
 from bot.services import Services
 from bot.slack import Message
 from bot.timeline import IncidentView
-from handlers.replies import listener
+from handlers.replies import failing_as, listener
 
 
 @listener()
@@ -41,13 +42,14 @@ async def _run(parsed: Command, command: dict[str, Any], services: Services) -> 
             return None
         case "declare":
             trigger = command.get("trigger_id")
-            declared = await incidents.declare(
-                Declaration(
-                    text=parsed.text,
-                    reporter=user,
-                    source_key=f"command:{trigger}" if trigger else None,
-                )
+            request = Declaration(
+                text=parsed.text,
+                reporter=user,
+                source_key=f"command:{trigger}" if trigger else None,
             )
+            # Acked already: if it is not stored, the reporter must hear so, with their text.
+            with failing_as(lambda: NotDeclared(text=request.text)):
+                declared = await incidents.declare(request)
             return render.message("declared.j2", i=declared.incident, duplicate=declared.duplicate)
         case "list":
             return render.message(

@@ -6,11 +6,11 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck
 
-from bot.errors import SupportbotError
+from bot.errors import NotDeclared, SupportbotError
 from bot.incidents import Declaration
 from bot.services import Services
-from bot.slack import SUGGEST, Field
-from handlers.replies import listener
+from bot.slack import SUGGEST, Field, Message
+from handlers.replies import failing_as, listener
 from handlers.views.inputs import value
 
 
@@ -24,8 +24,9 @@ def problem_field(error: SupportbotError | None) -> str:
 @listener(field=problem_field)
 async def submit_declaration(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], services: Services
-) -> None:
-    """Declare from the form; problems are shown on the form's fields."""
+) -> Message:
+    """Declare from the form; problems are shown on the form's fields (or, once the form has
+    been answered, sent in a DM with what was typed)."""
     tier, category = value(view, Field.TIER), value(view, Field.CATEGORY)
     request = Declaration(
         text=value(view, Field.TITLE),
@@ -35,5 +36,7 @@ async def submit_declaration(
         category=None if category in ("", SUGGEST) else category,
         source_key=f"view:{view['id']}" if view.get("id") else None,
     )
-    await services.incidents.declare(request)
+    with failing_as(lambda: NotDeclared(text=request.text, description=request.description)):
+        declared = await services.incidents.declare(request)
     await ack()
+    return services.render.message("declared.j2", i=declared.incident, duplicate=declared.duplicate)

@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncAck
 
 from bot.incidents import parse_id
 from bot.services import Services
-from bot.slack import Field
+from bot.slack import Field, Message
 from handlers.replies import listener
 from handlers.views.inputs import value
 
@@ -16,7 +16,7 @@ from handlers.views.inputs import value
 @listener(field=Field.SUMMARY)
 async def submit_resolution(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], services: Services
-) -> None:
+) -> Message | None:
     """Resolve; a refusal or a missing summary is shown on the form."""
     summary = value(view, Field.SUMMARY).strip()
     if not summary:
@@ -24,8 +24,8 @@ async def submit_resolution(
             response_action="errors",
             errors={Field.SUMMARY: services.render.notice("resolve_needs_summary").text},
         )
-        return
-    await services.incidents.resolve(
+        return None
+    incident = await services.incidents.resolve(
         parse_id(str(view.get("private_metadata") or "")) or 0,
         by=body["user"]["id"],
         summary=summary,
@@ -33,3 +33,4 @@ async def submit_resolution(
         lessons=value(view, Field.LESSONS),
     )
     await ack()
+    return services.render.message("incident_changed.j2", i=incident, change="resolved")

@@ -194,6 +194,31 @@ class PostgresServer:
         finally:
             self._cleanup()
 
+    def pause(self) -> None:
+        """Stop the server but keep its data and port, as an outage would; resume() ends it."""
+        self._run(
+            [self.bindir / "pg_ctl", "-D", self.data_dir, "-m", "fast", "-w", "stop"],
+            what="pg_ctl stop",
+        )
+
+    def resume(self) -> None:
+        """Start a paused server again, on the same port with the same data."""
+        self._run(
+            [
+                self.bindir / "pg_ctl",
+                "-D",
+                self.data_dir,
+                "-l",
+                self.log_path,
+                "-w",
+                "-t",
+                str(int(self.start_timeout)),
+                "start",
+            ],
+            what="pg_ctl start",
+        )
+        self._wait_until_ready()
+
     def _stop_at_exit(self) -> None:
         # A forked child (e.g. a replica under test) must not stop its parent's server.
         if os.getpid() == self._owner_pid:
