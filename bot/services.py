@@ -93,7 +93,7 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
     render = Renderer(plan)
     oncall = OnCallService(sessions, plan, outbox, clock)
     pager = Pager(outbox, clock, oncall)
-    incidents = IncidentService(sessions, plan, outbox, clock, pager)
+    incidents = IncidentService(sessions, plan, outbox, clock, pager, oncall=oncall)
     delivery = IncidentDelivery(
         sessions=sessions, gateway=gateway, renderer=render, plan=plan, outbox=outbox, clock=clock
     )

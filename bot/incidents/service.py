@@ -13,7 +13,8 @@ from bot.clock import Clock
 from bot.config import Plan
 from bot.errors import BadInput, IncidentNotFound, InvalidTransition, NotAllowed
 from bot.incidents.declaration import Declaration, Declared, new_incident
-from bot.paging import Pager
+from bot.oncall import OnCallService
+from bot.paging import Pager, Responders, Verb, who_may_act
 from bot.slack import Kind, Outbox
 from bot.store import Incident, IncidentStatus
 from bot.timeline import EventView, IncidentDetail, IncidentLog, IncidentView, incident_key, ref
@@ -31,12 +32,15 @@ class IncidentService:
         outbox: Outbox,
         clock: Clock,
         pager: Pager,
+        *,
+        oncall: OnCallService,
     ) -> None:
         self._sessions = sessions
         self._plan = plan
         self._outbox = outbox
         self._clock = clock
         self._pager = pager
+        self._oncall = oncall
         self._log = IncidentLog(outbox, clock)
 
     def _transaction(self) -> AbstractAsyncContextManager[AsyncSession]:
@@ -65,9 +69,10 @@ class IncidentService:
         return Declared(IncidentView.of(incident))
 
     async def acknowledge(self, incident_id: int, *, by: str) -> IncidentView:
-        """Someone has taken the incident."""
+        """Someone who may has taken the incident (from its post, a page DM or /incident ack)."""
         async with self._transaction() as session:
             incident = await self._load(session, incident_id, for_update=True)
+            # Its state first: "already acknowledged by …" is the useful answer to a late click.
             if incident.status == IncidentStatus.RESOLVED:
                 raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
             if incident.acknowledged_at is not None:
@@ -76,6 +81,7 @@ class IncidentService:
                     ref=ref(incident_id),
                     who=incident.acknowledged_by,
                 )
+            await self._require(session, incident, by, Verb.ACKNOWLEDGE)
             incident.status = IncidentStatus.ACKNOWLEDGED
             incident.acknowledged_at = self._clock.now()
             incident.acknowledged_by = by
@@ -87,6 +93,7 @@ class IncidentService:
         """Raise the incident one escalation level."""
         async with self._transaction() as session:
             incident = await self._load(session, incident_id, for_update=True)
+            await self._require(session, incident, by, Verb.ESCALATE)
             if incident.status == IncidentStatus.RESOLVED:
                 raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
             if incident.level >= incident.policy.max_level:
@@ -103,7 +110,7 @@ class IncidentService:
         """Move the incident to another tier; its deadlines follow from the declaration time."""
         async with self._transaction() as session:
             incident = await self._load(session, incident_id, for_update=True)
-            self._authorize(incident, by, "tier")
+            await self._require(session, incident, by, Verb.TIER)
             if incident.status == IncidentStatus.RESOLVED:
                 raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
             tiers = incident.policy.tier_numbers
@@ -149,7 +156,7 @@ class IncidentService:
         """Raise unless by may resolve this open incident (before a modal is opened)."""
         async with self._sessions() as session:
             incident = await self._load(session, incident_id)
-            self._authorize(incident, by, "resolve")
+            await self._require(session, incident, by, Verb.RESOLVE)
             if incident.status == IncidentStatus.RESOLVED:
                 raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
             return IncidentView.of(incident)
@@ -160,7 +167,7 @@ class IncidentService:
         """Close the incident with its write-up, and ask the reporter for a rating."""
         async with self._transaction() as session:
             incident = await self._load(session, incident_id, for_update=True)
-            self._authorize(incident, by, "resolve")
+            await self._require(session, incident, by, Verb.RESOLVE)
             if incident.status == IncidentStatus.RESOLVED:
                 raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
             incident.status = IncidentStatus.RESOLVED
@@ -183,7 +190,7 @@ class IncidentService:
         """Bring a resolved incident back; resolution is due again from now."""
         async with self._transaction() as session:
             incident = await self._load(session, incident_id, for_update=True)
-            self._authorize(incident, by, "reopen")
+            await self._require(session, incident, by, Verb.REOPEN)
             if incident.status != IncidentStatus.RESOLVED:
                 raise InvalidTransition(reason="not_resolved", ref=ref(incident_id))
             now = self._clock.now()
@@ -239,20 +246,15 @@ class IncidentService:
             )
             return int(total or 0)
 
-    def is_admin(self, user: str) -> bool:
-        """Admins may do anything to any incident."""
-        return user in self._plan.admins
+    async def _responders(self, session: AsyncSession, incident: Incident) -> Responders:
+        # The rule itself is bot/paging/responders.py; this only reads who is on call now.
+        roster = await self._oncall.roster_in(session, self._clock.now())
+        return who_may_act(incident, roster, self._plan.admins)
 
-    def _authorize(self, incident: Incident, user: str, action: str) -> None:
-        allowed = (
-            user in (incident.reporter, incident.acknowledged_by)
-            or self.is_admin(user)
-            or user in incident.policy.responders(incident.level)
-            # Whoever was paged for it, a cover included, is one of its responders.
-            or any(page.user == user for page in incident.pages)
-        )
-        if not allowed:
-            raise NotAllowed(action=action, ref=ref(incident.id))
+    async def _require(
+        self, session: AsyncSession, incident: Incident, user: str, verb: Verb
+    ) -> None:
+        (await self._responders(session, incident)).require(user, verb)
 
     async def _by_source(self, source_key: str) -> IncidentView | None:
         async with self._sessions() as session:

@@ -42,6 +42,15 @@ class CoverView:
     created_by: str
 
 
+def reached_by(level: int, phase: Phase, max_level: int) -> tuple[int, ...]:
+    """The levels whose on-call people a page for a level goes to, the level first.
+
+    Weeks 1-2: the development team (level 2) is on call 24/7 and paged with level 1."""
+    if level == 1 and phase is Phase.ALL_HANDS and max_level >= 2:
+        return (1, 2)
+    return (level,)
+
+
 @dataclass(frozen=True)
 class LevelOnCall:
     """Who is on call for one level, and the covers that put them there."""
@@ -50,6 +59,8 @@ class LevelOnCall:
     name: str
     people: tuple[str, ...]
     covers: tuple[CoverView, ...]
+    # Other levels whose on-call people this level's pages also reach (level 2 in weeks 1-2).
+    with_levels: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,14 @@ class Roster:
 
     def people(self, level: int) -> tuple[str, ...]:
         return self.levels[level - 1].people
+
+    def paged_for(self, level: int) -> tuple[str, ...]:
+        """Everyone a page for a level would go to now (empty for a level the plan lacks)."""
+        if level not in range(1, len(self.levels) + 1):
+            return ()
+        known = self.levels[level - 1]
+        reached = (known.level, *known.with_levels)
+        return tuple(dict.fromkeys(p for n in reached for p in self.people(n)))
 
 
 def apply_covers(
@@ -119,21 +138,32 @@ class OnCallService:
         return apply_covers(self.calendar.scheduled(members, at), covers)
 
     async def roster(self, at: datetime | None = None) -> Roster:
-        """Who is on call for each level now (or at a time)."""
-        at = at or self._clock.now()
+        """Who is on call for each level now (or at a time): what /oncall shows."""
         async with self._sessions() as session:
-            covers = await active_covers(session, at)
+            return await self.roster_in(session, at or self._clock.now())
+
+    async def roster_in(self, session: AsyncSession, at: datetime) -> Roster:
+        """The roster, read in the caller's transaction (who may act on an incident asks it)."""
+        covers = await active_covers(session, at)
         return self._roster(at, [self._view(c) for c in covers])
 
     def _roster(self, at: datetime, covers: list[CoverView]) -> Roster:
         levels = []
+        phase = self.calendar.phase(at)
         for level in self._plan.escalation:
             own = tuple(
                 c for c in covers if c.level == level.level and c.starts_at <= at < c.ends_at
             )
             scheduled = self.calendar.scheduled(tuple(level.members), at)
-            levels.append(LevelOnCall(level.level, level.name, apply_covers(scheduled, own), own))
-        phase = self.calendar.phase(at)
+            levels.append(
+                LevelOnCall(
+                    level.level,
+                    level.name,
+                    apply_covers(scheduled, own),
+                    own,
+                    reached_by(level.level, phase, self._plan.max_level)[1:],
+                )
+            )
         return Roster(
             at=at,
             phase=phase,

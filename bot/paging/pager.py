@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.oncall import OnCallService, Phase
+from bot.oncall import OnCallService, reached_by
 from bot.paging.schedule import add_step, schedule_deadlines, schedule_repages
 from bot.slack import Kind, Outbox
 from bot.store import (
@@ -152,11 +152,10 @@ class Pager:
         """Who to page for a level now, and whether anyone is on it at all (maybe paged already)."""
         now = self._clock.now()
         policy = incident.policy
-        people = list(await self._oncall.people(session, level, policy.level(level).members, now))
-        all_hands = self._calendar.phase(now) is Phase.ALL_HANDS
-        if level == 1 and all_hands and policy.max_level >= 2:
-            # Weeks 1-2: the development team is paged with level 1.
-            people += await self._oncall.people(session, 2, policy.level(2).members, now)
+        people: list[str] = []
+        for reached in reached_by(level, self._calendar.phase(now), policy.max_level):
+            members = policy.level(reached).members
+            people += await self._oncall.people(session, reached, members, now)
         out = {p.user for p in incident.pages if p.status in OUT}
         reachable = [p for p in dict.fromkeys(people) if p not in out]
         busy = {p.user for p in incident.pages if p.status in LIVE_PAGES}

@@ -47,7 +47,8 @@ def test_tier_select_changes_tier_for_the_reporter_only(slack, reporter, person,
     post = declare(reporter, slack, "emails not sending")
     stranger = person("USTRANGER")
     stranger.click(post, Action.CHANGE_TIER, option="1:1")
-    assert any("Only the reporter" in t for t in replies_to("USTRANGER", slack))
+    refusal = replies_to("USTRANGER", slack)[-1]
+    assert "the reporter <@U1>, or an admin can change the tier of *INC-1*" in refusal
     assert "tier_changed" not in events(db)
     reporter.click(post, Action.CHANGE_TIER, option="1:1")
     after = updated(slack, post, "1 — Critical")
@@ -91,7 +92,7 @@ def test_resolve_with_write_up_then_rating_then_reopen(slack, reporter, responde
 def test_strangers_cannot_open_the_resolve_form(slack, reporter, person, db):
     post = declare(reporter, slack, "orders stuck in pending")
     person("USTRANGER").click(post, Action.RESOLVE)
-    assert any("Only the reporter" in t for t in replies_to("USTRANGER", slack))
+    assert any("or an admin can resolve *INC-1*" in t for t in replies_to("USTRANGER", slack))
     assert not slack.calls_to("views.open")
 
 

@@ -90,17 +90,18 @@ async def test_lifecycle_records_timeline_and_queues_updates(services, clock, db
         await incidents.declare(Declaration(text="emails not sending", reporter="U1"))
     ).incident.id
     clock.at += timedelta(minutes=5)
-    acked = await incidents.acknowledge(number, by="U0SUP1")
-    assert acked.status == "acknowledged" and acked.acknowledged_by == "U0SUP1"
-    escalated = await incidents.escalate(number, by="U0SUP1")
+    # Friday 27 November: the rotation has U0SUP2 on level 1, and paged.
+    acked = await incidents.acknowledge(number, by="U0SUP2")
+    assert acked.status == "acknowledged" and acked.acknowledged_by == "U0SUP2"
+    escalated = await incidents.escalate(number, by="U0SUP2")
     assert escalated.level == 2 and escalated.level_name == "Development Team"
     retiered = await incidents.change_tier(number, 3, by="U1")
     assert retiered.tier == 3 and not retiered.suggested
     assert retiered.ack_due_at == retiered.created_at + timedelta(hours=4)
-    await incidents.add_update(number, "restarted the mail worker", by="U0SUP1")
+    await incidents.add_update(number, "restarted the mail worker", by="U0SUP2")
     resolved = await incidents.resolve(
         number,
-        by="U0SUP1",
+        by="U0SUP2",
         summary="worker restarted",
         root_cause="OOM",
         lessons="alert on queue depth",
@@ -127,16 +128,16 @@ async def test_lifecycle_records_timeline_and_queues_updates(services, clock, db
 
 async def test_double_acknowledge_is_refused_and_changes_nothing(services, db):
     number = (await services.incidents.declare(Declaration(text="x", reporter="U1"))).incident.id
-    await services.incidents.acknowledge(number, by="U0SUP1")
+    await services.incidents.acknowledge(number, by="U0SUP2")
     before = outbox_kinds(db)
     with pytest.raises(InvalidTransition) as refused:
-        await services.incidents.acknowledge(number, by="U0SUP2")
-    assert refused.value.params["who"] == "U0SUP1"
+        await services.incidents.acknowledge(number, by="U0MGR1")
+    assert refused.value.params["who"] == "U0SUP2"
     assert outbox_kinds(db) == before
 
 
-@pytest.mark.parametrize("verb", ["resolve", "tier", "reopen"])
-async def test_strangers_may_not_resolve_retier_or_reopen(services, verb, db):
+@pytest.mark.parametrize("verb", ["resolve", "tier", "reopen", "escalate", "acknowledge"])
+async def test_strangers_may_not_act_on_an_incident(services, verb, db):
     incidents = services.incidents
     number = (await incidents.declare(Declaration(text="x", reporter="U1"))).incident.id
     if verb == "reopen":
@@ -147,6 +148,10 @@ async def test_strangers_may_not_resolve_retier_or_reopen(services, verb, db):
             await incidents.resolve(number, by="USTRANGER", summary="nope")
         elif verb == "tier":
             await incidents.change_tier(number, 1, by="USTRANGER")
+        elif verb == "escalate":
+            await incidents.escalate(number, by="USTRANGER")
+        elif verb == "acknowledge":
+            await incidents.acknowledge(number, by="USTRANGER")
         else:
             await incidents.reopen(number, by="USTRANGER")
     assert outbox_kinds(db) == before
@@ -160,9 +165,13 @@ async def test_paged_responders_and_admins_may_resolve(services):
     await incidents.resolve(second, by="U0MGR1", summary="admin")
     third = (await incidents.declare(Declaration(text="z", reporter="U1"))).incident.id
     with pytest.raises(NotAllowed):
-        await incidents.resolve(third, by="U0DEV1", summary="level 2 not paged yet")
+        await incidents.resolve(third, by="U0DEV2", summary="level 2 not paged yet")
     await incidents.escalate(third, by="U1")
-    await incidents.resolve(third, by="U0DEV1", summary="paged after escalation")
+    # Only the rotation's person on level 2 was paged: the other developer is not one of its
+    # responders for being a member of the level.
+    with pytest.raises(NotAllowed):
+        await incidents.resolve(third, by="U0DEV1", summary="off the rotation")
+    await incidents.resolve(third, by="U0DEV2", summary="paged after escalation")
 
 
 async def test_unknown_incident_and_resolved_incident(services):
