@@ -18,7 +18,7 @@ from bot.incidents import IncidentDelivery, IncidentService
 from bot.oncall import OnCallDelivery, OnCallService
 from bot.paging import EscalationService, PageDelivery, Pager
 from bot.runbooks import DEFAULT_FOLDER, RunbookLibrary, RunbookService, load_runbooks
-from bot.slack import DeliveryWorker, Outbox, Renderer, SlackGateway, web_client
+from bot.slack import DeliveryWorker, Outbox, Renderer, SeenRequests, SlackGateway, web_client
 from bot.store import OutboxMessage, OutboxStatus, async_engine, session_factory
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ class Services:
     jobs: JobBoard
     runbooks: RunbookService
     worker: DeliveryWorker
+    seen: SeenRequests
 
     async def health(self) -> dict[str, Any]:
         """Database reachable, and how much is waiting to go to Slack."""
@@ -136,4 +137,5 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
                 ).handlers(),
             },
         ),
+        seen=SeenRequests(sessions, clock),
     )

@@ -16,6 +16,7 @@ from bot.store.models import (
     OutboxMessage,
     Page,
 )
+from bot.store.seen import SeenRequest
 from bot.store.states import (
     DEADLINE_STEPS,
     LIVE_PAGES,
@@ -48,6 +49,7 @@ __all__ = [
     "PageStatus",
     "RunKind",
     "RunStatus",
+    "SeenRequest",
     "StepKind",
     "StepStatus",
     "async_engine",
