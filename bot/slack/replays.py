@@ -125,7 +125,7 @@ class SeenRequests:
         old = (
             select(SeenRequest.key)
             .where(SeenRequest.created_at < now - KEEP)
-            .limit(1000)
+            .limit(10_000)
             .with_for_update(skip_locked=True)
         )
         async with self._sessions.begin() as session:
