@@ -11,6 +11,7 @@ from typing import Any
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -56,7 +57,18 @@ def create_bolt_app(services: Services) -> AsyncApp:
         context["services"] = services
         await next()
 
+    async def act_once(
+        body: dict[str, Any], next: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:  # noqa: A002
+        # Claimed before any listener runs, so a copy of a request (replayed inside the
+        # signature's 5 minutes, or retried by Slack) is only acknowledged.
+        if await services.seen.is_repeat(body):
+            return BoltResponse(status=200, body="")
+        await next()
+        return None
+
     app.use(provide_services)
+    app.use(act_once)
     register_all(app)
 
     async def log_error(error: Exception, body: dict[str, Any]) -> None:

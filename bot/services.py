@@ -19,7 +19,7 @@ from bot.incidents import IncidentDelivery, IncidentService
 from bot.oncall import OnCallDelivery, OnCallService
 from bot.paging import EscalationService, PageDelivery, Pager
 from bot.runbooks import DEFAULT_FOLDER, RunbookLibrary, RunbookService, load_runbooks
-from bot.slack import DeliveryWorker, Outbox, Renderer, SlackGateway, web_client
+from bot.slack import DeliveryWorker, Outbox, Renderer, SeenRequests, SlackGateway, web_client
 from bot.store import OutboxMessage, OutboxStatus, async_engine, beat, session_factory
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,7 @@ class Services:
     checks: LiveChecks
     runbooks: RunbookService
     worker: DeliveryWorker
+    seen: SeenRequests
     _health_write: asyncio.Task[int] | None = field(default=None, init=False, repr=False)
 
     async def health(self) -> dict[str, Any]:
@@ -152,4 +153,5 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
                 ).handlers(),
             },
         ),
+        seen=SeenRequests(sessions, clock),
     )

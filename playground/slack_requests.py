@@ -9,6 +9,7 @@ import itertools
 import json
 import re
 import secrets
+import threading
 import time
 from typing import Any
 from urllib.parse import urlencode
@@ -20,6 +21,8 @@ BOT_ID = "B0BOT"
 VERIFICATION_TOKEN = "fake-verification-token"
 
 _counter = itertools.count(1)
+_last_action_us = [0]
+_action_lock = threading.Lock()
 _TRIGGER = re.compile(r"^(?P<ms>\d{13})\.(?P<user>[UW][A-Z0-9]+|0)\.[0-9a-f]+$")
 
 
@@ -59,6 +62,14 @@ def new_trigger_id(user_id: str | None = None) -> str:
     """
     issued_ms = int(time.time() * 1000)
     return f"{issued_ms:013d}.{user_id or '0'}.{next(_counter):06x}{secrets.token_hex(10)}"
+
+
+def new_action_ts() -> str:
+    """A click's action_ts: Slack's microsecond stamp, never the same twice, since the bot takes
+    two clicks with the same stamp by the same person on the same button for one."""
+    with _action_lock:
+        stamp = _last_action_us[0] = max(time.time_ns() // 1000, _last_action_us[0] + 1)
+    return f"{stamp // 1_000_000}.{stamp % 1_000_000:06d}"
 
 
 def trigger_info(trigger_id: str) -> tuple[str | None, float] | None:
@@ -268,7 +279,7 @@ def _complete_action(action: dict[str, Any], blocks: list[dict[str, Any]]) -> di
             if "value" in element:
                 full.setdefault("value", element["value"])
     full.setdefault("type", "button")
-    full.setdefault("action_ts", f"{time.time():.6f}")
+    full.setdefault("action_ts", new_action_ts())
     return full
 
 

@@ -6,6 +6,7 @@ from bot.slack.gateway import SlackCallFailed, SlackGateway, find_marked, web_cl
 from bot.slack.ids import BOT_ACTOR, SUGGEST, Action, Field, View
 from bot.slack.outbox import Kind, Outbox
 from bot.slack.render import Message, Renderer
+from bot.slack.replays import SeenRequests
 from bot.slack.text import split_title
 from bot.slack.worker import DeliveryWorker, Handler, Writeback
 
@@ -20,6 +21,7 @@ __all__ = [
     "Outbox",
     "Renderer",
     "SUGGEST",
+    "SeenRequests",
     "SlackCallFailed",
     "SlackGateway",
     "View",

@@ -18,6 +18,7 @@ from bot.store.models import (
     OutboxMessage,
     Page,
 )
+from bot.store.seen import SeenRequest
 from bot.store.states import (
     DEADLINE_STEPS,
     LIVE_PAGES,
@@ -52,6 +53,7 @@ __all__ = [
     "PageStatus",
     "RunKind",
     "RunStatus",
+    "SeenRequest",
     "StepKind",
     "StepStatus",
     "WrongDatabase",

@@ -57,6 +57,12 @@ class SlackUser:
         self, message: dict[str, Any], action_id: str, *, option: str | None = None
     ) -> httpx.Response:
         """Click the element with action_id on a message the fake Slack holds."""
+        return self.send(self.click_body(message, action_id, option=option))
+
+    def click_body(
+        self, message: dict[str, Any], action_id: str, *, option: str | None = None
+    ) -> bytes:
+        """The body Slack sends for that click (each one a new click, with its own action_ts)."""
         element = find_element(message["blocks"], action_id)
         action: dict[str, Any] = {"action_id": action_id, "type": element["type"]}
         if "value" in element:
@@ -65,14 +71,13 @@ class SlackUser:
             chosen = [o for o in element["options"] if o["value"] == option]
             action["selected_option"] = chosen[0]
         channel = message["channel"]
-        body = block_actions_body(
+        return block_actions_body(
             user_id=self.id,
             action=action,
             message=message,
             channel_id=channel,
             response_url=self._slack.response_url(channel, self.id, message["ts"]),
         )
-        return self.send(body)
 
     def open_home(self) -> httpx.Response:
         body = event_body(
@@ -88,8 +93,11 @@ class SlackUser:
         return self.send(body, headers=headers)
 
     def submit(self, view: dict[str, Any], answers: dict[str, Any]) -> httpx.Response:
+        return self.send(self.submit_body(view, answers))
+
+    def submit_body(self, view: dict[str, Any], answers: dict[str, Any]) -> bytes:
         values = state_values_for(view["blocks"], answers)
-        return self.send(view_submission_body(user_id=self.id, view=view, values=values))
+        return view_submission_body(user_id=self.id, view=view, values=values)
 
 
 def find_element(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]:

@@ -1,0 +1,145 @@
+"""Each Slack request is acted on once: a replayed copy, or Slack's retry of a request already
+taken in, is recognised by what identifies it and answered without acting again."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.store import SeenRequest
+
+log = logging.getLogger(__name__)
+
+# The ack is due within 3 s: a claim that takes longer than this is not waited for.
+CLAIM_WAIT = 1.0
+# Slack's signatures are good for 5 minutes, so a copy older than that is refused anyway.
+KEEP = timedelta(hours=1)
+PRUNE_EVERY = timedelta(minutes=10)
+
+
+def request_identity(body: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """What tells one request from a person apart from every other, yet is the same in every
+    copy of it; None for a request that changes nothing (or carries no such identity)."""
+    if body.get("command"):
+        return _identity("command", body.get("trigger_id"))
+    kind = str(body.get("type"))
+    if kind == "block_actions":
+        actions = body.get("actions") or [{}]
+        return _identity(
+            kind,
+            (body.get("user") or {}).get("id"),
+            *(a.get("action_ts") for a in actions),
+            *(a.get("action_id") for a in actions),
+            extra=[a.get("block_id") for a in actions],
+        )
+    if kind in ("view_submission", "view_closed"):
+        view = body.get("view") or {}
+        # A form answered with errors stays open with the same id and hash: the next submit
+        # comes with a new trigger id (and usually new values), so it is a new request.
+        values = (view.get("state") or {}).get("values")
+        return _identity(
+            kind,
+            view.get("id"),
+            view.get("hash"),
+            extra=[body.get("trigger_id"), json.dumps(values, sort_keys=True)],
+        )
+    if kind == "event_callback":
+        return _identity("event", body.get("event_id"))
+    if kind in ("shortcut", "message_action"):
+        return _identity(kind, body.get("trigger_id"))
+    # block_suggestion (a select asking for its options) only reads and needs its answer each
+    # time; url_verification and ssl_check are answered by Bolt before this is asked.
+    return None
+
+
+def _identity(kind: str, *required: object, extra: Sequence[object] = ()) -> tuple[str, ...] | None:
+    if not all(required):
+        return None
+    return (kind, *(str(p) for p in (*required, *extra)))
+
+
+class SeenRequests:
+    """The requests already taken in, kept in the database so every process sharing it agrees."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._pruned_at: datetime | None = None
+        # Claims still running after CLAIM_WAIT: held so they finish (and log) in the background.
+        self._late: set[asyncio.Task[bool]] = set()
+
+    async def is_repeat(self, body: Mapping[str, Any]) -> bool:
+        """Claim this request; True when a copy of it was claimed before, so it must not act.
+
+        The claim commits in its own transaction before any listener runs. A claim that fails
+        or is slow lets the request through: acting twice in a database outage is better than
+        not answering, and a claim that rolled back leaves nothing to block a retry with."""
+        identity = request_identity(body)
+        if identity is None:
+            return False
+        key = hashlib.sha256("\x1f".join(identity).encode()).hexdigest()
+        claim = asyncio.ensure_future(self.claim(key))
+        try:
+            first = await asyncio.wait_for(asyncio.shield(claim), CLAIM_WAIT)
+        except TimeoutError:
+            log.warning("recording a %s request as seen is slow: handling it anyway", identity[0])
+            self._late.add(claim)
+            claim.add_done_callback(self._finished_late)
+            return False
+        except Exception:
+            log.warning(
+                "could not record a %s request as seen: handling it anyway",
+                identity[0],
+                exc_info=True,
+            )
+            return False
+        if not first:
+            log.info("a repeated %s request was acknowledged and not acted on", identity[0])
+        return not first
+
+    async def claim(self, key: str) -> bool:
+        """Record key as seen; False when it already was."""
+        try:
+            async with self._sessions.begin() as session:
+                session.add(SeenRequest(key=key, created_at=self._clock.now()))
+        except IntegrityError:
+            return False
+        await self._prune_now_and_then()
+        return True
+
+    async def prune(self) -> None:
+        """Forget keys older than KEEP."""
+        now = self._clock.now()
+        self._pruned_at = now
+        # SKIP LOCKED: processes pruning at once take different rows instead of deadlocking.
+        old = (
+            select(SeenRequest.key)
+            .where(SeenRequest.created_at < now - KEEP)
+            .limit(10_000)
+            .with_for_update(skip_locked=True)
+        )
+        async with self._sessions.begin() as session:
+            await session.execute(delete(SeenRequest).where(SeenRequest.key.in_(old)))
+
+    async def _prune_now_and_then(self) -> None:
+        if self._pruned_at is not None and self._clock.now() - self._pruned_at < PRUNE_EVERY:
+            return
+        try:
+            await self.prune()
+        except Exception:
+            log.warning("could not forget old request keys", exc_info=True)
+
+    def _finished_late(self, claim: asyncio.Task[bool]) -> None:
+        self._late.discard(claim)
+        if not claim.cancelled() and claim.exception() is not None:
+            log.warning("a late request claim failed", exc_info=claim.exception())
