@@ -48,7 +48,12 @@ async def _run(parsed: Command, command: dict[str, Any], services: Services) -> 
                     source_key=f"command:{trigger}" if trigger else None,
                 )
             )
-            return render.message("declared.j2", i=declared.incident, duplicate=declared.duplicate)
+            return render.message(
+                "declared.j2",
+                i=declared.incident,
+                duplicate=declared.duplicate,
+                meant=parsed.meant,
+            )
         case "list":
             return render.message(
                 "incident_list.j2",
