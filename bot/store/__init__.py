@@ -16,6 +16,7 @@ from bot.store.models import (
     OutboxMessage,
     Page,
 )
+from bot.store.resolutions import Resolution
 from bot.store.states import (
     DEADLINE_STEPS,
     LIVE_PAGES,
@@ -46,6 +47,7 @@ __all__ = [
     "Page",
     "PageKind",
     "PageStatus",
+    "Resolution",
     "RunKind",
     "RunStatus",
     "StepKind",
