@@ -1,7 +1,7 @@
 """resolutions: every write-up an incident was resolved with, not only the latest
 
-Revision ID: 0006r
-Revises: 0005
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-29
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from bot.store.models import UTCDateTime
 
-revision = "0006r"
-down_revision = "0005"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
