@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 
 ID = re.compile(r"^(?:inc-?|#)?(\d{1,9})$", re.IGNORECASE)
+# A mistyped id (INC-4x, #4x, 99999999999) rather than the first word of a title (2fa, inc.).
+ID_LIKE = re.compile(r"^(?:inc-|#|inc\d|\d+$)", re.IGNORECASE)
 WITH_ID = {"show", "ack", "escalate", "tier", "update", "resolve", "reopen"}
 SUBCOMMANDS = WITH_ID | {"list", "help"}
 ALIASES = {"acknowledge": "ack", "close": "resolve", "status": "show", "ls": "list"}
@@ -22,6 +24,8 @@ class Command:
     tier: int | None = None
     problem: str | None = None  # a code help.j2 explains
     given: str = ""
+    # A declaration whose text began with this subcommand: the reply says how to run it.
+    meant: str | None = None
 
 
 def parse_id(word: str) -> int | None:
@@ -31,7 +35,8 @@ def parse_id(word: str) -> int | None:
 
 
 def parse(text: str) -> Command:
-    """Read /incident's text; unknown-looking subcommands get help, not an incident."""
+    """Read /incident's text; unknown-looking subcommands get help, not an incident, and a
+    subcommand word followed by no incident id starts a declaration."""
     text = text.strip()
     if not text:
         return Command("form")
@@ -41,19 +46,23 @@ def parse(text: str) -> Command:
     if word in ("help", "list") and not rest:
         return Command(word)
     if word in WITH_ID:
-        return _with_id(word, rest)
+        return _with_id(word, rest, text)
     if _looks_like_subcommand(word, rest):
         return Command("help", problem="unknown_subcommand", given=first[:30])
     return Command("declare", text=text)
 
 
-def _with_id(word: str, rest: str) -> Command:
+def _with_id(word: str, rest: str, text: str) -> Command:
     given, _, tail = rest.partition(" ")
     if not given:
         return Command("help", problem="needs_id", given=word)
     incident_id = parse_id(given)
-    if incident_id is None:
+    if incident_id is None and ID_LIKE.match(given):
         return Command("help", problem="bad_id", given=given[:30])
+    if incident_id is None:
+        # "show page crashes on safari" is a report that starts with a command word, not a
+        # mistyped id: declared whole, never dropped.
+        return Command("declare", text=text, meant=word)
     tail = tail.strip()
     if word == "tier":
         if not re.fullmatch(r"\d{1,3}", tail):

@@ -45,6 +45,10 @@ def new_incident(request: Declaration, plan: Plan, now: datetime) -> Incident:
     tier = request.tier or guess.tier
     if tier not in plan.tiers:
         raise BadInput(reason="unknown_tier", tier=tier, tiers=list(plan.tiers))
+    categories = plan.categories()
+    if request.category is not None and request.category not in categories:
+        # The form offers only these; anything else was not picked from it.
+        raise BadInput(reason="unknown_category", categories=categories)
     policy = Policy.of(plan)
     due = policy.targets(tier, now)
     return Incident(

@@ -16,10 +16,18 @@ from bot.incidents.declaration import Declaration, Declared, new_incident
 from bot.oncall import OnCallService
 from bot.paging import Pager, Responders, Verb, who_may_act
 from bot.slack import Kind, Outbox
-from bot.store import Incident, IncidentStatus
+from bot.store import Incident, IncidentStatus, Resolution
 from bot.timeline import EventView, IncidentDetail, IncidentLog, IncidentView, incident_key, ref
 
 LIST_LIMIT = 20
+
+
+def write_up(incident: Incident) -> str:
+    """A resolution's timeline entry: the whole write-up, as the post showed it then."""
+    parts = [incident.summary or ""]
+    parts += [f"Root cause: {incident.root_cause}"] if incident.root_cause else []
+    parts += [f"Lessons learned: {incident.lessons}"] if incident.lessons else []
+    return "\n".join(parts)
 
 
 class IncidentService:
@@ -174,7 +182,19 @@ class IncidentService:
             incident.resolved_at, incident.resolved_by = self._clock.now(), by
             incident.summary, incident.root_cause = summary.strip(), root_cause.strip() or None
             incident.lessons = lessons.strip() or None
-            await self._changed(session, incident, by, "resolved", incident.summary)
+            # The incident shows the latest write-up; a reopened one's earlier write-ups stay
+            # searchable here and readable on the timeline.
+            session.add(
+                Resolution(
+                    incident_id=incident.id,
+                    resolved_at=incident.resolved_at,
+                    resolved_by=by,
+                    summary=incident.summary,
+                    root_cause=incident.root_cause,
+                    lessons=incident.lessons,
+                )
+            )
+            await self._changed(session, incident, by, "resolved", write_up(incident))
             await self._pager.refresh_pages(session, incident)
             if self._plan.incidents.ask_rating and incident.rating is None:
                 await self._outbox.add(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -15,10 +16,24 @@ from bot.errors import BadInput
 from bot.incidents import IncidentService
 from bot.runbooks.library import Runbook, RunbookLibrary, RunbookProblem
 from bot.slack import Kind, Outbox
-from bot.store import ChecklistRun, Incident, IncidentStatus, RunKind, RunStatus
-from bot.timeline import IncidentView
+from bot.store import ChecklistRun, Incident, Resolution, RunKind, RunStatus
+from bot.timeline import ref
 
 SEARCH_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """What one resolution of an incident taught."""
+
+    ref: str
+    title: str
+    lessons: str | None
+    root_cause: str | None
+
+    @classmethod
+    def of(cls, resolution: Resolution, title: str) -> Lesson:
+        return cls(ref(resolution.incident_id), title, resolution.lessons, resolution.root_cause)
 
 
 class RunbookService:
@@ -103,19 +118,23 @@ class RunbookService:
         checked = [(i, step.check) for i, step in enumerate(runbook.steps) if step.check]
         return await self._checks.run(checked, by=by)
 
-    async def search(self, words: str) -> tuple[list[Runbook], list[IncidentView]]:
-        """Runbooks and resolved incidents' lessons that mention the words."""
+    async def search(self, words: str) -> tuple[list[Runbook], list[Lesson]]:
+        """Runbooks, and lessons learned from any resolution (a reopened incident's earlier
+        ones too), that mention the words."""
         terms = [w for w in words.lower().split() if len(w) > 2][:8]
         if not terms:
             return [], []
-        fields = (Incident.lessons, Incident.root_cause, Incident.summary, Incident.title)
+        fields = (Resolution.lessons, Resolution.root_cause, Resolution.summary, Incident.title)
         async with self._sessions() as session:
-            rows = await session.scalars(
-                select(Incident)
-                .where(Incident.status == IncidentStatus.RESOLVED, Incident.lessons.is_not(None))
+            rows = await session.execute(
+                select(Resolution, Incident.title)
+                .join(Incident, Incident.id == Resolution.incident_id)
+                .where(Resolution.lessons.is_not(None))
                 .where(or_(*(f.ilike(f"%{t}%") for t in terms for f in fields)))
-                .order_by(Incident.id.desc())
+                .order_by(Resolution.id.desc())
                 .limit(SEARCH_LIMIT)
             )
-            lessons = [IncidentView.of(i) for i in rows]
+            found = [Lesson.of(resolution, title) for resolution, title in rows]
+        # A write-up resolved again unchanged is one lesson, not two (newest first).
+        lessons = list(dict.fromkeys(found))
         return self.library.search(words), lessons

@@ -1,4 +1,4 @@
-"""User text made safe for Slack: mrkdwn escaping, clipping to limits, titles."""
+"""User text made safe: control characters stripped, mrkdwn escaped, clipped to limits, titles."""
 
 from __future__ import annotations
 
@@ -11,6 +11,21 @@ _ENTITY_TAIL = re.compile(r"&[a-z]{0,4}$")
 def escape_mrkdwn(text: str) -> str:
     """Escape the three characters Slack treats as markup, so <!channel> pings nobody."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# C0 and C1 controls and DEL (a NUL is refused by PostgreSQL, ESC drives terminals that show
+# logs), plus the bidi overrides and isolates, which make text read other than it is written.
+_UNWANTED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAK = re.compile(r"\r\n?")
+
+
+def clean_text(text: str, *, multiline: bool) -> str:
+    """Typed text without control or bidi characters; where it may not span lines, newlines
+    and tabs become spaces."""
+    text = _LINE_BREAK.sub("\n", text)
+    if not multiline:
+        text = text.replace("\n", " ").replace("\t", " ")
+    return _UNWANTED.sub("", text)
 
 
 _USER_ID = re.compile(r"\b([UW][A-Z0-9]{4,})\b")

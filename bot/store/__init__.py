@@ -18,6 +18,7 @@ from bot.store.models import (
     OutboxMessage,
     Page,
 )
+from bot.store.resolutions import Resolution
 from bot.store.seen import SeenRequest
 from bot.store.states import (
     DEADLINE_STEPS,
@@ -51,6 +52,7 @@ __all__ = [
     "Page",
     "PageKind",
     "PageStatus",
+    "Resolution",
     "RunKind",
     "RunStatus",
     "SeenRequest",

@@ -50,7 +50,12 @@ async def _run(parsed: Command, command: dict[str, Any], services: Services) -> 
             # Acked already: if it is not stored, the reporter must hear so, with their text.
             with failing_as(lambda: NotDeclared(text=request.text)):
                 declared = await incidents.declare(request)
-            return render.message("declared.j2", i=declared.incident, duplicate=declared.duplicate)
+            return render.message(
+                "declared.j2",
+                i=declared.incident,
+                duplicate=declared.duplicate,
+                meant=parsed.meant,
+            )
         case "list":
             return render.message(
                 "incident_list.j2",

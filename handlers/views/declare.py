@@ -15,9 +15,13 @@ from handlers.views.inputs import value
 
 
 def problem_field(error: SupportbotError | None) -> str:
-    """A tier the plan lacks is shown on the tier select; every other problem on the title."""
-    if error is not None and error.params.get("reason") == "unknown_tier":
+    """A tier or category the plan lacks is shown on its select; every other problem on the
+    title."""
+    reason = error.params.get("reason") if error is not None else None
+    if reason == "unknown_tier":
         return Field.TIER
+    if reason == "unknown_category":
+        return Field.CATEGORY
     return Field.TITLE
 
 

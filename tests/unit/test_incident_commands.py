@@ -34,7 +34,9 @@ def test_parse(text: str, expected: Command) -> None:
     ("text", "problem"),
     [
         ("ack", "needs_id"),
-        ("show banana", "bad_id"),
+        ("show INC-4x", "bad_id"),
+        ("ack #x", "bad_id"),
+        ("show", "needs_id"),
         ("tier 3 x", "needs_tier"),
         ("update 3", "needs_text"),
         ("frobnicate INC-3", "unknown_subcommand"),
@@ -45,3 +47,38 @@ def test_parse(text: str, expected: Command) -> None:
 def test_mistakes_get_help_not_an_incident(text: str, problem: str) -> None:
     parsed = parse(text)
     assert (parsed.name, parsed.problem) == ("help", problem)
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("show page crashes on safari", "show"),
+        ("update banner shows the wrong price", "update"),
+        ("tier pricing page is blank", "tier"),
+        ("resolve button does nothing on mobile", "resolve"),
+        ("close button missing on checkout modal", "resolve"),
+        ("ack emails are not sent", "ack"),
+        ("acknowledge emails are not sent", "ack"),
+        ("escalate path broken in the admin", "escalate"),
+        ("reopen tickets vanish", "reopen"),
+        ("show 2fa codes not arriving", "show"),
+        ("Show incoming mail is late", "show"),
+        ("show banana", "show"),
+    ],
+)
+def test_a_title_starting_with_a_command_word_is_declared_whole(text: str, meant: str) -> None:
+    assert parse(text) == Command("declare", text=text, meant=meant)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A valid reference stays a command, so a missing incident is a not-found answer.
+        ("show INC-999", Command("show", 999)),
+        ("update 3 servers down", Command("update", 3, text="servers down")),
+    ],
+)
+def test_a_valid_reference_after_a_command_word_stays_a_command(
+    text: str, expected: Command
+) -> None:
+    assert parse(text) == expected

@@ -137,6 +137,7 @@ def test_detail_with_a_long_timeline(render):
         ("incident_list.j2", {"incidents": [], "total": 0}),
         ("timeline_entry.j2", {"e": EventView(NOW, "U1", "update", HUGE)}),
         ("declared.j2", {"i": view(), "duplicate": False}),
+        ("declared.j2", {"i": view(), "duplicate": False, "meant": "tier"}),
         ("incident_changed.j2", {"i": view(), "change": "escalated"}),
         ("rating_request.j2", {"i": view()}),
         ("rating_thanks.j2", {"i": view(rating=5)}),

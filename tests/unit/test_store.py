@@ -1,5 +1,5 @@
-"""The schema: migrations match the models, states load as enums, and 0005 fills the new
-columns of rows written before it."""
+"""The schema: migrations match the models, states load as enums, and 0005 and 0006 fill
+the new columns and tables from rows written before them."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from bot.store import (
     IncidentStatus,
     PageKind,
     PageStatus,
+    Resolution,
     StepKind,
     StepStatus,
     sync_engine,
@@ -218,6 +219,53 @@ def test_0005_fills_page_kind_and_step_attempt_from_rows_written_before_it(empty
                 (PageKind.PAGE, PageStatus.CANCELLED),
                 (PageKind.PAGE, PageStatus.DECLINED),
                 (PageKind.NOTICE, PageStatus.QUEUED),
+            ]
+    finally:
+        engine.dispose()
+
+
+def test_0006_keeps_each_write_up_written_before_it_as_a_resolution(empty_url):
+    upgrade(empty_url, "0005")
+    engine = sync_engine(empty_url)
+    try:
+        incidents, _, _ = tables_at_0004(engine)
+        row = {
+            "description": "",
+            "tier": 2,
+            "category": "general",
+            "suggested": False,
+            "reporter": "U1",
+            "level": 1,
+            "created_at": NOW,
+            "updated_at": NOW + timedelta(hours=2),
+            "ack_due_at": NOW,
+            "post_channel": "C0INCIDENTS",
+            "policy": CURRENT,
+        }
+        # Every row names every column: an insert of many rows takes its columns from the first.
+        row |= dict.fromkeys(("resolved_at", "resolved_by", "summary", "root_cause", "lessons"))
+        with engine.begin() as conn:
+            conn.execute(
+                incidents.insert(),
+                [
+                    row | {"title": "open", "status": "open"},
+                    row
+                    | {"title": "resolved", "status": "resolved", "resolved_by": "U0SUP1"}
+                    | {"resolved_at": NOW + timedelta(hours=1), "summary": "restarted"}
+                    | {"root_cause": "OOM", "lessons": "alert on memory"},
+                    # Reopened: its write-up stays on the incident, the resolver does not.
+                    row | {"title": "reopened", "status": "acknowledged", "summary": "patched"},
+                ],
+            )
+        upgrade(empty_url)
+        with Session(engine) as session:
+            found = session.scalars(sa.select(Resolution).order_by(Resolution.incident_id)).all()
+            assert [
+                (r.incident_id, r.resolved_at, r.resolved_by, r.summary, r.root_cause, r.lessons)
+                for r in found
+            ] == [
+                (2, NOW + timedelta(hours=1), "U0SUP1", "restarted", "OOM", "alert on memory"),
+                (3, NOW + timedelta(hours=2), "", "patched", None, None),
             ]
     finally:
         engine.dispose()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.slack.text import TITLE_LIMIT, clip, escape_mrkdwn, split_title
+import pytest
+
+from bot.slack.text import TITLE_LIMIT, clean_text, clip, escape_mrkdwn, split_title
 
 
 def test_mentions_and_markup_are_defused() -> None:
@@ -30,3 +32,20 @@ def test_multiline_text_titles_the_first_line() -> None:
     assert title == "checkout down"
     assert description == "checkout down\nsince 10:02, all cards\n\nextra"
     assert split_title("  site   down ") == ("site down", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "multiline", "expected"),
+    [
+        ("a\x00b\x1b[1mc\x07", False, "ab[1mc"),
+        ("evil\u202etxt.exe \u2066x\u2069", False, "eviltxt.exe x"),
+        ("c1\x85\x9b and del\x7f", False, "c1 and del"),
+        ("one\r\ntwo\rthree\tfour", True, "one\ntwo\nthree\tfour"),
+        ("one\r\ntwo\tthree", False, "one two three"),
+        ("émoji 🔥 — “quotes” and \u200fmarks", True, "émoji 🔥 — “quotes” and \u200fmarks"),
+    ],
+)
+def test_clean_text_strips_controls_and_bidi_overrides(
+    text: str, multiline: bool, expected: str
+) -> None:
+    assert clean_text(text, multiline=multiline) == expected
