@@ -17,6 +17,7 @@ from bot.config import Plan, Settings
 from bot.incidents import IncidentDelivery, IncidentService
 from bot.oncall import OnCallDelivery, OnCallService
 from bot.paging import EscalationService, PageDelivery, Pager
+from bot.reports import ReportDelivery, ReportService
 from bot.runbooks import DEFAULT_FOLDER, RunbookLibrary, RunbookService, load_runbooks
 from bot.slack import DeliveryWorker, Outbox, Renderer, SlackGateway, web_client
 from bot.store import OutboxMessage, OutboxStatus, async_engine, session_factory
@@ -42,6 +43,7 @@ class Services:
     checklists: ChecklistService
     jobs: JobBoard
     runbooks: RunbookService
+    reports: ReportService
     worker: DeliveryWorker
 
     async def health(self) -> dict[str, Any]:
@@ -94,6 +96,7 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
     for problem in problems:
         log.warning("runbook not loaded: %s", problem)
     render.add_global("runbook_for", RunbookLibrary(library).for_category)
+    reports = ReportService(sessions, plan, outbox, clock, render)
     checklist_delivery = ChecklistDelivery(
         checklists=checklists, gateway=gateway, renderer=render, plan=plan, incidents=incidents
     )
@@ -121,6 +124,7 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
             database_url=settings.database_url,
             job_health=jobs.snapshot,
         ),
+        reports=reports,
         worker=DeliveryWorker(
             sessions,
             outbox,
@@ -133,6 +137,14 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
                 ).handlers(),
                 **OnCallDelivery(
                     oncall=oncall, gateway=gateway, renderer=render, plan=plan
+                ).handlers(),
+                **ReportDelivery(
+                    reports=reports,
+                    gateway=gateway,
+                    plan=plan,
+                    sessions=sessions,
+                    outbox=outbox,
+                    clock=clock,
                 ).handlers(),
             },
         ),

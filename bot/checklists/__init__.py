@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.checklists.delivery import ChecklistDelivery
+from bot.checklists.marks import complete_item
 from bot.checklists.service import ChecklistService, ItemView, RunView
 
-__all__ = ["ChecklistDelivery", "ChecklistService", "ItemView", "RunView"]
+__all__ = ["ChecklistDelivery", "ChecklistService", "ItemView", "RunView", "complete_item"]

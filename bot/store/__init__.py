@@ -16,6 +16,7 @@ from bot.store.models import (
     OutboxMessage,
     Page,
 )
+from bot.store.reports import Report
 from bot.store.states import (
     DEADLINE_STEPS,
     LIVE_PAGES,
@@ -23,6 +24,7 @@ from bot.store.states import (
     OutboxStatus,
     PageKind,
     PageStatus,
+    ReportKind,
     RunKind,
     RunStatus,
     StepKind,
@@ -46,6 +48,8 @@ __all__ = [
     "Page",
     "PageKind",
     "PageStatus",
+    "Report",
+    "ReportKind",
     "RunKind",
     "RunStatus",
     "StepKind",
