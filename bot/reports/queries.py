@@ -204,30 +204,34 @@ async def _level_firsts(
 
 
 async def _runs(session: AsyncSession, start: datetime, cutoff: datetime) -> list[RunRow]:
-    ticks = (
-        select(ChecklistTick.run_id, func.count().label("ticked"))
-        .where(ChecklistTick.ticked_at < cutoff)
-        .group_by(ChecklistTick.run_id)
-        .subquery()
+    in_period = and_(
+        ChecklistRun.kind == RunKind.CHECKLIST, _between(ChecklistRun.slot_at, start, cutoff)
     )
+    ticked = {
+        int(run_id): int(count)
+        for run_id, count in await session.execute(
+            select(ChecklistTick.run_id, func.count())
+            .where(
+                ChecklistTick.run_id.in_(select(ChecklistRun.id).where(in_period)),
+                ChecklistTick.ticked_at < cutoff,
+            )
+            .group_by(ChecklistTick.run_id)
+        )
+    }
     rows = await session.execute(
         select(
+            ChecklistRun.id,
             ChecklistRun.checklist,
             ChecklistRun.title,
             ChecklistRun.status,
             ChecklistRun.items,
-            func.coalesce(ticks.c.ticked, 0),
         )
-        .outerjoin(ticks, ticks.c.run_id == ChecklistRun.id)
-        .where(
-            ChecklistRun.kind == RunKind.CHECKLIST,
-            _between(ChecklistRun.slot_at, start, cutoff),
-        )
+        .where(in_period)
         .order_by(ChecklistRun.slot_at)
     )
     return [
-        RunRow(name, title, str(status), len((items or {}).get("items", [])), int(ticked))
-        for name, title, status, items, ticked in rows
+        RunRow(name, title, str(status), len((items or {}).get("items", [])), ticked.get(i, 0))
+        for i, name, title, status, items in rows
     ]
 
 

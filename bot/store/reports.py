@@ -1,4 +1,5 @@
-"""The reports table: one row per posted (or missed) report."""
+"""The reports table: one row per posted (or missed) report; and the indexes reports read other
+tables by, so a period's figures read that period's rows, however long the history."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.store.models import Base, state
+from bot.store.models import Base, Incident, IncidentEvent, Page, state
 from bot.store.states import ReportKind, RunStatus
 
 
@@ -41,3 +42,13 @@ class Report(Base):
     files: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     __table_args__ = (Index("ix_reports_kind_period", "kind", "period_start"),)
+
+
+# Declared here rather than in each table's __table_args__: they exist for the reports' reads.
+REPORT_INDEXES = (
+    Index("ix_incidents_created_at", Incident.created_at),
+    Index("ix_incidents_resolved_at", Incident.resolved_at),
+    Index("ix_pages_sent_at", Page.sent_at),
+    Index("ix_pages_created_at", Page.created_at),
+    Index("ix_incident_events_at", IncidentEvent.at),
+)

@@ -1,4 +1,5 @@
-"""reports: one row per posted (or missed) report, unique per scheduled slot
+"""reports: one row per posted (or missed) report, unique per scheduled slot; the indexes
+reports read incidents, pages and timelines by
 
 Revision ID: 0006
 Revises: 0005
@@ -16,6 +17,14 @@ revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
+
+INDEXES = (
+    ("ix_incidents_created_at", "incidents", "created_at"),
+    ("ix_incidents_resolved_at", "incidents", "resolved_at"),
+    ("ix_pages_sent_at", "pages", "sent_at"),
+    ("ix_pages_created_at", "pages", "created_at"),
+    ("ix_incident_events_at", "incident_events", "at"),
+)
 
 
 def upgrade() -> None:
@@ -38,7 +47,11 @@ def upgrade() -> None:
         sa.Column("files", sa.JSON()),
     )
     op.create_index("ix_reports_kind_period", "reports", ["kind", "period_start"])
+    for name, table, column in INDEXES:
+        op.create_index(name, table, [column])
 
 
 def downgrade() -> None:
+    for name, table, _ in INDEXES:
+        op.drop_index(name, table_name=table)
     op.drop_table("reports")
