@@ -136,13 +136,18 @@ def _before(moment: datetime | None, cutoff: datetime) -> datetime | None:
 
 
 def tier_figures(
-    tier: int, name: str, declared: list[IncidentRow], rows: Rows, cutoff: datetime
+    tier: int,
+    name: str,
+    declared: list[IncidentRow],
+    rows: Rows,
+    cutoff: datetime,
+    *,
+    resolve_target: bool = True,
 ) -> TierFigures:
     """One tier's figures (tier 0 with every declared row: all tiers together)."""
     to_ack: list[timedelta] = []
     to_resolve: list[timedelta] = []
     ack_hit = ack_total = res_hit = res_total = unacked = unresolved = 0
-    has_resolve_target = False
     for row in declared:
         start = clock_start(row)
         resolved = _before(row.resolved_at, cutoff)
@@ -159,7 +164,6 @@ def tier_figures(
         else:
             unresolved += 1
         if row.resolve_due_at is not None:
-            has_resolve_target = True
             if resolved is not None or row.resolve_due_at < cutoff:
                 res_total += 1
                 res_hit += resolved is not None and resolved <= row.resolve_due_at
@@ -176,7 +180,7 @@ def tier_figures(
         to_ack=Spread.of(to_ack),
         to_resolve=Spread.of(to_resolve),
         ack_in_target=Share(ack_hit, ack_total),
-        resolve_in_target=Share(res_hit, res_total) if has_resolve_target or tier == 0 else None,
+        resolve_in_target=Share(res_hit, res_total) if resolve_target else None,
         unacknowledged=unacked,
         unresolved=unresolved,
         ack_breaches=pick(rows.ack_breaches),
@@ -260,16 +264,15 @@ def compute(
 ) -> Figures:
     """The figures of one period from its rows, for these tiers and levels."""
     cutoff = period.cutoff
-    per_tier = tuple(
-        tier_figures(
-            n,
-            plan.tiers[n].name if n in plan.tiers else f"Tier {n}",
-            [r for r in rows.declared if r.tier == n],
-            rows,
-            cutoff,
-        )
-        for n in tiers
-    )
+    def one(n: int) -> TierFigures:
+        declared = [r for r in rows.declared if r.tier == n]
+        config = plan.tiers.get(n)
+        # A tier the plan no longer has keeps the targets its incidents were declared under.
+        target = config.resolve is not None if config else any(r.resolve_due_at for r in declared)
+        name = config.name if config else f"Tier {n}"
+        return tier_figures(n, name, declared, rows, cutoff, resolve_target=target)
+
+    per_tier = tuple(one(n) for n in tiers)
     daily: dict[date, Counter[int]] = {day: Counter() for day in period.days()}
     for row in rows.declared:
         daily.setdefault(row.created_at.astimezone(plan.zone).date(), Counter())[row.tier] += 1

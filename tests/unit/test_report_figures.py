@@ -94,6 +94,8 @@ async def test_checklists_ratings_lessons_and_corrections(services):
 async def test_the_week_before_is_cut_at_the_same_point(services):
     report = await weekly(services)
     p = report.previous
+    # No Tier 1 incident then: no data ("—"), not "no target" as for Tier 4.
+    assert (p.tiers[0].resolve_in_target, p.tiers[3].resolve_in_target) == (Share(0, 0), None)
     assert (p.period.start, p.period.cutoff) == (local(16, 0), local(20, 16))
     assert (p.total.declared, p.total.resolved, p.total.open) == (1, 0, 1)  # not incident 7
     assert (p.total.ack_in_target, p.total.resolve_in_target) == (Share(1, 1), Share(0, 1))
@@ -148,7 +150,8 @@ async def test_an_empty_period_reads_no_data(database_url, plan):
     assert report.figures.total.to_ack == Spread(0)
     assert "No incidents — no data." in text
     assert "acknowledged no data _(prev no data)_" in text
-    assert "⚪ User satisfaction > 4.0/5: no data" in text
+    assert "⚪ User satisfaction > 4/5: no data" in text
+    assert "resolved no data _(prev no data)_" in text and "no target" not in text
     assert "0 %" not in text and "100 %" not in text
 
 
