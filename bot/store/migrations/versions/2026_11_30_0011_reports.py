@@ -1,8 +1,8 @@
 """reports: one row per posted (or missed) report, unique per scheduled slot; the indexes
 reports read incidents, pages and timelines by
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-30
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 from bot.store.models import UTCDateTime
 
-revision = "0006"
-down_revision = "0005"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
