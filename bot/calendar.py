@@ -9,10 +9,13 @@ from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPEC = re.compile(
-    r"^(?P<days>business days|daily|first business day|(?:mon|tue|wed|thu|fri|sat|sun)"
+    r"^(?P<days>business days|daily|first business day(?: of quarter)?|"
+    r"(?:mon|tue|wed|thu|fri|sat|sun)"
     r"(?:,(?:mon|tue|wed|thu|fri|sat|sun))*) (?P<hour>\d{1,2}):(?P<minute>\d{2})$"
 )
-LOOKBACK_DAYS = 40
+# Far enough back for a quarter's slot, so a quarterly one missed while down is still found.
+LOOKBACK_DAYS = 93
+QUARTER_MONTHS = (1, 4, 7, 10)
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,8 @@ class Schedule:
         if not match:
             raise ValueError(
                 f"not a schedule: {text!r} (use e.g. 'business days 09:00', 'mon 09:30', "
-                "'mon,wed 10:00', 'daily 08:00' or 'first business day 10:00')"
+                "'mon,wed 10:00', 'daily 08:00', 'first business day 10:00' or "
+                "'first business day of quarter 09:00')"
             )
         hour, minute = int(match["hour"]), int(match["minute"])
         if hour > 23 or minute > 59:
@@ -46,11 +50,10 @@ class Schedule:
             return True
         if self.days == "business days":
             return weekday in business_days
-        if self.days == "first business day":
-            first = day.replace(day=1)
-            while WEEKDAYS[first.weekday()] not in business_days:
-                first += timedelta(days=1)
-            return day == first
+        if self.days.startswith("first business day"):
+            if self.days.endswith("quarter") and day.month not in QUARTER_MONTHS:
+                return False
+            return day == first_business_day(day.year, day.month, business_days)
         return weekday in self.days.split(",")
 
     def latest_slot(
@@ -66,6 +69,16 @@ class Schedule:
             if slot <= now:
                 return slot
         return None
+
+
+def first_business_day(year: int, month: int, business_days: tuple[str, ...]) -> date:
+    """The month's first day that is a business day (its 1st if no weekday is one)."""
+    first = date(year, month, 1)
+    for offset in range(7):
+        day = first + timedelta(days=offset)
+        if WEEKDAYS[day.weekday()] in business_days:
+            return day
+    return first
 
 
 def local_slot(day: date, at: time, zone: ZoneInfo) -> datetime:

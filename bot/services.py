@@ -18,6 +18,7 @@ from bot.config import Plan, Settings
 from bot.incidents import IncidentDelivery, IncidentService
 from bot.oncall import OnCallDelivery, OnCallService
 from bot.paging import EscalationService, PageDelivery, Pager
+from bot.reports import ReportDelivery, ReportService
 from bot.runbooks import DEFAULT_FOLDER, RunbookLibrary, RunbookService, load_runbooks
 from bot.slack import DeliveryWorker, Outbox, Renderer, SeenRequests, SlackGateway, web_client
 from bot.store import OutboxMessage, OutboxStatus, async_engine, beat, session_factory
@@ -48,6 +49,7 @@ class Services:
     jobs: JobBoard
     checks: LiveChecks
     runbooks: RunbookService
+    reports: ReportService
     worker: DeliveryWorker
     seen: SeenRequests
     _health_write: asyncio.Task[int] | None = field(default=None, init=False, repr=False)
@@ -111,6 +113,7 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
         sessions, plan, outbox, clock, checks=checks, runbook_steps=library.steps
     )
     render.add_global("runbook_for", library.for_category)
+    reports = ReportService(sessions, plan, outbox, clock, render)
     checklist_delivery = ChecklistDelivery(
         checklists=checklists, gateway=gateway, renderer=render, plan=plan, incidents=incidents
     )
@@ -138,6 +141,7 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
             incidents=incidents,
             checks=checks,
         ),
+        reports=reports,
         worker=DeliveryWorker(
             sessions,
             outbox,
@@ -150,6 +154,14 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
                 ).handlers(),
                 **OnCallDelivery(
                     oncall=oncall, gateway=gateway, renderer=render, plan=plan
+                ).handlers(),
+                **ReportDelivery(
+                    reports=reports,
+                    gateway=gateway,
+                    plan=plan,
+                    sessions=sessions,
+                    outbox=outbox,
+                    clock=clock,
                 ).handlers(),
             },
         ),

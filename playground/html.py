@@ -56,6 +56,7 @@ class RenderContext:
     channel_id: str | None = None
     message_ts: str | None = None
     view_id: str | None = None
+    files: Mapping[str, str] = field(default_factory=dict)  # uploaded file id -> its URL
 
 
 def render_blocks(
@@ -99,6 +100,9 @@ def render_message(message: dict[str, Any], *, ctx: RenderContext) -> Markup:
     attachments = message.get("attachments")
     if isinstance(attachments, list):
         body += Markup("").join(r.attachment(a) for a in attachments)
+    files = message.get("files")
+    if isinstance(files, list):
+        body += Markup("").join(r.file(f) for f in files)
 
     content = [
         _tag("div", {"class": "message-header"}, *header),
@@ -363,7 +367,13 @@ class _Renderer:
         return self.wrap(block, *parts)
 
     def image(self, obj: Mapping[str, Any], cls: str) -> Markup:
-        src = _image_src(obj.get("image_url"))
+        slack_file = obj.get("slack_file")
+        slack_file = slack_file if isinstance(slack_file, Mapping) else {}
+        src = (
+            _image_src(obj.get("image_url"))
+            or _image_src(slack_file.get("url"))
+            or _image_src(self.ctx.files.get(_s(slack_file.get("id"))))
+        )
         alt = _s(obj.get("alt_text"))
         if src is None:
             return _tag("span", {"class": f"{cls} image-missing", "title": alt}, f"[image: {alt}]")
@@ -497,6 +507,25 @@ class _Renderer:
         if kind == "color":
             return _tag("span", {}, _s(el.get("value")))
         return _unsupported("element", kind)
+
+    # files shared into the conversation (files.completeUploadExternal)
+
+    def file(self, shared: Any) -> Markup:
+        if not isinstance(shared, Mapping):
+            return Markup("")
+        url = _image_src(shared.get("url_private"))
+        title = _s(shared.get("title")) or _s(shared.get("name")) or "file"
+        if url is None:
+            return _tag("div", {"class": "message-file"}, title)
+        if not _s(shared.get("mimetype")).startswith("image/"):
+            return _tag("div", {"class": "message-file"}, _tag("a", {"href": url}, title))
+        alt = _s(shared.get("alt_txt")) or title
+        image = _void(
+            "img",
+            {"class": "file-image", "src": url, "alt": alt, "title": alt, "loading": "lazy"},
+        )
+        caption = _tag("figcaption", {"class": "file-title"}, title)
+        return _tag("figure", {"class": "message-file"}, image, caption)
 
     # attachments (legacy, but shown so nothing vanishes)
 

@@ -132,7 +132,12 @@ class Playground:
         users = {u["id"]: u.get("real_name") or u["name"] for u in self.fake_users()}
         channels = {c["id"]: c["name"] for c in self.fake_channels()}
         return RenderContext(
-            users=users, channels=channels, channel_id=channel, message_ts=None, view_id=view_id
+            users=users,
+            channels=channels,
+            channel_id=channel,
+            message_ts=None,
+            view_id=view_id,
+            files=self.fake.file_urls(),
         )
 
     def fake_users(self) -> list[dict[str, Any]]:

@@ -7,7 +7,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.reports import ReportRequest
 from bot.services import Services
+from bot.store import ReportKind
 
 Work = Callable[[Services], Awaitable[object]]
 MINUTE = timedelta(minutes=1)
@@ -73,6 +75,18 @@ async def announce_handoff(services: Services) -> object:
     return slot.isoformat() if slot else None
 
 
+async def post_due_reports(services: Services) -> object:
+    """Post every report whose slot has come (late within the grace period), once a slot."""
+    return [f"{r.kind.value} {r.label}" for r in await services.reports.post_due()]
+
+
+def _post_report(kind: ReportKind) -> Work:
+    async def post(services: Services) -> object:
+        return (await services.reports.post_now(ReportRequest(kind), by=None)).id
+
+    return post
+
+
 def _post_checklist(name: str) -> Work:
     async def post(services: Services) -> object:
         return (await services.checklists.post_now(name, by=None)).id
@@ -92,6 +106,19 @@ def jobs(services: Services) -> list[Job]:
             "checklists",
             "Post checklists that are due",
             post_due_checklists,
+            every=MINUTE,
+            at_start=True,
+        ),
+        # The reports pass posts these on their schedules; the entries are for "run now".
+        *(
+            Job(f"report:{kind}", f"Post the {kind} report", _post_report(kind), when=when)
+            for kind in ReportKind
+            if (when := getattr(services.plan.reports.schedules, kind.value))
+        ),
+        Job(
+            "reports",
+            "Post reports that are due (daily, weekly, monthly, quarterly)",
+            post_due_reports,
             every=MINUTE,
             at_start=True,
         ),

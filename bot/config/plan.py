@@ -18,6 +18,7 @@ from bot.config.sections import (
     EscalationLevel,
     IncidentSettings,
     Paging,
+    ReportSettings,
     StrictModel,
     TierConfig,
     TierPaging,
@@ -39,6 +40,7 @@ class Plan(StrictModel):
     checklists: list[ChecklistConfig] = [ChecklistConfig(**c) for c in seed.CHECKLISTS]
     checklist_grace: Duration = timedelta(hours=1)
     paging: Paging = Paging()
+    reports: ReportSettings = ReportSettings()
     runbooks_dir: str | None = Field(default=None, description="None: the bundled runbooks/")
 
     @model_validator(mode="before")

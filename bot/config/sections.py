@@ -180,3 +180,31 @@ class ChecklistConfig(StrictModel):
     def texts(self) -> list[str]:
         """The items' text, in order."""
         return [item.text for item in self.items]
+
+
+def _schedule_or_off(value: str | None) -> str | None:
+    return None if value is None else str(Schedule.parse(value))
+
+
+class ReportSchedules(StrictModel):
+    """When each report is posted in the reports channel; null turns one off."""
+
+    daily: str | None = "business days 17:00"
+    weekly: str | None = "fri 16:00"
+    monthly: str | None = "first business day 09:00"
+    quarterly: str | None = "first business day of quarter 09:00"
+
+    @field_validator("daily", "weekly", "monthly", "quarterly")
+    @classmethod
+    def _schedules_parse(cls, value: str | None) -> str | None:
+        return _schedule_or_off(value)
+
+
+class ReportSettings(StrictModel):
+    """Scheduled reports: their schedules, how late a missed one may still go out, and the
+    checklist item the weekly summary ticks."""
+
+    schedules: ReportSchedules = ReportSchedules()
+    grace: Duration = timedelta(hours=6)
+    channel: str = "reports"
+    weekly_checklist_item: str | None = "Weekly summary report"

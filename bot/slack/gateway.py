@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -116,7 +116,42 @@ class SlackGateway:
             ) from None
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise SlackCallFailed(method, type(exc).__name__, transient=True) from None
+        except SlackRequestError:
+            # files_upload_v2 raises it when the file's upload URL does not answer 200.
+            raise SlackCallFailed(method, "upload_failed", transient=True) from None
         return dict(response.data) if isinstance(response.data, dict) else {}
+
+    async def join(self, channel: str) -> None:
+        """conversations.join: a file shared in a channel needs the bot in it, even where
+        chat:write.public lets its messages through. A private channel can't be joined (the bot
+        must be invited): the upload then says so itself."""
+        try:
+            await self.call("conversations.join", channel=channel)
+        except SlackCallFailed as exc:
+            if exc.transient or exc.error != "method_not_supported_for_channel_type":
+                raise
+
+    async def upload(
+        self,
+        channel: str,
+        content: bytes,
+        *,
+        filename: str,
+        title: str,
+        alt_text: str,
+        thread_ts: str | None = None,
+    ) -> dict[str, Any]:
+        """Slack's external upload (files.getUploadURLExternal → the upload URL →
+        files.completeUploadExternal), shared into channel (in a thread with thread_ts)."""
+        return await self.call(
+            "files.upload_v2",
+            channel=channel,
+            thread_ts=thread_ts,
+            content=content,
+            filename=filename,
+            title=title,
+            alt_txt=alt_text,
+        )
 
     async def post(
         self, channel: str, message: Message, *, once: bool = False, **extra: Any

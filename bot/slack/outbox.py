@@ -35,6 +35,9 @@ class Kind(StrEnum):
     ONCALL_HANDOFF = "oncall.handoff"
     POST_CHECKLIST = "checklist.post"
     UPDATE_CHECKLIST = "checklist.update"
+    POST_REPORT = "report.post"
+    REPORT_PART = "report.part"
+    REPORT_CHART = "report.chart"
 
 
 class Outbox:

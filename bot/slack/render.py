@@ -96,6 +96,10 @@ class Renderer:
         envelope, *blocks = self._lines(template, context)
         return Message(text=clip(envelope["text"], 3000), blocks=blocks)
 
+    def objects(self, template: str, **context: Any) -> list[dict[str, Any]]:
+        """Plain JSON objects, one a line (words that travel with data, e.g. a chart's alt text)."""
+        return self._lines(template, context)
+
     def view(self, template: str, **context: Any) -> dict[str, Any]:
         """A modal or home view: first line the view's fields, then blocks."""
         envelope, *blocks = self._lines(template, context)

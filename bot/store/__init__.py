@@ -18,6 +18,7 @@ from bot.store.models import (
     OutboxMessage,
     Page,
 )
+from bot.store.reports import Report
 from bot.store.resolutions import Resolution
 from bot.store.seen import SeenRequest
 from bot.store.states import (
@@ -27,6 +28,7 @@ from bot.store.states import (
     OutboxStatus,
     PageKind,
     PageStatus,
+    ReportKind,
     RunKind,
     RunStatus,
     StepKind,
@@ -52,6 +54,8 @@ __all__ = [
     "Page",
     "PageKind",
     "PageStatus",
+    "Report",
+    "ReportKind",
     "Resolution",
     "RunKind",
     "RunStatus",

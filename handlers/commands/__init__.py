@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers.commands import checklist, incident, oncall, runbook
+from handlers.commands import checklist, incident, oncall, report, runbook
 
 COMMANDS = {
     "/incident": incident.incident_command,
     "/checklist": checklist.checklist_command,
     "/runbook": runbook.runbook_command,
     "/oncall": oncall.oncall_command,
+    "/report": report.report_command,
 }
 
 

@@ -1,4 +1,5 @@
-"""The App Home tab: open incidents with their deadlines, who is on call, today's checklists."""
+"""The App Home tab: open incidents with their deadlines, who is on call, today's checklists,
+and the last 7 days at a glance."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ async def publish_home(event: dict[str, Any], services: Services) -> None:
         open_total=await services.incidents.count_open(),
         oncall=await services.oncall.roster(),
         checklists=await services.checklists.today(),
+        glance=await services.reports.glance(),
+        chart=await services.reports.latest_chart("incidents_per_day"),
         now=services.clock.now(),
     )
     await services.gateway.call("views.publish", user_id=event["user"], view=view)

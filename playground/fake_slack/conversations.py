@@ -140,3 +140,15 @@ class ConversationsApi(MessageStore):
         ch = self._resolve_channel(a.get("channel"), create=True)
         page, next_cursor = paginate(list(ch.members), a, default_limit=100, max_limit=1000)
         return {"members": page, "response_metadata": {"next_cursor": next_cursor}}
+
+    def _conversations_join(self, a: dict[str, Any]) -> dict[str, Any]:
+        ch = self._resolve_channel(a.get("channel"), create=True)
+        if ch.is_im or ch.is_mpim or ch.is_private:
+            raise ApiError("method_not_supported_for_channel_type")
+        answer: dict[str, Any] = {}
+        if self.bot_user_id in ch.members:
+            answer["warning"] = "already_in_channel"
+        else:
+            ch.members.append(self.bot_user_id)
+            self._event("member_joined_channel", channel=ch.id, user=self.bot_user_id)
+        return {"channel": ch.to_api(self.bot_user_id), **answer}

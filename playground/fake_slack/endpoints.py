@@ -29,8 +29,16 @@ class Processor(Protocol):
     ) -> Answer: ...
 
 
-def asgi_app(process: Processor, wait_held: Callable[[float], Awaitable[None]]) -> Starlette:
-    """Routes /api/{method} and /hooks/... to `process`, which answers every call."""
+FileReader = Callable[[str], "tuple[bytes, str] | None"]
+
+
+def asgi_app(
+    process: Processor,
+    wait_held: Callable[[float], Awaitable[None]],
+    read_file: FileReader | None = None,
+) -> Starlette:
+    """Routes /api/{method}, /hooks/... and upload URLs to `process`, which answers every
+    call; /files/... serves what was uploaded."""
 
     async def api_endpoint(request: Request) -> Response:
         method = request.path_params["method"]
@@ -61,6 +69,7 @@ def asgi_app(process: Processor, wait_held: Callable[[float], Awaitable[None]]) 
                         "invalid_blocks_format" if key == "blocks" else "invalid_arguments"
                     )
         token: str | None = args.pop("token", None)
+        args["_origin"] = _origin(request)
         authorization = request.headers.get("authorization", "")
         if authorization.lower().startswith("bearer "):
             token = authorization[7:].strip()
@@ -93,5 +102,44 @@ def asgi_app(process: Processor, wait_held: Callable[[float], Awaitable[None]]) 
         routes=[
             Route("/api/{method}", api_endpoint, methods=["GET", "POST"]),
             Route("/hooks/{channel}/{user}/{ts}/{key}", hook_endpoint, methods=["POST"]),
+            *_file_routes(process, wait_held, read_file),
         ]
     )
+
+
+def _origin(request: Request) -> str:
+    """Where this fake is reached, a mount point (the playground's /fake) included, for the
+    URLs it hands out."""
+    path = request.url.path
+    mount = path[: path.rindex("/api/")] if "/api/" in path else ""
+    return f"{request.url.scheme}://{request.url.netloc}{mount}/"
+
+
+def _file_routes(
+    process: Processor,
+    wait_held: Callable[[float], Awaitable[None]],
+    read_file: FileReader | None,
+) -> list[Route]:
+    """The upload URLs files.getUploadURLExternal hands out, and the uploaded files."""
+
+    async def upload_endpoint(request: Request) -> Response:
+        args = {"file_id": request.path_params["file_id"], "_bytes": await request.body()}
+        answer = process("upload_url", args, token=None, pre_error=None)
+        if answer.hold:
+            await wait_held(answer.hold)
+        status = answer.status if answer.body.get("ok") or answer.status != 200 else 404
+        # Slack's upload URL answers in plain text, not JSON.
+        text = f"OK - {answer.body.get('length')}" if status == 200 else str(answer.body)
+        return Response(text, status_code=status, headers=answer.headers)
+
+    async def file_endpoint(request: Request) -> Response:
+        found = read_file(request.path_params["file_id"]) if read_file else None
+        if found is None:
+            return Response("file not found", status_code=404)
+        content, mimetype = found
+        return Response(content, media_type=mimetype)
+
+    return [
+        Route("/upload/v1/{file_id}", upload_endpoint, methods=["POST"]),
+        Route("/files/{file_id}/{name}", file_endpoint, methods=["GET"]),
+    ]

@@ -12,6 +12,7 @@ from playground.fake_slack.controls import WorkspaceControls
 from playground.fake_slack.conversations import ConversationsApi
 from playground.fake_slack.endpoints import Answer, asgi_app
 from playground.fake_slack.faults import FaultInjection, FaultQueue
+from playground.fake_slack.files import FilesApi
 from playground.fake_slack.hooks import HooksApi
 from playground.fake_slack.recorder import Call, Recorder
 from playground.fake_slack.records import ApiError
@@ -30,6 +31,7 @@ class FakeSlack(
     ViewsApi,
     UsersApi,
     HooksApi,
+    FilesApi,
 ):
     """An in-memory Slack workspace that answers Web API calls and records every one of them.
 
@@ -68,6 +70,11 @@ class FakeSlack(
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
             "conversations.members": self._conversations_members,
+            "conversations.join": self._conversations_join,
+            "files.getUploadURLExternal": self._files_get_upload_url_external,
+            "files.completeUploadExternal": self._files_complete_upload_external,
+            # Not a Web API method: the bytes POSTed to an upload URL (see files.py).
+            "upload_url": self._upload_url,
             "users.info": self._users_info,
             "users.list": self._users_list,
             "views.open": self._views_open,
@@ -77,7 +84,7 @@ class FakeSlack(
             # Not a Web API method: posts to a response_url (see FakeSlackServer.response_url).
             "response_url": self._response_url,
         }
-        self.asgi_app = asgi_app(self._process, self._faults.wait_held)
+        self.asgi_app = asgi_app(self._process, self._faults.wait_held, self.file_content)
 
     def reset(self) -> None:
         """Forget calls, faults and workspace changes; subscribers stay subscribed."""
@@ -112,7 +119,8 @@ class FakeSlack(
 
     def _act(self, method: str, args: dict[str, Any], token: str | None) -> dict[str, Any]:
         """Carry out the call if its token passes, and return its answer's body."""
-        auth_error = None if method == "response_url" else _auth_error(token)
+        # response_url and upload URLs carry their own secret in the URL, not a token.
+        auth_error = None if method in ("response_url", "upload_url") else _auth_error(token)
         return self._run(method, args) if auth_error is None else auth_error
 
     def _run(self, method: str, args: dict[str, Any]) -> dict[str, Any]:

@@ -114,6 +114,8 @@ class MessageStore(Workspace):
             api["blocks"] = copy.deepcopy(msg.blocks)
         if msg.attachments:
             api["attachments"] = copy.deepcopy(msg.attachments)
+        if msg.files:
+            api.update({"files": copy.deepcopy(msg.files), "upload": True})
         if msg.deleted:
             api.update({"subtype": "tombstone", "hidden": True})
         if msg.edits:

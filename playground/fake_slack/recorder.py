@@ -76,7 +76,11 @@ class Recorder:
     def _record(self, method: str, args: dict[str, Any], status: int, body: dict[str, Any]) -> Call:
         """Log a call as answered (callers hold the lock); a response_url's hook shows up as
         hook_* arguments."""
-        recorded = {k: v for k, v in args.items() if k != "_hook"}
+        # Underscored keys are what the fake's HTTP face adds (the hook, the origin, uploaded
+        # bytes), not what the caller sent; an upload is recorded by its length.
+        recorded = {k: v for k, v in args.items() if not k.startswith("_")}
+        if isinstance(args.get("_bytes"), bytes):
+            recorded["length"] = len(args["_bytes"])
         if "_hook" in args:
             recorded.update({f"hook_{k}": v for k, v in args["_hook"].items()})
         call = Call(

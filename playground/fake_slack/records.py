@@ -101,6 +101,8 @@ class Message:
     reply_broadcast: bool = False
     edits: list[dict[str, Any]] = field(default_factory=list)
     deleted: bool = False
+    # Shared by files.completeUploadExternal, in files.info shape.
+    files: list[dict[str, Any]] | None = None
 
     @property
     def is_reply(self) -> bool:

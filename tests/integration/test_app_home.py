@@ -1,4 +1,5 @@
-"""The App Home tab: open incidents with their deadlines, who is on call, today's checklists."""
+"""The App Home tab: open incidents with their deadlines, who is on call, today's checklists,
+the last 7 days."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.integration.flows import declare, eventually, posts, replies_to
+from tests.integration.flows import declare, eventually, posts, replies_to, settled
+from tests.support.report_seed import seed_week
 
 # Wednesday 18 November 2026, 10:00 in New York: week 3, one person per level on the rotation
 # (its third day: U0SUP1 and U0DEV1 are on).
@@ -79,3 +81,29 @@ def test_the_home_follows_the_rotation_and_shows_covers(slack, reporter, person)
     assert "*1 · Support Team*: <@U2> _(covering until Wed 14:00)_" in text
     assert "<@U0SUP1>" not in text
     assert "*2 · Development Team*: <@U0DEV1>\\n" in text
+
+
+@pytest.mark.moment(datetime(2026, 11, 27, 21, 0, tzinfo=UTC))  # Friday 27 Nov, 16:00
+def test_the_home_shows_the_last_7_days_with_the_latest_incidents_per_day_chart(
+    slack, person, bot, db, plan
+):
+    seed_week(db, plan)
+    bot.run_job("report:weekly")
+    eventually(lambda: len(slack.delivered("files.completeUploadExternal")) == 2, timeout=30)
+    eventually(lambda: settled(db), timeout=15)
+    uploaded = slack.delivered("files.completeUploadExternal")[0].response["files"][0]
+    person("U0SUP1").open_home()
+    published = slack.wait_for("views.publish", where=lambda c: c.args["user_id"] == "U0SUP1")
+    blocks = published[-1].args["view"]["blocks"]
+    text = str(blocks)
+    # Saturday 21 to Friday 27 November: incidents 1-5 and 8 (not 6 and 7, the week before).
+    assert (
+        "Incidents declared: Tier 1 Critical: 2 · Tier 2 High: 1 · Tier 3 Medium: 2 · "
+        "Tier 4 Low: 1" in text
+    )
+    assert "Within target: acknowledged 4/5 · resolved 2/4" in text
+    assert "Satisfaction: 3.5/5 from 2" in text
+    (image,) = [b for b in blocks if b["type"] == "image"]
+    assert image["slack_file"] == {"id": uploaded["id"]}
+    assert image["alt_text"].startswith("Stacked bar chart of incidents declared per day")
+    assert "week of Mon 23 Nov 2026 (from the weekly report)" in image["title"]["text"]

@@ -47,7 +47,7 @@ def test_state_lists_people_per_level_plus_admin_and_the_channels(playground):
         "level 4, admin",
     ]
     assert [c["name"] for c in state["channels"]] == ["incidents", "ops", "reports", "alerts"]
-    assert state["commands"] == ["/checklist", "/incident", "/oncall", "/runbook"]
+    assert state["commands"] == ["/checklist", "/incident", "/oncall", "/report", "/runbook"]
 
 
 def test_the_demo_people_are_whoever_is_on_call_now_and_everyone_else_is_listed(playground):
@@ -266,3 +266,22 @@ def test_the_emulators_web_api_answers_only_the_playgrounds_bot(playground):
     assert posted.status_code == 403
     bot = {"Authorization": f"Bearer {playground.playground.bot_token}"}
     assert httpx.get(api, params={"channel": "C0INCIDENTS"}, headers=bot).json()["ok"] is True
+
+
+def test_a_report_chart_shows_as_an_image_in_the_report_thread(playground):
+    answer = httpx.post(f"{playground.url}/pg/jobs/report:weekly", json={}, timeout=30)
+    assert answer.json()["ok"] is True, answer.text
+    fake = playground.playground.fake
+    eventually(lambda: len(fake.delivered("files.completeUploadExternal")) == 2, timeout=30)
+    report = [m for m in fake.messages("C0REPORTS") if not m.get("ephemeral_for")][0]
+    html = httpx.get(
+        f"{playground.url}/pg/thread",
+        params={"user": "U0MGR1", "channel": "C0REPORTS", "ts": report["ts"]},
+    ).text
+    assert html.count('class="file-image"') == 2
+    assert 'alt="Stacked bar chart of incidents declared per day by tier' in html
+    src = html.split('class="file-image" src="', 1)[1].split('"', 1)[0]
+    assert src.startswith(f"{playground.url}/fake/files/F")
+    image = httpx.get(src)
+    assert image.headers["content-type"] == "image/png"
+    assert image.content.startswith(b"\x89PNG\r\n\x1a\n")

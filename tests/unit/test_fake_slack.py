@@ -719,3 +719,49 @@ def test_response_url_edits_and_deletes_the_original(
         "message_not_found",
         "message_not_found",
     ]
+
+
+# -- files.* (the external upload flow) and conversations.join ------------------------------
+
+
+def test_files_upload_v2_shares_the_file_in_a_thread_with_its_alt_text(fake, client):
+    fake.add_channel({"id": "C0REPORTS", "name": "reports", "members": ["U0SUP1"]})
+    post = client.chat_postMessage(channel="C0REPORTS", text="report")  # chat:write.public
+    # Sharing a file needs membership, whatever chat:write.public lets through.
+    assert (
+        error_of(
+            lambda: client.files_upload_v2(
+                channel="C0REPORTS", content=b"\x89PNG-1", filename="a.png", title="A"
+            )
+        )
+        == "not_in_channel"
+    )
+    assert client.conversations_join(channel="C0REPORTS")["channel"]["is_member"] is True
+    assert client.conversations_join(channel="C0REPORTS")["warning"] == "already_in_channel"
+    done = client.files_upload_v2(
+        channel="C0REPORTS",
+        thread_ts=post["ts"],
+        content=b"\x89PNG-2",
+        filename="chart.png",
+        title="Chart",
+        alt_txt="what it shows",
+    )
+    shared = done["file"]
+    assert (shared["title"], shared["mimetype"], shared["alt_txt"]) == (
+        "Chart",
+        "image/png",
+        "what it shows",
+    )
+    assert fake.file(shared["id"])["content"] == b"\x89PNG-2"
+    reply = fake.thread("C0REPORTS", post["ts"])[1]
+    assert reply["files"][0]["id"] == shared["id"]
+    assert httpx.get(shared["url_private"]).content == b"\x89PNG-2"
+    assert fake.calls_to("upload_url")[-1].args == {"file_id": shared["id"], "length": 6}
+
+
+def test_completing_an_upload_that_never_arrived_is_refused(fake, client):
+    started = client.files_getUploadURLExternal(filename="a.png", length=3)
+    assert (
+        error_of(lambda: client.files_completeUploadExternal(files=[{"id": started["file_id"]}]))
+        == "file_upload_not_completed"
+    )

@@ -780,3 +780,34 @@ def test_evil_names_in_context_are_escaped() -> None:
     ctx = RenderContext(users={"U1": "<img src=x onerror=alert(1)>"}, channels={})
     html = render_message(message(text="<@U1>", user="U1"), ctx=ctx)
     assert "<img src=x" not in str(html)
+
+
+def test_an_uploaded_image_shows_as_a_picture_with_its_alt_text_and_title():
+    message = {
+        "ts": "1.0",
+        "user": "UBOT",
+        "bot_id": "B0",
+        "text": "",
+        "files": [
+            {
+                "id": "F1",
+                "title": "Incidents per day",
+                "mimetype": "image/png",
+                "alt_txt": "Stacked bars: 6 incidents",
+                "url_private": "http://127.0.0.1:3000/fake/files/F1/chart.png",
+            },
+            {"id": "F2", "title": "notes", "mimetype": "text/plain", "url_private": "http://x/n"},
+        ],
+    }
+    html = str(render_message(message, ctx=RenderContext()))
+    assert 'src="http://127.0.0.1:3000/fake/files/F1/chart.png"' in html
+    assert 'alt="Stacked bars: 6 incidents"' in html
+    assert '<figcaption class="file-title">Incidents per day</figcaption>' in html
+    assert '<a href="http://x/n">notes</a>' in html
+
+
+def test_an_image_block_may_name_an_uploaded_file_by_id():
+    block = {"type": "image", "slack_file": {"id": "F1"}, "alt_text": "chart"}
+    ctx = RenderContext(files={"F1": "http://127.0.0.1:3000/fake/files/F1/c.png"})
+    assert 'src="http://127.0.0.1:3000/fake/files/F1/c.png"' in str(render_blocks([block], ctx=ctx))
+    assert "[image: chart]" in str(render_blocks([block], ctx=RenderContext()))

@@ -17,7 +17,7 @@ from bot.services import Services, build_services
 from scheduled.jobs import Job, job, jobs, periodic
 from scheduled.scheduler import add_jobs, start_scheduler
 
-STABLE_NAMES = {"checklists", "sla-watcher", "oncall-handoff", "outbox"}
+STABLE_NAMES = {"checklists", "reports", "sla-watcher", "oncall-handoff", "outbox"}
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ async def nothing(_: Services) -> object:
 
 async def test_the_scheduler_runs_exactly_the_registrys_periodic_jobs(services, caplog):
     registry = {j.name: j for j in periodic(services)}
-    assert set(registry) == {"checklists", "sla-watcher", "oncall-handoff"}
+    assert set(registry) == {"checklists", "reports", "sla-watcher", "oncall-handoff"}
     caplog.set_level(logging.INFO, logger="apscheduler")
     scheduler = start_scheduler(services)
     try:
