@@ -19,6 +19,8 @@ WILDCARDS = {"", "0.0.0.0", "::"}
 GUARDED_PREFIXES = ("/pg/", "/fake/")
 # The emulator's Web API answers only the bot that the playground built, by its token.
 WEB_API_PREFIX = "/fake/api/"
+# Upload URLs carry their own secret (as Slack's do) and take raw bytes, no token.
+UPLOAD_PREFIX = "/fake/upload/"
 
 
 def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -78,7 +80,11 @@ class PlaygroundGuard:
         if path.startswith(WEB_API_PREFIX):
             if headers.get("authorization") != f"Bearer {self.bot_token}":
                 return "the emulator's Web API answers only the playground's bot"
-        elif method not in ("GET", "HEAD") and path.startswith(GUARDED_PREFIXES):
+        elif (
+            method not in ("GET", "HEAD")
+            and path.startswith(GUARDED_PREFIXES)
+            and not path.startswith(UPLOAD_PREFIX)
+        ):
             media_type = headers.get("content-type", "").split(";")[0].strip().lower()
             if media_type != "application/json":
                 return "send application/json"

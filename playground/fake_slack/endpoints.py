@@ -123,7 +123,11 @@ def _file_routes(
     """The upload URLs files.getUploadURLExternal hands out, and the uploaded files."""
 
     async def upload_endpoint(request: Request) -> Response:
-        args = {"file_id": request.path_params["file_id"], "_bytes": await request.body()}
+        args = {
+            "file_id": request.path_params["file_id"],
+            "secret": request.path_params["secret"],
+            "_bytes": await request.body(),
+        }
         answer = process("upload_url", args, token=None, pre_error=None)
         if answer.hold:
             await wait_held(answer.hold)
@@ -140,6 +144,6 @@ def _file_routes(
         return Response(content, media_type=mimetype)
 
     return [
-        Route("/upload/v1/{file_id}", upload_endpoint, methods=["POST"]),
+        Route("/upload/v1/{file_id}/{secret}", upload_endpoint, methods=["POST"]),
         Route("/files/{file_id}/{name}", file_endpoint, methods=["GET"]),
     ]

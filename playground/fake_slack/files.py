@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import copy
 import json
+import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from playground.fake_slack.messages import MessageStore
@@ -39,6 +40,8 @@ class StoredFile:
     title: str | None = None
     data: bytes | None = None
     channels: tuple[str, ...] = ()
+    # Slack's upload URLs are capabilities: whoever holds one may send the bytes, no token.
+    secret: str = field(default_factory=lambda: secrets.token_urlsafe(16))
 
     @property
     def filetype(self) -> str:
@@ -123,14 +126,19 @@ class FilesApi(MessageStore):
             origin=str(a.get("_origin") or "/"),
             created=int(time.time()),
         )
-        upload_url = f"{self._files[file_id].origin}upload/v1/{file_id}"
+        stored = self._files[file_id]
+        upload_url = f"{stored.origin}upload/v1/{file_id}/{stored.secret}"
         return {"upload_url": upload_url, "file_id": file_id}
 
     def _upload_url(self, a: dict[str, Any]) -> dict[str, Any]:
         """Not a Web API method: the bytes POSTed to an upload URL."""
         stored = self._files.get(str(a.get("file_id")))
         data = a.get("_bytes")
-        if stored is None or not isinstance(data, bytes):
+        if (
+            stored is None
+            or not isinstance(data, bytes)
+            or not secrets.compare_digest(str(a.get("secret")), stored.secret)
+        ):
             raise ApiError("file_not_found")
         if len(data) != stored.length:
             raise ApiError("invalid_length")

@@ -756,7 +756,18 @@ def test_files_upload_v2_shares_the_file_in_a_thread_with_its_alt_text(fake, cli
     reply = fake.thread("C0REPORTS", post["ts"])[1]
     assert reply["files"][0]["id"] == shared["id"]
     assert httpx.get(shared["url_private"]).content == b"\x89PNG-2"
-    assert fake.calls_to("upload_url")[-1].args == {"file_id": shared["id"], "length": 6}
+    uploaded = fake.calls_to("upload_url")[-1].args
+    assert (uploaded["file_id"], uploaded["length"]) == (shared["id"], 6)
+
+
+def test_an_upload_url_is_a_capability_only_whole(fake, client):
+    started = client.files_getUploadURLExternal(filename="a.png", length=3)
+    url = started["upload_url"]
+    assert url.rsplit("/", 2)[1] == started["file_id"]
+    guessed = url.rsplit("/", 1)[0] + "/not-the-secret"
+    assert httpx.post(guessed, content=b"abc").status_code == 404
+    assert httpx.post(url.rsplit("/", 1)[0], content=b"abc").status_code in (404, 405)
+    assert httpx.post(url, content=b"abc").status_code == 200
 
 
 def test_completing_an_upload_that_never_arrived_is_refused(fake, client):
