@@ -9,6 +9,8 @@ from bot.config.plan import Plan
 from bot.config.policy import Policy, PolicyLevel, Targets
 from bot.config.sections import (
     ChecklistConfig,
+    ClassifierConfig,
+    ClassifierExample,
     ClassifierRule,
     EscalationLevel,
     texts_as_items,
@@ -19,6 +21,8 @@ __all__ = [
     "AnyCheck",
     "CheckSpec",
     "ChecklistConfig",
+    "ClassifierConfig",
+    "ClassifierExample",
     "ClassifierRule",
     "DatabaseCheck",
     "EscalationLevel",

@@ -13,7 +13,7 @@ from bot.config.sections import (
     BusinessHours,
     Channels,
     ChecklistConfig,
-    ClassifierRule,
+    ClassifierConfig,
     Duration,
     EscalationLevel,
     IncidentSettings,
@@ -34,7 +34,7 @@ class Plan(StrictModel):
     escalation: list[EscalationLevel] = [EscalationLevel(**lvl) for lvl in seed.ESCALATION]
     admins: list[str] = ["U0MGR1", "U0ARCH1"]
     tiers: dict[int, TierConfig] = {n: TierConfig(**t) for n, t in seed.TIERS.items()}
-    classifier: list[ClassifierRule] = [ClassifierRule(**r) for r in seed.CLASSIFIER_RULES]
+    classifier: ClassifierConfig = ClassifierConfig()
     incidents: IncidentSettings = IncidentSettings()
     checklists: list[ChecklistConfig] = [ChecklistConfig(**c) for c in seed.CHECKLISTS]
     checklist_grace: Duration = timedelta(hours=1)
@@ -44,15 +44,14 @@ class Plan(StrictModel):
     @model_validator(mode="before")
     @classmethod
     def _fit_defaults_to_tiers(cls, data: Any) -> Any:
-        # A team that trims the tiers or levels should not have to rewrite the seed's
-        # classifier and paging policy too.
+        # A team that trims the tiers or levels should not have to rewrite the seed's paging
+        # policy too (the shipped classifier examples of a missing tier are left out as it is
+        # built).
         if not isinstance(data, dict):
             return data
         data = dict(data)
         if isinstance(data.get("tiers"), dict):
             known = {int(t) for t in data["tiers"] if str(t).isdigit()}
-            if "classifier" not in data:
-                data["classifier"] = [r for r in seed.CLASSIFIER_RULES if r["tier"] in known]
             incidents = data.get("incidents") if isinstance(data.get("incidents"), dict) else {}
             if "default_tier" not in incidents and known and 3 not in known:
                 data["incidents"] = {**incidents, "default_tier": max(known)}
@@ -97,9 +96,12 @@ class Plan(StrictModel):
     @model_validator(mode="after")
     def _references_exist(self) -> Plan:
         known = set(self.tiers)
-        for i, rule in enumerate(self.classifier):
+        for i, rule in enumerate(self.classifier.rules):
             if rule.tier not in known:
-                raise ValueError(f"classifier.{i}.tier: no tier {rule.tier}")
+                raise ValueError(f"classifier.rules.{i}.tier: no tier {rule.tier}")
+        for i, example in enumerate(self.classifier.examples):
+            if example.tier not in known:
+                raise ValueError(f"classifier.examples.{i}.tier: no tier {example.tier}")
         for tier in self.incidents.dedicated_channel_tiers:
             if tier not in known:
                 raise ValueError(f"incidents.dedicated_channel_tiers: no tier {tier}")
@@ -154,8 +156,14 @@ class Plan(StrictModel):
         return self.paging.tiers.get(tier) or TierPaging()
 
     def categories(self) -> list[str]:
-        """Every category the classifier knows, in rule order, plus general."""
-        seen = dict.fromkeys(rule.category for rule in self.classifier)
+        """Every category the classifier knows: the seed's, the team's own, and general."""
+        seen = dict.fromkeys(
+            [
+                *(c for tier in sorted(seed.CATEGORIES) for c in seed.CATEGORIES[tier]),
+                *(rule.category for rule in self.classifier.rules),
+                *(example.category for example in self.classifier.examples),
+            ]
+        )
         seen.setdefault("general")
         return list(seen)
 

@@ -126,11 +126,35 @@ class Channels(StrictModel):
 
 
 class ClassifierRule(StrictModel):
-    """Phrases that suggest a tier and category for free-text incidents."""
+    """Phrases that decide a tier and category for free-text incidents."""
 
     tier: int
     category: str = Field(min_length=1, max_length=40)
     phrases: list[str] = Field(min_length=1)
+
+
+class ClassifierExample(StrictModel):
+    """A report in the team's own words with the tier and category it deserves."""
+
+    text: str = Field(min_length=1, max_length=500)
+    tier: int
+    category: str = Field(min_length=1, max_length=40)
+
+
+class ClassifierConfig(StrictModel):
+    """How free text gets a tier: the shipped examples, the team's own, and phrase rules."""
+
+    examples: list[ClassifierExample] = []
+    shipped_examples: bool = Field(default=True, description="use the examples the bot ships")
+    rules: list[ClassifierRule] = Field(
+        default=[], description="phrase rules tried first; a matching rule decides"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rules_alone(cls, data: Any) -> Any:
+        # Configs written before examples existed list phrase rules directly under classifier.
+        return {"rules": data} if isinstance(data, list) else data
 
 
 class IncidentSettings(StrictModel):

@@ -12,7 +12,9 @@ from sqlalchemy.orm import selectinload
 from bot.clock import Clock
 from bot.config import Plan
 from bot.errors import BadInput, IncidentNotFound, InvalidTransition, NotAllowed
+from bot.incidents.classifier import Classifier
 from bot.incidents.declaration import Declaration, Declared, new_incident
+from bot.incidents.learning import learn, learned_examples
 from bot.paging import Pager
 from bot.slack import Kind, Outbox
 from bot.store import Incident, IncidentStatus
@@ -31,8 +33,11 @@ class IncidentService:
         outbox: Outbox,
         clock: Clock,
         pager: Pager,
+        *,
+        classifier: Classifier | None = None,
     ) -> None:
         self._sessions = sessions
+        self.classifier = classifier or Classifier.for_plan(plan)
         self._plan = plan
         self._outbox = outbox
         self._clock = clock
@@ -44,9 +49,15 @@ class IncidentService:
 
     async def declare(self, request: Declaration) -> Declared:
         """Create an incident, post it, and open its dedicated channel if its tier wants one."""
-        incident = new_incident(request, self._plan, self._clock.now())
         try:
             async with self._transaction() as session:
+                learned = await learned_examples(session)
+                incident = new_incident(
+                    request,
+                    self._plan,
+                    self._clock.now(),
+                    lambda text: self.classifier.suggest(text, learned),
+                )
                 session.add(incident)
                 await session.flush()
                 self._log.record(session, incident, request.reporter, "declared", "")
@@ -117,6 +128,7 @@ class IncidentService:
             due = incident.policy.targets(tier, since)
             incident.ack_due_at, incident.resolve_due_at = due.ack_due_at, due.resolve_due_at
             await self._changed(session, incident, by, "tier_changed", f"{old} → {tier}")
+            await learn(session, incident, by=by, at=self._clock.now())
             await self._pager.schedule_deadlines(session, incident)
             wants_channel = tier in self._plan.incidents.dedicated_channel_tiers
             if wants_channel and incident.dedicated_channel is None:
@@ -128,6 +140,19 @@ class IncidentService:
                     coalesce=True,
                 )
             return IncidentView.of(incident)
+
+    async def confirm_tier(self, incident_id: int, tier: int, *, by: str) -> IncidentView:
+        """The answer to a close call: the suggested tier confirmed, or changed (and learned)."""
+        async with self._transaction() as session:
+            incident = await self._load(session, incident_id, for_update=True)
+            self._authorize(incident, by, "tier")
+            if tier == incident.tier:
+                if incident.status == IncidentStatus.RESOLVED:
+                    raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
+                incident.suggestion = {**(incident.suggestion or {}), "close_call": False}
+                await self._changed(session, incident, by, "tier_confirmed", f"Tier {tier}")
+                return IncidentView.of(incident)
+        return await self.change_tier(incident_id, tier, by=by)
 
     async def add_update(self, incident_id: int, text: str, *, by: str) -> IncidentView:
         """A free-text note on the timeline."""

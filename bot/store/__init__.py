@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.store.engine import async_engine, session_factory, sync_engine
+from bot.store.learned import ClassifierExample
 from bot.store.migrate import upgrade
 from bot.store.models import (
     Base,
@@ -35,6 +36,7 @@ __all__ = [
     "Base",
     "ChecklistRun",
     "ChecklistTick",
+    "ClassifierExample",
     "EscalationStep",
     "Handoff",
     "Incident",
