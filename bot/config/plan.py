@@ -60,8 +60,14 @@ class Plan(StrictModel):
         levels = len(data["escalation"]) if isinstance(data.get("escalation"), list) else 4
         paging = dict(data["paging"]) if isinstance(data.get("paging"), dict) else {}
         if "tiers" not in paging:
+            # A team that set its levels' own cadence keeps it: the seed's per-tier cadence
+            # would otherwise win over it.
+            own_cadence = isinstance(data.get("escalation"), list) and any(
+                isinstance(lvl, dict) and ("repage_every" in lvl or "tries" in lvl)
+                for lvl in data["escalation"]
+            )
             paging["tiers"] = {
-                tier: _fit_levels(spec, levels)
+                tier: _fit_levels(spec, levels, keep_cadence=not own_cadence)
                 for tier, spec in seed.TIER_PAGING.items()
                 if tier in known
             }
@@ -168,9 +174,12 @@ class Plan(StrictModel):
         return list(seen)
 
 
-def _fit_levels(spec: dict[str, Any], levels: int) -> dict[str, Any]:
-    """A seed tier policy limited to the levels a plan has."""
+def _fit_levels(spec: dict[str, Any], levels: int, *, keep_cadence: bool) -> dict[str, Any]:
+    """A seed tier policy limited to the levels a plan has (and to the levels' own cadence)."""
     fitted = dict(spec, page=[n for n in spec["page"] if n <= levels] or [1])
+    if not keep_cadence:
+        fitted.pop("repage_every", None)
+        fitted.pop("tries", None)
     if (fitted.get("notify_at_half_resolve") or 0) > levels:
         fitted["notify_at_half_resolve"] = None
     return fitted

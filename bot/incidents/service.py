@@ -129,6 +129,7 @@ class IncidentService:
             incident.ack_due_at, incident.resolve_due_at = due.ack_due_at, due.resolve_due_at
             await self._changed(session, incident, by, "tier_changed", f"{old} → {tier}")
             await learn(session, incident, by=by, at=self._clock.now())
+            await self._pager.tier_changed(session, incident)
             await self._pager.schedule_deadlines(session, incident)
             wants_channel = tier in self._plan.incidents.dedicated_channel_tiers
             if wants_channel and incident.dedicated_channel is None:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.oncall import OnCallService, Phase
-from bot.paging.schedule import add_step, schedule_deadlines, schedule_repages
+from bot.paging.schedule import defer_pages, schedule_deadlines, schedule_repages
 from bot.slack import Kind, Outbox
 from bot.store import (
     LIVE_PAGES,
@@ -19,7 +19,6 @@ from bot.store import (
     Page,
     PageKind,
     PageStatus,
-    StepKind,
 )
 from bot.timeline import BOT_ACTOR, IncidentLog
 
@@ -51,32 +50,35 @@ class Pager:
 
     async def declared(self, session: AsyncSession, incident: Incident) -> None:
         """Page per the tier's policy, or wait for business hours; schedule the deadlines."""
-        now = self._clock.now()
-        spec = incident.policy.tier_paging(incident.tier)
+        if incident.policy.tier_paging(incident.tier).dms:
+            await self._page_for_tier(session, incident)
+            security_level = incident.policy.security_page(incident.category)
+            if security_level is not None:
+                await self.page_level(session, incident, security_level, "security incident")
+        else:
+            text = f"Tier {incident.tier} is not paged by DM: this post is the notice"
+            await self._log(session, incident, "not_paged", text)
+        await self.schedule_deadlines(session, incident, new=True)
+
+    async def tier_changed(self, session: AsyncSession, incident: Incident) -> None:
+        """A tier that pages, given to an incident nobody was paged for yet (a Tier 4 made
+        Tier 1, a deferred Tier 3 made Tier 1 at night): page for it now."""
+        paged = any(p.kind == PageKind.PAGE for p in incident.pages)
+        dms = incident.policy.tier_paging(incident.tier).dms
+        if dms and not paged and incident.acknowledged_at is None:
+            await self._page_for_tier(session, incident)
+
+    async def _page_for_tier(self, session: AsyncSession, incident: Incident) -> None:
+        now, spec = self._clock.now(), incident.policy.tier_paging(incident.tier)
         if self._calendar.pages_now(incident.tier, spec.dm_hours, now):
             for level in spec.page:
                 await self.page_level(session, incident, level, "declared")
-        else:
+        elif incident.paging_deferred_until is None:
             wait_until = self._calendar.next_business_start(now)
-            incident.paging_deferred_until = wait_until
-            # The targets count from when someone can be paged, not from the evening before.
-            due = incident.policy.targets(incident.tier, wait_until)
-            incident.ack_due_at, incident.resolve_due_at = due.ack_due_at, due.resolve_due_at
-            for level in spec.page:
-                add_step(
-                    session, incident, StepKind.PAGE, f"page:L{level}", wait_until, level=level
-                )
-            await self._log(
-                session,
-                incident,
-                "paging_deferred",
-                "outside business hours; pages go out "
-                + wait_until.astimezone(self._calendar.zone).strftime("%a %d %b %H:%M %Z"),
-            )
-        security_level = incident.policy.security_page(incident.category)
-        if security_level is not None:
-            await self.page_level(session, incident, security_level, "security incident")
-        await self.schedule_deadlines(session, incident, new=True)
+            defer_pages(session, incident, spec.page, wait_until)
+            local = wait_until.astimezone(self._calendar.zone).strftime("%a %d %b %H:%M %Z")
+            text = f"outside business hours; pages go out {local}"
+            await self._log(session, incident, "paging_deferred", text)
 
     async def schedule_deadlines(
         self, session: AsyncSession, incident: Incident, *, new: bool = False
@@ -154,11 +156,15 @@ class Pager:
         policy = incident.policy
         people = list(await self._oncall.people(session, level, policy.level(level).members, now))
         all_hands = self._calendar.phase(now) is Phase.ALL_HANDS
-        if level == 1 and all_hands and policy.max_level >= 2:
+        one_person = policy.tier_paging(incident.tier).one_person
+        if level == 1 and all_hands and policy.max_level >= 2 and not one_person:
             # Weeks 1-2: the development team is paged with level 1.
             people += await self._oncall.people(session, 2, policy.level(2).members, now)
         out = {p.user for p in incident.pages if p.status in OUT}
         reachable = [p for p in dict.fromkeys(people) if p not in out]
+        if one_person:
+            # The first on call who can still take it (the rotation's pick, or a cover).
+            reachable = reachable[:1]
         busy = {p.user for p in incident.pages if p.status in LIVE_PAGES}
         return [p for p in reachable if p not in busy], bool(reachable)
 

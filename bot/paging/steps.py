@@ -11,6 +11,11 @@ from bot.paging.pager import Pager
 from bot.store import EscalationStep, Incident, IncidentStatus, StepKind, StepStatus
 from bot.timeline import BOT_ACTOR, IncidentLog
 
+# Steps that page someone by DM (the deadline steps record a breach whatever the tier).
+PAGING_STEPS = frozenset(
+    {StepKind.PAGE, StepKind.REPAGE, StepKind.HANDOVER, StepKind.LEVEL1_RULE, StepKind.NOTIFY_HALF}
+)
+
 
 @dataclass(frozen=True)
 class StepResult:
@@ -48,6 +53,9 @@ class StepRunner:
         resolved = incident.status == IncidentStatus.RESOLVED
         unanswered = incident.acknowledged_at is None and not resolved
         pager = self._pager
+        if not incident.policy.tier_paging(incident.tier).dms and step.kind in PAGING_STEPS:
+            # Moved to a tier nobody is paged for by DM after its pages went out.
+            return StepResult.skipped(f"Tier {incident.tier} is not paged by DM")
         match step.kind:
             case StepKind.PAGE if unanswered:
                 level_paged = await pager.page_level(
@@ -60,7 +68,7 @@ class StepRunner:
                 sent = await pager.repage(session, incident, level, step.attempt)
                 return StepResult.done(f"re-paged {sent}")
             case StepKind.HANDOVER if unanswered and incident.level <= level:
-                timeout = incident.policy.level(level).timeout
+                timeout = incident.policy.timeout(incident.tier, level)
                 level_paged = await pager.page_level(
                     session,
                     incident,
@@ -101,7 +109,8 @@ class StepRunner:
         if incident.ack_breached_at is None:
             incident.ack_breached_at = incident.ack_due_at
             await self._breach(session, incident, "acknowledgement target missed")
-        if acked is None and incident.status != IncidentStatus.RESOLVED:
+        dms = incident.policy.tier_paging(incident.tier).dms
+        if acked is None and incident.status != IncidentStatus.RESOLVED and dms:
             level_paged = await self._pager.page_level(
                 session,
                 incident,
@@ -120,7 +129,8 @@ class StepRunner:
             incident.resolve_breached_at = due
             await self._breach(session, incident, "resolution target missed")
         unresolved = incident.status != IncidentStatus.RESOLVED
-        if unresolved and incident.level < incident.policy.max_level:
+        dms = incident.policy.tier_paging(incident.tier).dms
+        if unresolved and incident.level < incident.policy.max_level and dms:
             level_paged = await self._pager.page_level(
                 session,
                 incident,
