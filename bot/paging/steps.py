@@ -6,10 +6,20 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.config import format_duration
+from bot.paging.digest import due_soon_for, link
 from bot.paging.pager import Pager
-from bot.store import EscalationStep, Incident, IncidentStatus, StepKind, StepStatus
-from bot.timeline import BOT_ACTOR, IncidentLog
+from bot.store import (
+    EscalationStep,
+    Incident,
+    IncidentStatus,
+    PageKind,
+    PageStatus,
+    StepKind,
+    StepStatus,
+)
+from bot.timeline import BOT_ACTOR, IncidentLog, ref
 
 # Steps that page someone by DM (the deadline steps record a breach whatever the tier).
 PAGING_STEPS = frozenset(
@@ -23,6 +33,7 @@ class StepResult:
 
     status: StepStatus
     outcome: str
+    also_done: int = 0  # other incidents' re-pages brought forward and done with it
 
     @classmethod
     def done(cls, outcome: str) -> StepResult:
@@ -41,9 +52,10 @@ def paged(level: int | None) -> str:
 class StepRunner:
     """Runs one step inside the watcher's transaction, paging through the Pager."""
 
-    def __init__(self, pager: Pager, log: IncidentLog) -> None:
+    def __init__(self, pager: Pager, log: IncidentLog, clock: Clock) -> None:
         self._pager = pager
         self._log = log
+        self._clock = clock
 
     async def run(
         self, session: AsyncSession, step: EscalationStep, incident: Incident
@@ -66,7 +78,8 @@ class StepRunner:
                 if step.attempt is None:
                     raise ValueError(f"re-page step {step.key} has no attempt")
                 sent = await pager.repage(session, incident, level, step.attempt)
-                return StepResult.done(f"re-paged {sent}")
+                early = await self._bring_forward(session, incident, level, step)
+                return StepResult(StepStatus.DONE, f"re-paged {sent}", also_done=early)
             case StepKind.HANDOVER if unanswered and incident.level <= level:
                 timeout = incident.policy.timeout(incident.tier, level)
                 level_paged = await pager.page_level(
@@ -99,6 +112,28 @@ class StepRunner:
                     f"notified level {level_told}" if level_told else "nobody left to notify"
                 )
         return StepResult.skipped("no longer needed")
+
+    async def _bring_forward(
+        self, session: AsyncSession, incident: Incident, level: int, step: EscalationStep
+    ) -> int:
+        """The same people's re-pages of other incidents that fall due soon go now too, so the
+        delivery sends them as one DM (bot/paging/digest.py)."""
+        now, early = self._clock.now(), 0
+        for other_step, other in await due_soon_for(session, incident, level, now):
+            if other_step.attempt is None or other_step.level is None:
+                continue
+            answered = other.acknowledged_at is not None
+            if answered or other.status == IncidentStatus.RESOLVED:
+                continue
+            sent = await self._pager.repage(session, other, other_step.level, other_step.attempt)
+            other_step.status, other_step.done_at = StepStatus.DONE, now
+            other_step.outcome = f"re-paged {sent}, early, with {ref(incident.id)}'s re-page"
+            early += 1
+        for page in incident.pages:
+            fresh = page.level == level and page.attempt == step.attempt
+            if fresh and page.kind == PageKind.PAGE and page.status == PageStatus.QUEUED:
+                await link(session, page)
+        return early
 
     async def _ack_deadline(
         self, session: AsyncSession, incident: Incident, level: int

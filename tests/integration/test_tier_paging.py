@@ -108,9 +108,58 @@ def test_tier_three_is_paged_again_every_hour(slack, reporter, bot, bot_clock, d
     assert page_counts(slack, PEOPLE) == {"U0SUP1": 3, "U0DEV1": 2}
 
 
+def page_buttons(message: dict) -> list[tuple[str, str]]:
+    return [
+        (e["action_id"], e["value"])
+        for b in message["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+    ]
+
+
+@pytest.mark.moment(ROTATION_MORNING)
+def test_several_unanswered_pages_make_one_re_page_listing_them_all(
+    slack, reporter, bot, bot_clock, db
+):
+    # Three Tier 2 incidents two minutes apart, all paging U0SUP1 (on call this week).
+    declare(reporter, slack, "emails not sending")
+    watch(bot, db, bot_clock, timedelta(minutes=2))
+    declare(reporter, slack, "orders stuck in pending")
+    watch(bot, db, bot_clock, timedelta(minutes=2))
+    declare(reporter, slack, "the admin panel will not load")
+    eventually(lambda: settled(db))
+    assert page_counts(slack, PEOPLE) == {"U0SUP1": 3}
+    # The first re-page is due at 15 min: it brings the other two with it, in one DM.
+    watch(bot, db, bot_clock, timedelta(minutes=11, seconds=5))
+    assert page_counts(slack, PEOPLE) == {"U0SUP1": 4}
+    digest = pages_to(slack, "U0SUP1")[-1]
+    assert "3 incidents wait for you" in post_text(digest)
+    acks = [v for a, v in page_buttons(digest) if a == Action.PAGE_ACKNOWLEDGE]
+    assert sorted(acks) == ["1", "2", "3"]
+    # Their own re-pages, due at 17 and 19 min, were sent already: no DM each.
+    watch(bot, db, bot_clock, timedelta(minutes=5))
+    assert page_counts(slack, PEOPLE) == {"U0SUP1": 4}
+    # Acknowledging one from the digest takes it off the list, in place.
+    person = reporter.__class__(reporter._http, reporter._slack, reporter._secret, "U0SUP1")
+    person.click(digest, Action.PAGE_ACKNOWLEDGE)
+
+    def still_to_acknowledge() -> list[str]:
+        buttons = page_buttons(current(slack, digest))
+        return sorted(v for a, v in buttons if a == Action.PAGE_ACKNOWLEDGE)
+
+    eventually(lambda: still_to_acknowledge() == ["2", "3"])
+    assert "Acknowledged by <@U0SUP1>" in post_text(current(slack, digest))
+    eventually(lambda: settled(db))
+    # The next round: the two still open, one DM again; three tries each in all.
+    watch(bot, db, bot_clock, timedelta(minutes=15))
+    assert page_counts(slack, PEOPLE) == {"U0SUP1": 5}
+    assert "2 incidents wait for you" in post_text(pages_to(slack, "U0SUP1")[-1])
+    assert [r.attempt for r in pages_of(db, "U0SUP1") if r.incident_id == 3] == [1, 2, 3]
+
+
 def pages_of(db: sa.Engine, user: str) -> list[sa.Row]:
     with db.connect() as conn:
         return conn.execute(
-            sa.text("SELECT incident_id, attempt, status FROM pages WHERE user = :u ORDER BY id"),
+            sa.text('SELECT incident_id, attempt, status FROM pages WHERE "user" = :u ORDER BY id'),
             {"u": user},
         ).all()
