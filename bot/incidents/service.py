@@ -128,7 +128,9 @@ class IncidentService:
             due = incident.policy.targets(tier, since)
             incident.ack_due_at, incident.resolve_due_at = due.ack_due_at, due.resolve_due_at
             await self._changed(session, incident, by, "tier_changed", f"{old} → {tier}")
-            await learn(session, incident, by=by, at=self._clock.now())
+            if self._responds(incident, by):
+                # A reporter's own retier is not a responder's judgement: not taught.
+                await learn(session, incident, by=by, at=self._clock.now())
             await self._pager.tier_changed(session, incident)
             await self._pager.schedule_deadlines(session, incident)
             wants_channel = tier in self._plan.incidents.dedicated_channel_tiers
@@ -279,6 +281,15 @@ class IncidentService:
         )
         if not allowed:
             raise NotAllowed(action=action, ref=ref(incident.id))
+
+    def _responds(self, incident: Incident, user: str) -> bool:
+        """Whether user is one of the incident's responders (not merely its reporter)."""
+        return (
+            user == incident.acknowledged_by
+            or self.is_admin(user)
+            or user in incident.policy.responders(incident.level)
+            or any(page.user == user for page in incident.pages)
+        )
 
     async def _by_source(self, source_key: str) -> IncidentView | None:
         async with self._sessions() as session:

@@ -110,3 +110,13 @@ def test_a_tier_change_teaches_the_next_similar_report(slack, reporter, responde
     assert "2 — High" in text and "learned from INC-1" in text
     stored = incident_row(db, 2).suggestion
     assert (json.loads(stored) if isinstance(stored, str) else stored)["learned_from"] == 1
+
+
+def test_a_reporters_own_retier_is_not_learned(slack, reporter, db):
+    declare(reporter, slack, "the loyalty points page shows an error")
+    assert reporter.command("tier INC-1 1").status_code == 200
+    eventually(lambda: incident_row(db, 1).tier == 1)
+    with db.connect() as conn:
+        assert conn.scalar(sa.text("SELECT count(*) FROM classifier_examples")) == 0
+    second = declare(reporter, slack, "loyalty points page shows an error again")
+    assert "learned from" not in post_text(second) and "3 — Medium" in post_text(second)

@@ -91,6 +91,14 @@ def test_a_learned_correction_decides_the_next_similar_report(classifier: Classi
     assert (found.tier, found.category, found.learned_from) == (2, "loyalty", 7)
 
 
+def test_a_correction_never_takes_a_critical_report_below_tier_two(
+    classifier: Classifier,
+) -> None:
+    learned = [Example("the whole site is down for everyone", 4, "docs", "learned", 9)]
+    found = classifier.suggest("the whole site is down for everyone again", learned)
+    assert (found.tier, found.learned_from) == (2, 9)
+
+
 def test_team_examples_from_config_join_the_shipped_ones() -> None:
     plan = Plan.model_validate(
         {

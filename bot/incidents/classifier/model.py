@@ -18,6 +18,7 @@ K = 5
 MIN_SIMILARITY = 0.12
 # A learned correction this close to a report decides it outright.
 LEARNED_SIMILARITY = 0.55
+LEARNED_CACHE = 10_000
 # The winning tier's share of the vote under which a suggestion is a close call.
 CLOSE_CALL = 0.6
 # Categories whose tier depends on how many people are hit: all of them, or some.
@@ -110,6 +111,8 @@ class Classifier:
             if example.tier not in self.tiers:
                 continue
             key = (example.incident_id, example.text)
+            if len(self._learned_vectors) > LEARNED_CACHE:
+                self._learned_vectors.clear()  # rewritten corrections leave stale entries
             if key not in self._learned_vectors:
                 self._learned_vectors[key] = self._index.vector_of(example)
             pairs.append((example, self._learned_vectors[key]))
@@ -121,18 +124,30 @@ class Classifier:
         """Tier and category for a report; learned are corrections kept by the team, without
         an example left out (to score the examples by each other)."""
         query, surfaces = self._index.vector(text)
-        near = self._index.nearest(query, K, self._learned(learned), without)
+        found = self._from_examples(text, query, surfaces, without)
+        taught = self._index.nearest(query, 1, self._learned(learned), without, only_extra=True)
+        if not taught or taught[0].similarity < LEARNED_SIMILARITY:
+            return found
+        top = taught[0]
+        tier = top.example.tier
+        if found.tier == self.tiers[0] and len(self.tiers) > 1:
+            # A correction may lower what reads as critical, but never below the second tier:
+            # one person's retier must not leave the next outage unpaged.
+            tier = min(tier, self.tiers[1])
+        return Suggestion(
+            tier,
+            top.example.category,
+            round(min(0.95, top.similarity), 2),
+            _words(top.shared, surfaces),
+            learned_from=top.example.incident_id,
+        )
+
+    def _from_examples(
+        self, text: str, query: Vector, surfaces: dict[str, str], without: Example | None
+    ) -> Suggestion:
+        """What the shipped and configured examples and the rules say."""
+        near = self._index.nearest(query, K, (), without)
         cues = read_cues(text)
-        if near and near[0].example.incident_id is not None:
-            if near[0].similarity >= LEARNED_SIMILARITY:
-                top = near[0]
-                return Suggestion(
-                    top.example.tier,
-                    top.example.category,
-                    round(min(0.95, top.similarity), 2),
-                    _words(top.shared, surfaces),
-                    learned_from=top.example.incident_id,
-                )
         useful = [n for n in near if n.similarity >= MIN_SIMILARITY]
         ruled = self._by_rule(cues, useful, surfaces)
         if ruled is not None:

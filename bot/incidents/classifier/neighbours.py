@@ -95,13 +95,15 @@ class Index:
         k: int,
         extra: Iterable[tuple[Example, Vector]] = (),
         without: Example | None = None,
+        *,
+        only_extra: bool = False,
     ) -> list[Neighbour]:
-        """The k examples closest to a query vector (extra ones are compared too; without is
-        left out, to score an example by the others)."""
+        """The k examples closest to a query vector (extra ones are compared too, or alone;
+        without is left out, to score an example by the others)."""
         # Only examples sharing a feature with the query can be close: walk those alone.
         totals: dict[int, float] = defaultdict(float)
         for feature, weight in query.items():
-            for number, theirs in self._postings.get(feature, ()):
+            for number, theirs in () if only_extra else self._postings.get(feature, ()):
                 totals[number] += weight * theirs
         candidates = [
             (self.examples[n], self._vectors[n], score)
