@@ -1,7 +1,7 @@
 """classifier examples learned from tier changes, an incident's suggestion, re-page digests
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-29
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
