@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -82,6 +83,7 @@ def _config_check(settings: Settings, plan: Plan) -> int:
     folder = Path(plan.runbooks_dir) if plan.runbooks_dir else DEFAULT_FOLDER
     runbooks, problems = load_runbooks(folder)
     print(f"# runbooks ({folder}): " + ", ".join(r.name for r in runbooks))
+    _classifier_check(plan)
     for problem in problems:
         print(
             f"supportbot: runbook not loaded: {folder / problem.file}:{problem.line}: "
@@ -89,6 +91,24 @@ def _config_check(settings: Settings, plan: Plan) -> int:
             file=sys.stderr,
         )
     return 1 if problems else 0
+
+
+def _classifier_check(plan: Plan) -> None:
+    """How well the classifier does on its own examples, each scored by all the others."""
+    from bot.incidents.classifier import Classifier
+    from bot.incidents.classifier.evaluate import leave_one_out
+
+    classifier = Classifier.for_plan(plan)
+    result = leave_one_out(classifier)
+    sources = Counter(e.source for e in classifier.examples)
+    print(
+        f"# classifier: {len(classifier.examples)} examples ({sources['shipped']} shipped, "
+        f"{sources['config']} from classifier.examples); each scored by the others: "
+        f"tier {result.accuracy:.1%}, category {result.category_accuracy:.1%}"
+    )
+    for (given, suggested), count in sorted(result.confusion.items()):
+        if given != suggested:
+            print(f"#   Tier {given} examples suggested Tier {suggested}: {count}")
 
 
 def _serve(settings: Settings, plan: Plan, host: str, port: int, public: bool) -> int:

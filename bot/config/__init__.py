@@ -19,6 +19,8 @@ from bot.config.policy import Policy, PolicyLevel, Targets
 from bot.config.redact import mask_secrets, mask_text, mask_url
 from bot.config.sections import (
     ChecklistConfig,
+    ClassifierConfig,
+    ClassifierExample,
     ClassifierRule,
     EscalationLevel,
     texts_as_items,
@@ -30,6 +32,8 @@ __all__ = [
     "CheckSpec",
     "Checked",
     "ChecklistConfig",
+    "ClassifierConfig",
+    "ClassifierExample",
     "ClassifierRule",
     "DatabaseCheck",
     "EscalationLevel",

@@ -13,7 +13,7 @@ from bot.config.sections import (
     BusinessHours,
     Channels,
     ChecklistConfig,
-    ClassifierRule,
+    ClassifierConfig,
     Duration,
     EscalationLevel,
     IncidentSettings,
@@ -35,7 +35,7 @@ class Plan(StrictModel):
     escalation: list[EscalationLevel] = [EscalationLevel(**lvl) for lvl in seed.ESCALATION]
     admins: list[str] = ["U0MGR1", "U0ARCH1"]
     tiers: dict[int, TierConfig] = {n: TierConfig(**t) for n, t in seed.TIERS.items()}
-    classifier: list[ClassifierRule] = [ClassifierRule(**r) for r in seed.CLASSIFIER_RULES]
+    classifier: ClassifierConfig = ClassifierConfig()
     incidents: IncidentSettings = IncidentSettings()
     checklists: list[ChecklistConfig] = [ChecklistConfig(**c) for c in seed.CHECKLISTS]
     checklist_grace: Duration = timedelta(hours=1)
@@ -46,15 +46,14 @@ class Plan(StrictModel):
     @model_validator(mode="before")
     @classmethod
     def _fit_defaults_to_tiers(cls, data: Any) -> Any:
-        # A team that trims the tiers or levels should not have to rewrite the seed's
-        # classifier and paging policy too.
+        # A team that trims the tiers or levels should not have to rewrite the seed's paging
+        # policy too (the shipped classifier examples of a missing tier are left out as it is
+        # built).
         if not isinstance(data, dict):
             return data
         data = dict(data)
         if isinstance(data.get("tiers"), dict):
             known = {int(t) for t in data["tiers"] if str(t).isdigit()}
-            if "classifier" not in data:
-                data["classifier"] = [r for r in seed.CLASSIFIER_RULES if r["tier"] in known]
             incidents = data.get("incidents") if isinstance(data.get("incidents"), dict) else {}
             if "default_tier" not in incidents and known and 3 not in known:
                 data["incidents"] = {**incidents, "default_tier": max(known)}
@@ -63,8 +62,14 @@ class Plan(StrictModel):
         levels = len(data["escalation"]) if isinstance(data.get("escalation"), list) else 4
         paging = dict(data["paging"]) if isinstance(data.get("paging"), dict) else {}
         if "tiers" not in paging:
+            # A team that set its levels' own cadence keeps it: the seed's per-tier cadence
+            # would otherwise win over it.
+            own_cadence = isinstance(data.get("escalation"), list) and any(
+                isinstance(lvl, dict) and ("repage_every" in lvl or "tries" in lvl)
+                for lvl in data["escalation"]
+            )
             paging["tiers"] = {
-                tier: _fit_levels(spec, levels)
+                tier: _fit_levels(spec, levels, keep_cadence=not own_cadence)
                 for tier, spec in seed.TIER_PAGING.items()
                 if tier in known
             }
@@ -99,9 +104,12 @@ class Plan(StrictModel):
     @model_validator(mode="after")
     def _references_exist(self) -> Plan:
         known = set(self.tiers)
-        for i, rule in enumerate(self.classifier):
+        for i, rule in enumerate(self.classifier.rules):
             if rule.tier not in known:
-                raise ValueError(f"classifier.{i}.tier: no tier {rule.tier}")
+                raise ValueError(f"classifier.rules.{i}.tier: no tier {rule.tier}")
+        for i, example in enumerate(self.classifier.examples):
+            if example.tier not in known:
+                raise ValueError(f"classifier.examples.{i}.tier: no tier {example.tier}")
         for tier in self.incidents.dedicated_channel_tiers:
             if tier not in known:
                 raise ValueError(f"incidents.dedicated_channel_tiers: no tier {tier}")
@@ -156,15 +164,24 @@ class Plan(StrictModel):
         return self.paging.tiers.get(tier) or TierPaging()
 
     def categories(self) -> list[str]:
-        """Every category the classifier knows, in rule order, plus general."""
-        seen = dict.fromkeys(rule.category for rule in self.classifier)
+        """Every category the classifier knows: the seed's, the team's own, and general."""
+        seen = dict.fromkeys(
+            [
+                *(c for tier in sorted(seed.CATEGORIES) for c in seed.CATEGORIES[tier]),
+                *(rule.category for rule in self.classifier.rules),
+                *(example.category for example in self.classifier.examples),
+            ]
+        )
         seen.setdefault("general")
         return list(seen)
 
 
-def _fit_levels(spec: dict[str, Any], levels: int) -> dict[str, Any]:
-    """A seed tier policy limited to the levels a plan has."""
+def _fit_levels(spec: dict[str, Any], levels: int, *, keep_cadence: bool) -> dict[str, Any]:
+    """A seed tier policy limited to the levels a plan has (and to the levels' own cadence)."""
     fitted = dict(spec, page=[n for n in spec["page"] if n <= levels] or [1])
+    if not keep_cadence:
+        fitted.pop("repage_every", None)
+        fitted.pop("tries", None)
     if (fitted.get("notify_at_half_resolve") or 0) > levels:
         fitted["notify_at_half_resolve"] = None
     return fitted

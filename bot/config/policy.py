@@ -110,6 +110,17 @@ class Policy(_Snapshot):
         """How a tier pages (incidents declared before paging existed: level 1, any hour)."""
         return self.paging.get(tier) or TierPaging()
 
+    def cadence(self, tier: int, level: int) -> tuple[timedelta, int]:
+        """How often a tier's unanswered page at a level is sent again, and how many tries the
+        level gets: the tier's own, else the level's."""
+        spec, own = self.tier_paging(tier), self.level(level)
+        return spec.repage_every or own.repage_every, spec.tries or own.tries
+
+    def timeout(self, tier: int, level: int) -> timedelta:
+        """How long a level has to acknowledge a tier's page before the next level is paged."""
+        every, tries = self.cadence(tier, level)
+        return every * tries
+
     def tier_name(self, tier: int) -> str:
         """The tier's name in this policy."""
         return self.tiers[tier].name

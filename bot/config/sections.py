@@ -11,7 +11,9 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    SerializerFunctionWrapHandler,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -76,13 +78,40 @@ class EscalationLevel(StrictModel):
 
 
 class TierPaging(StrictModel):
-    """Who a tier pages when it is declared, and when DMs may go out."""
+    """Who a tier pages when it is declared, when DMs may go out, and how often they repeat."""
 
     page: list[int] = Field(default=[1], min_length=1)
-    dm_hours: Literal["always", "business"] = "always"
+    # never: nobody is paged by DM; the channel post is the notice and the reports list it.
+    dm_hours: Literal["always", "business", "never"] = "always"
     notify_at_half_resolve: int | None = Field(
         default=None, description="a level told when half the resolution target has passed"
     )
+    one_person: bool = Field(
+        default=False,
+        description="page only each level's on-call person (in weeks 1-2 too: no development "
+        "team alongside level 1)",
+    )
+    repage_every: Duration | None = Field(
+        default=None, description="how often an unanswered page is sent again; None: the level's"
+    )
+    tries: int | None = Field(
+        default=None, ge=1, le=20, description="pages before the next level; None: the level's"
+    )
+
+    @property
+    def dms(self) -> bool:
+        """Whether this tier pages anyone by DM at all."""
+        return self.dm_hours != "never"
+
+    @model_serializer(mode="wrap")
+    def _said(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Settings added since policy snapshots were first stored are written only when they
+        # say something, so a snapshot from before them reads back the same.
+        data: dict[str, Any] = handler(self)
+        for key, default in (("one_person", False), ("repage_every", None), ("tries", None)):
+            if data.get(key) == default:
+                data.pop(key, None)
+        return data
 
 
 class OnCallPhases(StrictModel):
@@ -126,11 +155,35 @@ class Channels(StrictModel):
 
 
 class ClassifierRule(StrictModel):
-    """Phrases that suggest a tier and category for free-text incidents."""
+    """Phrases that decide a tier and category for free-text incidents."""
 
     tier: int
     category: str = Field(min_length=1, max_length=40)
     phrases: list[str] = Field(min_length=1)
+
+
+class ClassifierExample(StrictModel):
+    """A report in the team's own words with the tier and category it deserves."""
+
+    text: str = Field(min_length=1, max_length=500)
+    tier: int
+    category: str = Field(min_length=1, max_length=40)
+
+
+class ClassifierConfig(StrictModel):
+    """How free text gets a tier: the shipped examples, the team's own, and phrase rules."""
+
+    examples: list[ClassifierExample] = []
+    shipped_examples: bool = Field(default=True, description="use the examples the bot ships")
+    rules: list[ClassifierRule] = Field(
+        default=[], description="phrase rules tried first; a matching rule decides"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rules_alone(cls, data: Any) -> Any:
+        # Configs written before examples existed list phrase rules directly under classifier.
+        return {"rules": data} if isinstance(data, list) else data
 
 
 class IncidentSettings(StrictModel):

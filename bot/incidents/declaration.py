@@ -3,12 +3,14 @@ the text when not given, deadlines and policy from the plan as it is now."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import Plan, Policy
 from bot.errors import BadInput
-from bot.incidents.classifier import suggest
+from bot.incidents.classifier import Suggestion, match_phrases
+from bot.incidents.learning import report_text
 from bot.slack import split_title
 from bot.store import Incident, IncidentStatus
 from bot.timeline import IncidentView
@@ -34,15 +36,27 @@ class Declared:
     duplicate: bool = False
 
 
-def new_incident(request: Declaration, plan: Plan, now: datetime) -> Incident:
+def suggest(text: str, plan: Plan, classify: Callable[[str], Suggestion]) -> Suggestion:
+    """The team's phrase rules decide when one matches; the classifier otherwise."""
+    rules = plan.classifier.rules
+    if rules:
+        found = match_phrases(text, rules, default_tier=plan.incidents.default_tier)
+        if found.phrase is not None:
+            return Suggestion(found.tier, found.category, 1.0, (found.phrase,))
+    return classify(text)
+
+
+def new_incident(
+    request: Declaration, plan: Plan, now: datetime, classify: Callable[[str], Suggestion]
+) -> Incident:
     """The incident a declaration makes (not stored yet); raises BadInput for what can't be."""
     title, description = split_title(request.text, request.description)
     if not title:
         raise BadInput(reason="empty_title")
-    guess = suggest(
-        title + "\n" + description, plan.classifier, default_tier=plan.incidents.default_tier
-    )
-    tier = request.tier or guess.tier
+    guess = None
+    if request.tier is None or request.category is None:
+        guess = suggest(report_text(title, description), plan, classify)
+    tier = request.tier or (guess.tier if guess else plan.incidents.default_tier)
     if tier not in plan.tiers:
         raise BadInput(reason="unknown_tier", tier=tier, tiers=list(plan.tiers))
     categories = plan.categories()
@@ -51,13 +65,15 @@ def new_incident(request: Declaration, plan: Plan, now: datetime) -> Incident:
         raise BadInput(reason="unknown_category", categories=categories)
     policy = Policy.of(plan)
     due = policy.targets(tier, now)
+    suggested = request.tier is None and guess is not None
     return Incident(
         title=title,
         description=description,
         tier=tier,
-        category=request.category or guess.category,
-        suggested=request.tier is None,
-        matched_phrase=guess.phrase,
+        category=request.category or (guess.category if guess else "general"),
+        suggested=suggested,
+        matched_phrase=guess.phrase[:200] if suggested and guess and guess.phrase else None,
+        suggestion=guess.as_json() if suggested and guess else None,
         status=IncidentStatus.OPEN,
         reporter=request.reporter,
         level=1,

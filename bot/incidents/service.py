@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import selectinload
 
 from bot.clock import Clock
 from bot.config import Plan
-from bot.errors import BadInput, IncidentNotFound, InvalidTransition, NotAllowed
+from bot.errors import BadInput, InvalidTransition, NotAllowed
+from bot.incidents.classifier import Classifier
 from bot.incidents.declaration import Declaration, Declared, new_incident
+from bot.incidents.learning import learn, learned_examples
+from bot.incidents.reads import IncidentReads
 from bot.oncall import OnCallService
 from bot.paging import Pager, Responders, Verb, who_may_act
 from bot.slack import Kind, Outbox
 from bot.store import Incident, IncidentStatus, Resolution
-from bot.timeline import EventView, IncidentDetail, IncidentLog, IncidentView, incident_key, ref
-
-LIST_LIMIT = 20
+from bot.timeline import IncidentLog, IncidentView, incident_key, ref
 
 
 def write_up(incident: Incident) -> str:
@@ -30,7 +29,7 @@ def write_up(incident: Incident) -> str:
     return "\n".join(parts)
 
 
-class IncidentService:
+class IncidentService(IncidentReads):
     """Verbs on incidents; each owns its transaction and queues its Slack side effects."""
 
     def __init__(
@@ -42,8 +41,10 @@ class IncidentService:
         pager: Pager,
         *,
         oncall: OnCallService,
+        classifier: Classifier | None = None,
     ) -> None:
         self._sessions = sessions
+        self.classifier = classifier or Classifier.for_plan(plan)
         self._plan = plan
         self._outbox = outbox
         self._clock = clock
@@ -56,9 +57,15 @@ class IncidentService:
 
     async def declare(self, request: Declaration) -> Declared:
         """Create an incident, post it, and open its dedicated channel if its tier wants one."""
-        incident = new_incident(request, self._plan, self._clock.now())
         try:
             async with self._transaction() as session:
+                learned = await learned_examples(session)
+                incident = new_incident(
+                    request,
+                    self._plan,
+                    self._clock.now(),
+                    lambda text: self.classifier.suggest(text, learned),
+                )
                 session.add(incident)
                 await session.flush()
                 self._log.record(session, incident, request.reporter, "declared", "")
@@ -118,7 +125,8 @@ class IncidentService:
         """Move the incident to another tier; its deadlines follow from the declaration time."""
         async with self._transaction() as session:
             incident = await self._load(session, incident_id, for_update=True)
-            await self._require(session, incident, by, Verb.TIER)
+            responders = await self._responders(session, incident)
+            responders.require(by, Verb.TIER)
             if incident.status == IncidentStatus.RESOLVED:
                 raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
             tiers = incident.policy.tier_numbers
@@ -132,6 +140,10 @@ class IncidentService:
             due = incident.policy.targets(tier, since)
             incident.ack_due_at, incident.resolve_due_at = due.ack_due_at, due.resolve_due_at
             await self._changed(session, incident, by, "tier_changed", f"{old} → {tier}")
+            if responders.may_acknowledge(by):
+                # A reporter's own retier is not a responder's judgement: not taught.
+                await learn(session, incident, by=by, at=self._clock.now())
+            await self._pager.tier_changed(session, incident)
             await self._pager.schedule_deadlines(session, incident)
             wants_channel = tier in self._plan.incidents.dedicated_channel_tiers
             if wants_channel and incident.dedicated_channel is None:
@@ -143,6 +155,19 @@ class IncidentService:
                     coalesce=True,
                 )
             return IncidentView.of(incident)
+
+    async def confirm_tier(self, incident_id: int, tier: int, *, by: str) -> IncidentView:
+        """The answer to a close call: the suggested tier confirmed, or changed (and learned)."""
+        async with self._transaction() as session:
+            incident = await self._load(session, incident_id, for_update=True)
+            await self._require(session, incident, by, Verb.TIER)
+            if tier == incident.tier:
+                if incident.status == IncidentStatus.RESOLVED:
+                    raise InvalidTransition(reason="already_resolved", ref=ref(incident_id))
+                incident.suggestion = {**(incident.suggestion or {}), "close_call": False}
+                await self._changed(session, incident, by, "tier_confirmed", f"Tier {tier}")
+                return IncidentView.of(incident)
+        return await self.change_tier(incident_id, tier, by=by)
 
     async def add_update(self, incident_id: int, text: str, *, by: str) -> IncidentView:
         """A free-text note on the timeline."""
@@ -239,33 +264,6 @@ class IncidentService:
             self._log.record(session, incident, by, "rated", f"{rating}/5")
             return IncidentView.of(incident)
 
-    async def get(self, incident_id: int) -> IncidentDetail:
-        """One incident with its timeline."""
-        async with self._sessions() as session:
-            incident = await self._load(session, incident_id, with_events=True)
-            return IncidentDetail(
-                IncidentView.of(incident), tuple(EventView.of(e) for e in incident.events)
-            )
-
-    async def list_open(self) -> list[IncidentView]:
-        """Open incidents, most severe and oldest first."""
-        async with self._sessions() as session:
-            rows = await session.scalars(
-                select(Incident)
-                .where(Incident.status != IncidentStatus.RESOLVED)
-                .order_by(Incident.tier, Incident.id)
-                .limit(LIST_LIMIT)
-            )
-            return [IncidentView.of(i) for i in rows]
-
-    async def count_open(self) -> int:
-        """How many incidents are open, however many `list_open` shows."""
-        async with self._sessions() as session:
-            total = await session.scalar(
-                select(func.count()).select_from(Incident).where(Incident.status != "resolved")
-            )
-            return int(total or 0)
-
     async def _responders(self, session: AsyncSession, incident: Incident) -> Responders:
         # The rule itself is bot/paging/responders.py; this only reads who is on call now.
         roster = await self._oncall.roster_in(session, self._clock.now())
@@ -275,29 +273,6 @@ class IncidentService:
         self, session: AsyncSession, incident: Incident, user: str, verb: Verb
     ) -> None:
         (await self._responders(session, incident)).require(user, verb)
-
-    async def _by_source(self, source_key: str) -> IncidentView | None:
-        async with self._sessions() as session:
-            found = await session.scalar(select(Incident).where(Incident.source_key == source_key))
-            return IncidentView.of(found) if found else None
-
-    async def _load(
-        self,
-        session: AsyncSession,
-        incident_id: int,
-        *,
-        for_update: bool = False,
-        with_events: bool = False,
-    ) -> Incident:
-        query = select(Incident).where(Incident.id == incident_id)
-        if with_events:
-            query = query.options(selectinload(Incident.events))
-        if for_update:
-            query = query.with_for_update()
-        incident = await session.scalar(query)
-        if incident is None:
-            raise IncidentNotFound(ref=ref(incident_id))
-        return incident
 
     async def _changed(
         self, session: AsyncSession, incident: Incident, actor: str, kind: str, text: str

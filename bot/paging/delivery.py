@@ -16,8 +16,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.paging.digest import gathered, rides_along, taken_along
 from bot.paging.pager import Pager
-from bot.slack import Handler, Kind, Renderer, SlackCallFailed, SlackGateway, Writeback, find_marked
+from bot.slack import (
+    Handler,
+    Kind,
+    Message,
+    Renderer,
+    SlackCallFailed,
+    SlackGateway,
+    Writeback,
+    find_marked,
+)
 from bot.store import Incident, IncidentStatus, Page, PageKind, PageStatus
 from bot.timeline import IncidentView
 
@@ -84,7 +94,7 @@ class PageDelivery:
         ready = await self._record_attempt(payload["page"])
         if ready is None:
             return None
-        view, attempted_before = ready
+        view, attempted_before, digest = ready
         try:
             channel = await self._gateway.open_dm(view.user)
             marker = {"event_type": PAGE_EVENT, "event_payload": {"page": view.id}}
@@ -93,10 +103,7 @@ class PageDelivery:
                 found = await find_marked(self._gateway, channel, marker, since=attempted_before)
             if found is None:
                 response = await self._gateway.post(
-                    channel,
-                    self._render.message("page_dm.j2", p=view),
-                    once=True,
-                    metadata=marker,
+                    channel, self._message(view, digest), once=True, metadata=marker
                 )
                 found = str(response["ts"])
         except SlackCallFailed as exc:
@@ -113,13 +120,22 @@ class PageDelivery:
 
         return keep_ts
 
-    async def _record_attempt(self, page_id: int) -> tuple[PageView, datetime | None] | None:
-        """Mark the page attempted before any DM goes out; None when it need not go out."""
+    def _message(self, view: PageView, digest: list[PageView]) -> Message:
+        if digest:
+            return self._render.message("page_digest.j2", pages=digest, user=view.user)
+        return self._render.message("page_dm.j2", p=view)
+
+    async def _record_attempt(
+        self, page_id: int
+    ) -> tuple[PageView, datetime | None, list[PageView]] | None:
+        """Mark the page attempted before any DM goes out; None when it need not go out.
+
+        A re-page takes the person's other unanswered pages along (the digest, else empty)."""
         async with self._sessions.begin() as session:
             page = await session.scalar(select(Page).where(Page.id == page_id).with_for_update())
             if page is None:
                 raise LookupError(f"page {page_id} no longer exists")
-            if page.ts is not None or page.status != PageStatus.QUEUED:
+            if page.ts is not None or page.status != PageStatus.QUEUED or rides_along(page):
                 return None
             incident = await session.get(Incident, page.incident_id)
             if incident is None:
@@ -141,7 +157,12 @@ class PageDelivery:
             attempted_before = page.attempted_at
             if attempted_before is None:
                 page.attempted_at = self._clock.now()
-            return page_view(page, incident), attempted_before
+            digest = []
+            if page.digest_of == page.id:
+                linked = await gathered(session, page)
+                taken_along([p for p, _ in linked], self._clock.now())
+                digest = [page_view(p, i) for p, i in linked]
+            return page_view(page, incident), attempted_before, digest
 
     def _unreachable(self, view: PageView, error: str) -> Writeback:
         log.warning("page %s to %s cannot be delivered: %s", view.id, view.user, error)
@@ -153,18 +174,38 @@ class PageDelivery:
             page = await session.get(Page, view.id)
             if incident is not None and page is not None and page.status == PageStatus.QUEUED:
                 await self._pager.unreachable(session, incident, page, error)
+            # Pages swept into this re-page never had a DM of their own: none reached them.
+            swept = await session.scalars(
+                select(Page).where(Page.digest_of == view.id, Page.id != view.id, Page.ts.is_(None))
+            )
+            for other in list(swept):
+                held = await session.scalar(
+                    select(Incident).where(Incident.id == other.incident_id).with_for_update()
+                )
+                if held is not None and other.status == PageStatus.SENT:
+                    await self._pager.unreachable(session, held, other, error)
 
         return mark
 
     async def update(self, payload: dict[str, Any]) -> Writeback | None:
-        """Re-render a sent DM from the incident as it is now (acknowledged, resolved…)."""
+        """Re-render a sent DM from the incident as it is now (acknowledged, resolved…), and
+        the re-page that listed it with others."""
+        edits: list[tuple[str, str, Message]] = []
         async with self._sessions() as session:
             page = await session.get(Page, payload["page"])
-            if page is None or page.ts is None or page.channel is None:
+            if page is None:
                 return None
+            if page.digest_of is not None:
+                trigger = await session.get(Page, page.digest_of)
+                if trigger is not None and trigger.ts is not None and trigger.channel:
+                    views = [page_view(p, i) for p, i in await gathered(session, trigger)]
+                    message = self._render.message("page_digest.j2", pages=views, user=trigger.user)
+                    edits.append((trigger.channel, trigger.ts, message))
             incident = await session.get(Incident, page.incident_id)
-            if incident is None:
-                return None
-            view, channel, ts = page_view(page, incident), page.channel, page.ts
-        await self._gateway.update(channel, ts, self._render.message("page_dm.j2", p=view))
+            own = page.ts is not None and page.channel and page.digest_of != page.id
+            if incident is not None and own and page.channel and page.ts:
+                message = self._render.message("page_dm.j2", p=page_view(page, incident))
+                edits.append((page.channel, page.ts, message))
+        for channel, ts, message in edits:
+            await self._gateway.update(channel, ts, message)
         return None

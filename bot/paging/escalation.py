@@ -50,7 +50,7 @@ class EscalationService:
         self._outbox = outbox
         self._clock = clock
         self._pager = pager
-        self._steps = StepRunner(pager, IncidentLog(outbox, clock))
+        self._steps = StepRunner(pager, IncidentLog(outbox, clock), clock)
 
     async def run_due(self, limit: int | None = None) -> Pass:
         """One watcher pass over every step that has fallen due (while down, too).
@@ -125,7 +125,8 @@ class EscalationService:
             return 0
         result = await self._steps.run(session, step, incident)
         step.status, step.outcome, step.done_at = result.status, result.outcome, self._clock.now()
-        return 1
+        # Re-pages of other incidents brought forward into this one's count as done here.
+        return 1 + result.also_done
 
     async def _mark_failed(self, step_id: int, error: str) -> None:
         async with self._sessions.begin() as session:

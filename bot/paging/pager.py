@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.oncall import OnCallService, reached_by
-from bot.paging.schedule import add_step, schedule_deadlines, schedule_repages
+from bot.paging.pages import KEY_PREFIX, OUT, SHOWN, live_pages, page_key
+from bot.paging.schedule import defer_pages, schedule_deadlines, schedule_repages
 from bot.slack import Kind, Outbox
 from bot.store import (
     LIVE_PAGES,
@@ -19,22 +20,8 @@ from bot.store import (
     Page,
     PageKind,
     PageStatus,
-    StepKind,
 )
 from bot.timeline import BOT_ACTOR, IncidentLog
-
-# A declined or unreachable person is not asked again about the incident.
-OUT = frozenset({PageStatus.DECLINED, PageStatus.UNREACHABLE})
-# Pages whose DM shows the incident as it is now (a cancelled one was never sent).
-SHOWN = frozenset({PageStatus.QUEUED, PageStatus.SENT, PageStatus.DECLINED})
-# A page's key (L2:U0SUP1:1) keeps each attempt unique; its prefix stays as it always was, so
-# keys written before pages had a kind column still collide with the same attempt made now.
-KEY_PREFIX = {PageKind.PAGE: "L", PageKind.NOTICE: "N"}
-
-
-def page_key(incident_id: int, user: str) -> str:
-    """Outbox key of one person's DMs about one incident: the page before its edits."""
-    return f"page:{incident_id}:{user}"
 
 
 class Pager:
@@ -51,32 +38,35 @@ class Pager:
 
     async def declared(self, session: AsyncSession, incident: Incident) -> None:
         """Page per the tier's policy, or wait for business hours; schedule the deadlines."""
-        now = self._clock.now()
-        spec = incident.policy.tier_paging(incident.tier)
+        if incident.policy.tier_paging(incident.tier).dms:
+            await self._page_for_tier(session, incident)
+            security_level = incident.policy.security_page(incident.category)
+            if security_level is not None:
+                await self.page_level(session, incident, security_level, "security incident")
+        else:
+            text = f"Tier {incident.tier} is not paged by DM: this post is the notice"
+            await self._log(session, incident, "not_paged", text)
+        await self.schedule_deadlines(session, incident, new=True)
+
+    async def tier_changed(self, session: AsyncSession, incident: Incident) -> None:
+        """A tier that pages, given to an incident nobody was paged for yet (a Tier 4 made
+        Tier 1, a deferred Tier 3 made Tier 1 at night): page for it now."""
+        paged = any(p.kind == PageKind.PAGE for p in incident.pages)
+        dms = incident.policy.tier_paging(incident.tier).dms
+        if dms and not paged and incident.acknowledged_at is None:
+            await self._page_for_tier(session, incident)
+
+    async def _page_for_tier(self, session: AsyncSession, incident: Incident) -> None:
+        now, spec = self._clock.now(), incident.policy.tier_paging(incident.tier)
         if self._calendar.pages_now(incident.tier, spec.dm_hours, now):
             for level in spec.page:
                 await self.page_level(session, incident, level, "declared")
-        else:
+        elif incident.paging_deferred_until is None:
             wait_until = self._calendar.next_business_start(now)
-            incident.paging_deferred_until = wait_until
-            # The targets count from when someone can be paged, not from the evening before.
-            due = incident.policy.targets(incident.tier, wait_until)
-            incident.ack_due_at, incident.resolve_due_at = due.ack_due_at, due.resolve_due_at
-            for level in spec.page:
-                add_step(
-                    session, incident, StepKind.PAGE, f"page:L{level}", wait_until, level=level
-                )
-            await self._log(
-                session,
-                incident,
-                "paging_deferred",
-                "outside business hours; pages go out "
-                + wait_until.astimezone(self._calendar.zone).strftime("%a %d %b %H:%M %Z"),
-            )
-        security_level = incident.policy.security_page(incident.category)
-        if security_level is not None:
-            await self.page_level(session, incident, security_level, "security incident")
-        await self.schedule_deadlines(session, incident, new=True)
+            defer_pages(session, incident, spec.page, wait_until)
+            local = wait_until.astimezone(self._calendar.zone).strftime("%a %d %b %H:%M %Z")
+            text = f"outside business hours; pages go out {local}"
+            await self._log(session, incident, "paging_deferred", text)
 
     async def schedule_deadlines(
         self, session: AsyncSession, incident: Incident, *, new: bool = False
@@ -152,12 +142,22 @@ class Pager:
         """Who to page for a level now, and whether anyone is on it at all (maybe paged already)."""
         now = self._clock.now()
         policy = incident.policy
+        one_person = policy.tier_paging(incident.tier).one_person
+        # One person (Tier 3) is level 1's pick alone, without the weeks 1-2 development team.
+        levels = (
+            (level,)
+            if one_person
+            else reached_by(level, self._calendar.phase(now), policy.max_level)
+        )
         people: list[str] = []
-        for reached in reached_by(level, self._calendar.phase(now), policy.max_level):
+        for reached in levels:
             members = policy.level(reached).members
             people += await self._oncall.people(session, reached, members, now)
         out = {p.user for p in incident.pages if p.status in OUT}
         reachable = [p for p in dict.fromkeys(people) if p not in out]
+        if one_person:
+            # The first on call who can still take it (the rotation's pick, or a cover).
+            reachable = reachable[:1]
         busy = {p.user for p in incident.pages if p.status in LIVE_PAGES}
         return [p for p in reachable if p not in busy], bool(reachable)
 
@@ -199,7 +199,7 @@ class Pager:
     ) -> int:
         """Send the level's unanswered page again to everyone still on it; returns how many."""
         # A declined or unreachable person's pages are no longer live, so they drop out here.
-        people = sorted({p.user for p in self._live(incident, level)})
+        people = sorted({p.user for p in live_pages(incident, level)})
         if people:
             await self._add_pages(
                 session,
@@ -272,7 +272,7 @@ class Pager:
         if incident.acknowledged_at is not None or incident.status == IncidentStatus.RESOLVED:
             return
         # A notice asks nobody to take the incident, so an undelivered one needs nobody else.
-        if page.kind == PageKind.PAGE and not self._live(incident, page.level):
+        if page.kind == PageKind.PAGE and not live_pages(incident, page.level):
             name = incident.policy.level(page.level).name
             await self._log(
                 session,
@@ -289,15 +289,6 @@ class Pager:
             )
 
     # -- helpers -------------------------------------------------------------------------------
-
-    @staticmethod
-    def _live(incident: Incident, level: int) -> list[Page]:
-        """The level's pages still waiting for an answer (notices wait for none)."""
-        return [
-            p
-            for p in incident.pages
-            if p.kind == PageKind.PAGE and p.level == level and p.status in LIVE_PAGES
-        ]
 
     async def _log(
         self,

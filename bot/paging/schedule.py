@@ -37,16 +37,28 @@ def add_step(
     )
 
 
+def defer_pages(
+    session: AsyncSession, incident: Incident, levels: list[int], wait_until: datetime
+) -> None:
+    """Pages that wait for business hours: the targets count from then, not the evening
+    before."""
+    incident.paging_deferred_until = wait_until
+    due = incident.policy.targets(incident.tier, wait_until)
+    incident.ack_due_at, incident.resolve_due_at = due.ack_due_at, due.resolve_due_at
+    for level in levels:
+        add_step(session, incident, StepKind.PAGE, f"page:L{level}", wait_until, level=level)
+
+
 def schedule_repages(session: AsyncSession, incident: Incident, level: int, now: datetime) -> None:
     """A just-paged level's later tries, and the hand-over to the next level after the last."""
-    spec = incident.policy.level(level)
-    for attempt in range(2, spec.tries + 1):
+    every, tries = incident.policy.cadence(incident.tier, level)
+    for attempt in range(2, tries + 1):
         add_step(
             session,
             incident,
             StepKind.REPAGE,
             f"repage:L{level}:{attempt}",
-            now + spec.repage_every * (attempt - 1),
+            now + every * (attempt - 1),
             level=level,
             attempt=attempt,
         )
@@ -56,7 +68,7 @@ def schedule_repages(session: AsyncSession, incident: Incident, level: int, now:
             incident,
             StepKind.HANDOVER,
             f"handover:L{level}",
-            now + spec.timeout,
+            now + every * tries,
             level=level,
         )
 
@@ -91,7 +103,8 @@ async def schedule_deadlines(
             halfway = start + (incident.resolve_due_at - start) / 2
             wanted.append((StepKind.NOTIFY_HALF, halfway, spec.notify_at_half_resolve))
     rule = policy.level1_unresolved_after
-    if rule and policy.max_level >= 2:
+    # A tier nobody is paged for by DM (Tier 4) is not handed to level 2 by the clock either.
+    if rule and policy.max_level >= 2 and spec.dms:
         wanted.append((StepKind.LEVEL1_RULE, start + rule, 2))
     existing = (
         set()

@@ -6,10 +6,25 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.config import format_duration
+from bot.paging.digest import due_soon_for, link
 from bot.paging.pager import Pager
-from bot.store import EscalationStep, Incident, IncidentStatus, StepKind, StepStatus
-from bot.timeline import BOT_ACTOR, IncidentLog
+from bot.store import (
+    EscalationStep,
+    Incident,
+    IncidentStatus,
+    PageKind,
+    PageStatus,
+    StepKind,
+    StepStatus,
+)
+from bot.timeline import BOT_ACTOR, IncidentLog, ref
+
+# Steps that page someone by DM (the deadline steps record a breach whatever the tier).
+PAGING_STEPS = frozenset(
+    {StepKind.PAGE, StepKind.REPAGE, StepKind.HANDOVER, StepKind.LEVEL1_RULE, StepKind.NOTIFY_HALF}
+)
 
 
 @dataclass(frozen=True)
@@ -18,6 +33,7 @@ class StepResult:
 
     status: StepStatus
     outcome: str
+    also_done: int = 0  # other incidents' re-pages brought forward and done with it
 
     @classmethod
     def done(cls, outcome: str) -> StepResult:
@@ -36,9 +52,10 @@ def paged(level: int | None) -> str:
 class StepRunner:
     """Runs one step inside the watcher's transaction, paging through the Pager."""
 
-    def __init__(self, pager: Pager, log: IncidentLog) -> None:
+    def __init__(self, pager: Pager, log: IncidentLog, clock: Clock) -> None:
         self._pager = pager
         self._log = log
+        self._clock = clock
 
     async def run(
         self, session: AsyncSession, step: EscalationStep, incident: Incident
@@ -48,6 +65,9 @@ class StepRunner:
         resolved = incident.status == IncidentStatus.RESOLVED
         unanswered = incident.acknowledged_at is None and not resolved
         pager = self._pager
+        if not incident.policy.tier_paging(incident.tier).dms and step.kind in PAGING_STEPS:
+            # Moved to a tier nobody is paged for by DM after its pages went out.
+            return StepResult.skipped(f"Tier {incident.tier} is not paged by DM")
         match step.kind:
             case StepKind.PAGE if unanswered:
                 level_paged = await pager.page_level(
@@ -58,9 +78,10 @@ class StepRunner:
                 if step.attempt is None:
                     raise ValueError(f"re-page step {step.key} has no attempt")
                 sent = await pager.repage(session, incident, level, step.attempt)
-                return StepResult.done(f"re-paged {sent}")
+                early = await self._bring_forward(session, incident, level, step)
+                return StepResult(StepStatus.DONE, f"re-paged {sent}", also_done=early)
             case StepKind.HANDOVER if unanswered and incident.level <= level:
-                timeout = incident.policy.level(level).timeout
+                timeout = incident.policy.timeout(incident.tier, level)
                 level_paged = await pager.page_level(
                     session,
                     incident,
@@ -92,6 +113,28 @@ class StepRunner:
                 )
         return StepResult.skipped("no longer needed")
 
+    async def _bring_forward(
+        self, session: AsyncSession, incident: Incident, level: int, step: EscalationStep
+    ) -> int:
+        """The same people's re-pages of other incidents that fall due soon go now too, so the
+        delivery sends them as one DM (bot/paging/digest.py)."""
+        now, early = self._clock.now(), 0
+        for other_step, other in await due_soon_for(session, incident, level, now):
+            if other_step.attempt is None or other_step.level is None:
+                continue
+            answered = other.acknowledged_at is not None
+            if answered or other.status == IncidentStatus.RESOLVED:
+                continue
+            sent = await self._pager.repage(session, other, other_step.level, other_step.attempt)
+            other_step.status, other_step.done_at = StepStatus.DONE, now
+            other_step.outcome = f"re-paged {sent}, early, with {ref(incident.id)}'s re-page"
+            early += 1
+        for page in incident.pages:
+            fresh = page.level == level and page.attempt == step.attempt
+            if fresh and page.kind == PageKind.PAGE and page.status == PageStatus.QUEUED:
+                await link(session, page)
+        return early
+
     async def _ack_deadline(
         self, session: AsyncSession, incident: Incident, level: int
     ) -> StepResult:
@@ -101,7 +144,8 @@ class StepRunner:
         if incident.ack_breached_at is None:
             incident.ack_breached_at = incident.ack_due_at
             await self._breach(session, incident, "acknowledgement target missed")
-        if acked is None and incident.status != IncidentStatus.RESOLVED:
+        dms = incident.policy.tier_paging(incident.tier).dms
+        if acked is None and incident.status != IncidentStatus.RESOLVED and dms:
             level_paged = await self._pager.page_level(
                 session,
                 incident,
@@ -120,7 +164,8 @@ class StepRunner:
             incident.resolve_breached_at = due
             await self._breach(session, incident, "resolution target missed")
         unresolved = incident.status != IncidentStatus.RESOLVED
-        if unresolved and incident.level < incident.policy.max_level:
+        dms = incident.policy.tier_paging(incident.tier).dms
+        if unresolved and incident.level < incident.policy.max_level and dms:
             level_paged = await self._pager.page_level(
                 session,
                 incident,

@@ -16,6 +16,8 @@ class Action(StrEnum):
     ESCALATE = "incident.escalate"
     RESOLVE = "incident.resolve"
     CHANGE_TIER = "incident.change_tier"
+    # The reporter's answer to a close call: incident.confirm_tier.1 … one per tier.
+    CONFIRM_TIER = "incident.confirm_tier"
     RUNBOOK = "incident.runbook"
     REOPEN = "incident.reopen"
     RATE = "incident.rate"

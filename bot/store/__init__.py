@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.store.engine import async_engine, session_factory, sync_engine
 from bot.store.heartbeat import beat
 from bot.store.install import InstallSetting, Mode, WrongDatabase, open_database
+from bot.store.learned import ClassifierExample
 from bot.store.migrate import upgrade
 from bot.store.models import (
     Base,
@@ -41,6 +42,7 @@ __all__ = [
     "Base",
     "ChecklistRun",
     "ChecklistTick",
+    "ClassifierExample",
     "EscalationStep",
     "Handoff",
     "Incident",

@@ -127,6 +127,7 @@ class Incident(Base):
     resolve_breached_at: Mapped[datetime | None]
     # Outside business hours a lower tier's pages wait until this time.
     paging_deferred_until: Mapped[datetime | None]
+    suggestion: Mapped[dict[str, Any] | None]  # how sure, which words, learned from (classifier)
 
     events: Mapped[list[IncidentEvent]] = relationship(
         back_populates="incident", order_by="IncidentEvent.id", cascade="all, delete-orphan"
@@ -257,6 +258,7 @@ class Page(Base):
     channel: Mapped[str | None] = mapped_column(String(40))
     ts: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)
+    digest_of: Mapped[int | None]  # the page whose DM carried this re-page with others
 
     incident: Mapped[Incident] = relationship(back_populates="pages")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.store import Incident, IncidentEvent, IncidentStatus, Page, PageKind, PageStatus
 
@@ -57,6 +58,35 @@ class PagedPerson:
 
 
 @dataclass(frozen=True)
+class SuggestionView:
+    """How the classifier came to an incident's tier: how sure, the words, a close call."""
+
+    confidence: float
+    words: tuple[str, ...]
+    close_call: bool
+    learned_from: int | None
+    runner_up: int | None
+
+    @classmethod
+    def of(cls, stored: dict[str, Any] | None) -> SuggestionView | None:
+        if not stored or not stored.get("matched", True):
+            return None
+        learned = stored.get("learned_from")
+        return cls(
+            confidence=float(stored.get("confidence") or 0.0),
+            words=tuple(str(w) for w in stored.get("words") or ()),
+            close_call=bool(stored.get("close_call")),
+            learned_from=int(learned) if learned is not None else None,
+            runner_up=stored.get("runner_up"),
+        )
+
+    @property
+    def learned_ref(self) -> str | None:
+        """The incident a correction was learned from (INC-4)."""
+        return ref(self.learned_from) if self.learned_from is not None else None
+
+
+@dataclass(frozen=True)
 class IncidentView:
     """Everything a message about an incident shows."""
 
@@ -94,6 +124,7 @@ class IncidentView:
     ack_breached_at: datetime | None = None
     resolve_breached_at: datetime | None = None
     paging_deferred_until: datetime | None = None
+    suggestion: SuggestionView | None = None
 
     @property
     def is_open(self) -> bool:
@@ -138,6 +169,7 @@ class IncidentView:
             ack_breached_at=incident.ack_breached_at,
             resolve_breached_at=incident.resolve_breached_at,
             paging_deferred_until=incident.paging_deferred_until,
+            suggestion=SuggestionView.of(incident.suggestion) if incident.suggested else None,
         )
 
 

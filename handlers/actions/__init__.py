@@ -25,3 +25,7 @@ def register(app: AsyncApp) -> None:
     app.action(Action.RECHECK)(checklist_buttons.rerun_check)
     # Five buttons in one block need five action ids: incident.rate.1 … incident.rate.5.
     app.action(re.compile(rf"^{re.escape(Action.RATE)}\.[1-5]$"))(rating.rate_incident)
+    # One button per tier in a close call's answer: incident.confirm_tier.1, .2, …
+    app.action(re.compile(rf"^{re.escape(Action.CONFIRM_TIER)}\.\d+$"))(
+        incident_buttons.confirm_tier
+    )

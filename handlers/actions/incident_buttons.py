@@ -57,6 +57,22 @@ async def change_tier(ack: AsyncAck, body: dict[str, Any], services: Services) -
 
 
 @listener()
+async def confirm_tier(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
+    """The reporter's answer to a close call: this tier is right, or another one is."""
+    await ack()
+    number = incident_id(body)
+    picked = str(body["actions"][0].get("value", "")).partition(":")[2]
+    if not picked.isdigit():
+        raise BadInput(reason="unknown_tier", tier=picked[:10], tiers=list(services.plan.tiers))
+    view = await services.incidents.confirm_tier(number, int(picked), by=body["user"]["id"])
+    await services.gateway.respond(
+        body.get("response_url"),
+        services.render.message("tier_confirmed.j2", i=view, tier=int(picked)),
+        replace_original=True,
+    )
+
+
+@listener()
 async def open_resolve_modal(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
     """Resolve opens the write-up modal, for those allowed to resolve."""
     await ack()

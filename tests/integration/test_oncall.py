@@ -98,7 +98,8 @@ def test_pages_in_flight_keep_their_policy_across_a_restart_and_a_config_edit(
     edited = edited.model_copy(
         update={"escalation": [EscalationLevel.model_validate(lvl) for lvl in levels]}
     )
-    bot_clock.advance(timedelta(minutes=20))  # every step fell due while the bot was down
+    # Every step fell due while the bot was down (Tier 2: tries 15 min apart, then level 2).
+    bot_clock.advance(timedelta(minutes=50))
     with BotServer(settings, edited, bot_clock, schedule=False) as again:
         watch(again, db, bot_clock, timedelta(seconds=1))
         # The two missed re-pages make one DM, not a burst; the hand-over goes to level 2
@@ -112,7 +113,7 @@ def test_a_restarted_bot_runs_the_steps_that_fell_due_while_it_was_down(
     declare(person("U1"), slack, "emails not sending")
     eventually(lambda: settled(db))
     bot.stop()
-    bot_clock.advance(timedelta(minutes=6))
+    bot_clock.advance(timedelta(minutes=16))  # Tier 2's second try was due at 15 min
     # The real scheduler this time: its passes run at start, then every minute.
     with BotServer(settings, plan, bot_clock, schedule=True) as again:
         eventually(lambda: page_counts(slack, PEOPLE) == {"U0SUP1": 2}, timeout=15)

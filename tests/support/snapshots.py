@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-# Since paging by level (migration 0004): the seed plan's snapshot, every key present.
-CURRENT: dict[str, Any] = {
+# Since paging by level (migration 0004) until per-tier cadence (issue 12): the seed plan's
+# snapshot, every key present.
+BEFORE_TIER_CADENCE: dict[str, Any] = {
     "tiers": {
         "1": {"name": "Critical", "respond_s": 900, "resolve_s": 7200},
         "2": {"name": "High", "respond_s": 3600, "resolve_s": 14400},
@@ -51,6 +52,37 @@ CURRENT: dict[str, Any] = {
     "level1_unresolved_after_s": 7200,
     "security_categories": ["security"],
     "security_level": 3,
+}
+
+# Since per-tier paging (issue 12): Tier 3 pages one person, Tier 4 nobody by DM, and each tier
+# has its own re-page cadence.
+CURRENT: dict[str, Any] = {
+    **BEFORE_TIER_CADENCE,
+    "paging": {
+        "1": {
+            "page": [1, 2],
+            "dm_hours": "always",
+            "notify_at_half_resolve": 4,
+            "repage_every": "5m",
+            "tries": 3,
+        },
+        "2": {
+            "page": [1],
+            "dm_hours": "always",
+            "notify_at_half_resolve": None,
+            "repage_every": "15m",
+            "tries": 3,
+        },
+        "3": {
+            "page": [1],
+            "dm_hours": "business",
+            "notify_at_half_resolve": None,
+            "one_person": True,
+            "repage_every": "1h",
+            "tries": 3,
+        },
+        "4": {"page": [1], "dm_hours": "never", "notify_at_half_resolve": None},
+    },
 }
 
 # Before paging existed (migrations 0001-0003): tiers and levels only, no re-page settings.

@@ -40,6 +40,20 @@ def test_config_check_prints_the_effective_plan(tmp_path):
     assert "Senior Developer/Architect" in result.stdout and "respond: 15m" in result.stdout
 
 
+def test_config_check_prints_the_classifiers_accuracy_on_its_examples(tmp_path):
+    (tmp_path / "supportbot.yml").write_text(
+        "classifier:\n  examples:\n"
+        "    - {text: the kiosk in store 4 is frozen, tier: 2, category: kiosk}\n"
+        "    - {text: every kiosk is frozen, tier: 1, category: kiosk}\n"
+    )
+    result = run("config", "check", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if x.startswith("# classifier:"))
+    assert "2 from classifier.examples" in line and "shipped" in line
+    accuracy = float(line.split("tier ")[1].split("%")[0])
+    assert accuracy >= 80
+
+
 def test_config_check_names_the_bad_key(tmp_path):
     config = tmp_path / "bad.yml"
     config.write_text("tiers:\n  1: {name: Critical, respond: whenever}\n")

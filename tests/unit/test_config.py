@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.config import Plan, Settings, load_plan, plan_as_yaml
+from bot.config import Plan, Policy, Settings, load_plan, plan_as_yaml
 from bot.errors import ConfigError
 
 
@@ -64,7 +64,9 @@ tiers:
         ("escalation: [{level: 2, name: X}]", "escalation"),
         ("business_hours: {start: '18:00', end: '09:00'}", "business_hours"),
         ("channels: {incidnets: C1}", "channels.incidnets"),
-        ("classifier: [{tier: 7, category: x, phrases: [y]}]", "classifier.0.tier"),
+        ("classifier: [{tier: 7, category: x, phrases: [y]}]", "classifier.rules.0.tier"),
+        ("classifier: {examples: [{text: x, tier: 9, category: y}]}", "classifier.examples.0.tier"),
+        ("classifier: {examples: [{text: x, tier: 1}]}", "classifier.examples.0.category"),
         ("launch_date: yesterday", "launch_date"),
         ("paging: {tiers: {1: {page: [7]}}}", "paging.tiers.1"),
         ("paging: {tiers: {9: {page: [1]}}}", "paging.tiers.9"),
@@ -98,7 +100,13 @@ def test_seed_paging_policy_is_spec_section_four() -> None:
     plan = Plan()
     assert plan.tier_paging(1).page == [1, 2] and plan.tier_paging(1).notify_at_half_resolve == 4
     assert plan.tier_paging(2).page == [1] and plan.tier_paging(2).dm_hours == "always"
-    assert plan.tier_paging(3).dm_hours == plan.tier_paging(4).dm_hours == "business"
+    assert plan.tier_paging(3).dm_hours == "business" and plan.tier_paging(3).one_person
+    assert plan.tier_paging(4).dm_hours == "never"
+    assert [plan.tier_paging(t).repage_every for t in (1, 2, 3)] == [
+        timedelta(minutes=5),
+        timedelta(minutes=15),
+        timedelta(hours=1),
+    ]
     assert plan.paging.level1_unresolved_after == timedelta(hours=2)
     assert plan.paging.security_level == 3
     level = plan.level(1)
@@ -128,6 +136,10 @@ def test_per_level_repage_cadence_from_yaml(tmp_path: Path) -> None:
     )
     assert plan.level(1).timeout == timedelta(minutes=10)
     assert plan.level(2).timeout == timedelta(minutes=15)
+    # The team's own level cadence is kept: the seed's per-tier cadence steps aside.
+    policy = Policy.of(plan)
+    assert policy.timeout(2, 1) == timedelta(minutes=10)
+    assert policy.timeout(1, 2) == timedelta(minutes=15)
 
 
 def test_settings_keep_the_database_url_they_were_given() -> None:

@@ -87,7 +87,7 @@ async def test_steps_for_an_acknowledged_incident_are_skipped_not_run(services, 
         await services.incidents.declare(Declaration(text="emails not sending", reporter="U1"))
     ).incident.id
     await services.incidents.acknowledge(number, by="U0SUP1")
-    clock.at += timedelta(minutes=30)
+    clock.at += timedelta(minutes=45)  # Tier 2: re-pages at 15 and 30 min, hand-over at 45
     done = await services.escalation.run_due()
     assert done.done == 3
     with db.connect() as conn:
@@ -139,7 +139,7 @@ async def test_a_hand_over_with_nobody_left_to_page_says_so(database_url, clock,
     built = build_services(Settings(database_url=database_url), plan, clock)
     try:
         await built.incidents.declare(Declaration(text="x", reporter="U1", tier=2))
-        clock.at += timedelta(minutes=16)
+        clock.at += timedelta(minutes=46)  # Tier 2 hands over after 3 tries 15 min apart
         assert (await built.escalation.run_due()).failed == 0
     finally:
         await built.close()

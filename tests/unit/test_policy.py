@@ -14,7 +14,7 @@ from bot.config import Plan, Policy, Settings
 from bot.config.plan import TierPaging
 from bot.incidents import Declaration
 from bot.services import Services, build_services
-from tests.support.snapshots import BEFORE_PAGING, CURRENT
+from tests.support.snapshots import BEFORE_PAGING, BEFORE_TIER_CADENCE, CURRENT
 
 SINCE = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 
@@ -25,6 +25,22 @@ def test_the_seed_plan_is_stored_exactly_as_before():
 
 def test_a_stored_snapshot_round_trips_unchanged():
     assert Policy.model_validate(CURRENT).to_json() == CURRENT
+    assert Policy.model_validate(BEFORE_TIER_CADENCE).to_json() == BEFORE_TIER_CADENCE
+
+
+def test_a_snapshot_from_before_tier_cadence_keeps_the_paging_it_was_declared_under():
+    policy = Policy.model_validate(BEFORE_TIER_CADENCE)
+    assert policy.cadence(2, 1) == (timedelta(minutes=5), 3)
+    assert policy.tier_paging(4).dms and policy.tier_paging(4).dm_hours == "business"
+    assert not policy.tier_paging(3).one_person
+    today = Policy.model_validate(CURRENT)
+    assert [today.cadence(t, 1) for t in (1, 2, 3)] == [
+        (timedelta(minutes=5), 3),
+        (timedelta(minutes=15), 3),
+        (timedelta(hours=1), 3),
+    ]
+    assert today.timeout(3, 1) == timedelta(hours=3)
+    assert not today.tier_paging(4).dms and today.tier_paging(3).one_person
 
 
 def test_a_current_snapshot_answers_every_lookup():
@@ -33,7 +49,9 @@ def test_a_current_snapshot_answers_every_lookup():
     assert policy.tier_name(1) == "Critical"
     assert policy.targets(1, SINCE).ack_due_at == SINCE + timedelta(minutes=15)
     assert policy.targets(4, SINCE).resolve_due_at is None
-    assert policy.tier_paging(1) == TierPaging(page=[1, 2], notify_at_half_resolve=4)
+    assert policy.tier_paging(1) == TierPaging(
+        page=[1, 2], notify_at_half_resolve=4, repage_every=timedelta(minutes=5), tries=3
+    )
     assert policy.tier_paging(3).dm_hours == "business"
     assert policy.max_level == 4
     assert policy.level(2).name == "Development Team"

@@ -1,4 +1,4 @@
-"""The schema: migrations match the models, states load as enums, and 0005 and 0006 fill
+"""The schema: migrations match the models, states load as enums, and 0005 and 0010 fill
 the new columns and tables from rows written before them."""
 
 from __future__ import annotations
@@ -224,7 +224,7 @@ def test_0005_fills_page_kind_and_step_attempt_from_rows_written_before_it(empty
         engine.dispose()
 
 
-def test_0006_keeps_each_write_up_written_before_it_as_a_resolution(empty_url):
+def test_0010_keeps_each_write_up_written_before_it_as_a_resolution(empty_url):
     upgrade(empty_url, "0005")
     engine = sync_engine(empty_url)
     try:

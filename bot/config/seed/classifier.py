@@ -1,10 +1,23 @@
-"""Seed classifier rules: phrases that suggest a tier and category for free text."""
+"""Seed categories of each tier, and the phrase rules the classifier replaced."""
 
 from __future__ import annotations
 
 from typing import Any
 
-# Classifier phrases: every word of a phrase must appear in the text; a trailing * matches
+# The categories of the seed plan's tiers, as the shipped classifier examples use them
+# (bot/incidents/classifier/examples/). Outage and performance belong to two tiers each: how
+# much is down, or how slow, decides which.
+CATEGORIES: dict[int, list[str]] = {
+    1: ["outage", "payments", "checkout", "data", "security"],
+    2: ["outage", "admin", "orders", "email", "performance"],
+    3: ["bug", "ui", "errors", "performance"],
+    4: ["enhancement", "docs", "cosmetic"],
+}
+
+# The phrase rules of the first release, kept as the classifier's baseline (bench/classifier.py)
+# and as an example of `classifier.rules`. Every word of a phrase must appear in the text; a
+# trailing * matches any word starting with what precedes it. Rules are tried in order, most
+# severe first. every word of a phrase must appear in the text; a trailing * matches
 # any word starting with what precedes it. Rules are tried in order, most severe first.
 CLASSIFIER_RULES: list[dict[str, Any]] = [
     {

@@ -55,13 +55,22 @@ ESCALATION: list[dict[str, Any]] = [
     {"level": 4, "name": "Management", "members": ["U0MGR1"]},
 ]
 
-# SPEC §4: Tier 1 pages levels 1 and 2 at once and tells management at half its resolution
-# target; Tier 2 pages level 1; Tiers 3-4 page level 1 by DM only in business hours.
+# SPEC §4, refined by issue 12: Tier 1 pages levels 1 and 2 at once and tells management at
+# half its resolution target; Tier 2 pages level 1; Tier 3 pages level 1's on-call person only,
+# in business hours only (in weeks 1-2 too: the development team is on call for Tiers 1-2, not
+# for minor bugs); Tier 4 is never paged by DM: the channel post is the notice. An unanswered
+# page is sent again every 5 min (Tier 1), 15 min (Tier 2) or hour (Tier 3), 3 tries each.
 TIER_PAGING: dict[int, dict[str, Any]] = {
-    1: {"page": [1, 2], "dm_hours": "always", "notify_at_half_resolve": 4},
-    2: {"page": [1], "dm_hours": "always"},
-    3: {"page": [1], "dm_hours": "business"},
-    4: {"page": [1], "dm_hours": "business"},
+    1: {
+        "page": [1, 2],
+        "dm_hours": "always",
+        "notify_at_half_resolve": 4,
+        "repage_every": "5m",
+        "tries": 3,
+    },
+    2: {"page": [1], "dm_hours": "always", "repage_every": "15m", "tries": 3},
+    3: {"page": [1], "dm_hours": "business", "one_person": True, "repage_every": "1h", "tries": 3},
+    4: {"page": [1], "dm_hours": "never"},
 }
 
 CHANNELS = {

@@ -1,4 +1,4 @@
-"""Suggest a tier and category for free text from the plan's phrase rules."""
+"""The phrase rules: every word of a phrase must appear; the first matching rule wins."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
 @dataclass(frozen=True)
-class Suggestion:
-    """The classifier's answer; phrase is None when nothing matched."""
+class PhraseMatch:
+    """What the phrase rules say; phrase is None when nothing matched."""
 
     tier: int
     category: str
@@ -39,11 +39,11 @@ def _phrase_matches(phrase: str, words: list[str]) -> bool:
     return True
 
 
-def suggest(text: str, rules: list[ClassifierRule], *, default_tier: int) -> Suggestion:
+def match_phrases(text: str, rules: list[ClassifierRule], *, default_tier: int) -> PhraseMatch:
     """First rule with a phrase whose every word appears in the text wins."""
     words = _words(text)
     for rule in rules:
         for phrase in rule.phrases:
             if _phrase_matches(phrase, words):
-                return Suggestion(rule.tier, rule.category, phrase)
-    return Suggestion(default_tier, "general", None)
+                return PhraseMatch(rule.tier, rule.category, phrase)
+    return PhraseMatch(default_tier, "general", None)

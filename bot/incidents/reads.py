@@ -1,0 +1,71 @@
+"""Reading incidents: one with its timeline, the open ones, by the request that declared them."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from bot.errors import IncidentNotFound
+from bot.store import Incident, IncidentStatus
+from bot.timeline import EventView, IncidentDetail, IncidentView, ref
+
+LIST_LIMIT = 20
+
+
+class IncidentReads:
+    """The queries IncidentService answers without changing anything."""
+
+    _sessions: async_sessionmaker[AsyncSession]
+
+    async def get(self, incident_id: int) -> IncidentDetail:
+        """One incident with its timeline."""
+        async with self._sessions() as session:
+            incident = await self._load(session, incident_id, with_events=True)
+            return IncidentDetail(
+                IncidentView.of(incident), tuple(EventView.of(e) for e in incident.events)
+            )
+
+    async def list_open(self) -> list[IncidentView]:
+        """Open incidents, most severe and oldest first."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(Incident)
+                .where(Incident.status != IncidentStatus.RESOLVED)
+                .order_by(Incident.tier, Incident.id)
+                .limit(LIST_LIMIT)
+            )
+            return [IncidentView.of(i) for i in rows]
+
+    async def count_open(self) -> int:
+        """How many incidents are open, however many `list_open` shows."""
+        async with self._sessions() as session:
+            total = await session.scalar(
+                select(func.count())
+                .select_from(Incident)
+                .where(Incident.status != IncidentStatus.RESOLVED)
+            )
+            return int(total or 0)
+
+    async def _by_source(self, source_key: str) -> IncidentView | None:
+        async with self._sessions() as session:
+            found = await session.scalar(select(Incident).where(Incident.source_key == source_key))
+            return IncidentView.of(found) if found else None
+
+    async def _load(
+        self,
+        session: AsyncSession,
+        incident_id: int,
+        *,
+        for_update: bool = False,
+        with_events: bool = False,
+    ) -> Incident:
+        query = select(Incident).where(Incident.id == incident_id)
+        if with_events:
+            query = query.options(selectinload(Incident.events))
+        if for_update:
+            query = query.with_for_update()
+        incident = await session.scalar(query)
+        if incident is None:
+            raise IncidentNotFound(ref=ref(incident_id))
+        return incident

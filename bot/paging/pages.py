@@ -1,0 +1,27 @@
+"""What a page is: the states that take a person out, the DMs that show an incident, its keys."""
+
+from __future__ import annotations
+
+from bot.store import LIVE_PAGES, Incident, Page, PageKind, PageStatus
+
+# A declined or unreachable person is not asked again about the incident.
+OUT = frozenset({PageStatus.DECLINED, PageStatus.UNREACHABLE})
+# Pages whose DM shows the incident as it is now (a cancelled one was never sent).
+SHOWN = frozenset({PageStatus.QUEUED, PageStatus.SENT, PageStatus.DECLINED})
+# A page's key (L2:U0SUP1:1) keeps each attempt unique; its prefix stays as it always was, so
+# keys written before pages had a kind column still collide with the same attempt made now.
+KEY_PREFIX = {PageKind.PAGE: "L", PageKind.NOTICE: "N"}
+
+
+def page_key(incident_id: int, user: str) -> str:
+    """Outbox key of one person's DMs about one incident: the page before its edits."""
+    return f"page:{incident_id}:{user}"
+
+
+def live_pages(incident: Incident, level: int) -> list[Page]:
+    """The level's pages still waiting for an answer (notices wait for none)."""
+    return [
+        p
+        for p in incident.pages
+        if p.kind == PageKind.PAGE and p.level == level and p.status in LIVE_PAGES
+    ]
