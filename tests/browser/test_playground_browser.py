@@ -42,7 +42,7 @@ def test_declare_acknowledge_resolve_and_rate(playground, page):
     page.press("#composer-text", "Enter")
     post = post_of(page, "INC-1")
     expect(post).to_contain_text("Critical")
-    expect(post).to_contain_text("checkout broken")
+    expect(post).to_contain_text("suggested from “checkout”, “broken”")
     expect(page.locator("#messages")).to_contain_text("Declared INC-1")  # ephemeral reply
     # The post is edited once more when its Tier 1 channel exists; a click on the message as it
     # is being redrawn can be lost, so click once that last edit is in.
