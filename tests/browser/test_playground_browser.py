@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -149,3 +150,29 @@ def test_a_page_reaches_the_level_one_dm_and_acknowledging_there_acknowledges_ev
     # The SLA watcher from the jobs panel: nothing is due once acknowledged, and it says it ran.
     page.get_by_role("button", name="SLA watcher").click()
     expect(page.locator("#toast")).to_contain_text("Ran SLA watcher")
+
+
+def test_the_weekly_report_shows_its_charts_in_its_thread(playground, page):
+    page.goto(playground.url)
+    expect(page.locator("#pane-title")).to_have_text("# incidents")
+    page.get_by_role("button", name="Post the weekly report").click()
+    page.get_by_role("link", name="# reports").click()
+    report = page.locator("#messages .message", has_text="Weekly summary").first
+    expect(report).to_contain_text("Success metrics")
+    # The charts go into the report's thread once uploaded: open it when both are there.
+    expect(report.locator(".thread-link")).to_have_text("2 replies", timeout=30_000)
+    report.locator(".thread-link").click()
+    images = page.locator("#thread-messages img.file-image")
+    expect(images).to_have_count(2)
+    expect(images.first).to_have_attribute(
+        "alt", re.compile(r"^Stacked bar chart of incidents declared per day by tier")
+    )
+    # Decoded by the browser, not only linked: a broken image has no natural width. The
+    # images load lazily, so each is brought into view first.
+    for index in range(2):
+        image = images.nth(index)
+        image.scroll_into_view_if_needed()
+        image.element_handle().wait_for_element_state("visible")
+        page.wait_for_function(
+            "i => i.complete && i.naturalWidth > 100", arg=image.element_handle()
+        )
