@@ -37,8 +37,9 @@ FieldFor = str | Callable[[SupportbotError | None], str]
 # What a wrapped listener may ask for; the request's payload goes by its Slack surface's name.
 ARGUMENTS = frozenset({"ack", "body", "services", "command", "action", "view", "event"})
 PAYLOAD_NAMES = ("command", "action", "view", "event")
-# Slack waits 3 s for the answer; what runs before the listener and the way back need the rest.
-FORM_ANSWER_WITHIN = 2.0
+# Slack waits 3 s for the answer. Before the listener, the replay claim may take up to its
+# CLAIM_WAIT (bot/slack/replays.py, 0.5 s); the way back needs the rest.
+FORM_ANSWER_WITHIN = 1.8
 
 
 def listener(field: FieldFor | None = None) -> Callable[[Listener], Listener]:

@@ -20,8 +20,9 @@ from bot.store import SeenRequest
 
 log = logging.getLogger(__name__)
 
-# The ack is due within 3 s: a claim that takes longer than this is not waited for.
-CLAIM_WAIT = 1.0
+# The ack is due within 3 s, and a form's answer must fit in them too (FORM_ANSWER_WITHIN in
+# handlers/replies.py): a claim that takes longer than this is not waited for.
+CLAIM_WAIT = 0.5
 # Slack's signatures are good for 5 minutes, so a copy older than that is refused anyway.
 KEEP = timedelta(hours=1)
 PRUNE_EVERY = timedelta(minutes=10)

@@ -86,7 +86,8 @@ def test_a_strangers_ack_is_refused_and_the_pages_go_on(
     eventually(lambda: sum("Only " in t for t in answers(slack, "USTRANGER")) == 2)
     assert incident_row(db)["acknowledged_by"] is None
     assert incident_row(db)["status"] == "open"
-    watch(bot, db, bot_clock, timedelta(minutes=5, seconds=5))
+    # Tier 2 re-pages every 15 minutes (the seed's per-tier cadence).
+    watch(bot, db, bot_clock, timedelta(minutes=15, seconds=5))
     assert page_counts(slack, PEOPLE) == {"U0SUP1": 2}  # the re-page still goes out
 
 
