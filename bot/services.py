@@ -21,7 +21,14 @@ from bot.paging import EscalationService, PageDelivery, Pager
 from bot.reports import ReportDelivery, ReportService
 from bot.runbooks import DEFAULT_FOLDER, RunbookLibrary, RunbookService, load_runbooks
 from bot.slack import DeliveryWorker, Outbox, Renderer, SeenRequests, SlackGateway, web_client
-from bot.store import OutboxMessage, OutboxStatus, async_engine, beat, session_factory
+from bot.store import (
+    OutboxMessage,
+    OutboxStatus,
+    async_engine,
+    beat,
+    install_id,
+    session_factory,
+)
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +99,11 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
     engine = async_engine(settings.database_url)
     sessions = session_factory(engine)
     outbox = Outbox(clock)
-    gateway = SlackGateway(web_client(settings.bot_token, settings.api_url))
+    # Read once: every marker the bot puts on a message carries it (see find_marked).
+    gateway = SlackGateway(
+        web_client(settings.bot_token, settings.api_url),
+        install_id=install_id(settings.database_url),
+    )
     render = Renderer(plan)
     oncall = OnCallService(sessions, plan, outbox, clock)
     pager = Pager(outbox, clock, oncall)

@@ -80,7 +80,7 @@ class IncidentDelivery:
         view = await self._view(payload["incident"])
         if view.post_ts:
             return None
-        marker = {"event_type": POST_EVENT, "event_payload": {"incident": view.id}}
+        marker = self._gateway.marker(POST_EVENT, incident=view.id)
         ts, channel = None, view.post_channel
         if payload.get("attempt", 1) > 1:
             ts = await find_marked(self._gateway, view.post_channel, marker, since=view.created_at)

@@ -97,7 +97,7 @@ class PageDelivery:
         view, attempted_before, digest = ready
         try:
             channel = await self._gateway.open_dm(view.user)
-            marker = {"event_type": PAGE_EVENT, "event_payload": {"page": view.id}}
+            marker = self._gateway.marker(PAGE_EVENT, page=view.id)
             found = None
             if attempted_before is not None:
                 found = await find_marked(self._gateway, channel, marker, since=attempted_before)

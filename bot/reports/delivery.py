@@ -63,7 +63,7 @@ class ReportDelivery:
         report = await self._report(payload["report"])
         if report.ts:
             return None
-        marker = {"event_type": POST_EVENT, "event_payload": {"report": report.id}}
+        marker = self._gateway.marker(POST_EVENT, report=report.id)
         ts, channel = None, report.channel
         if payload.get("attempt", 1) > 1:
             ts = await find_marked(self._gateway, channel, marker, since=report.created_at)

@@ -65,10 +65,13 @@ def web_client(token: str | None, base_url: str) -> AsyncWebClient:
 
 
 class SlackGateway:
-    """Calls Slack and turns its failures into SlackCallFailed."""
+    """Calls Slack and turns its failures into SlackCallFailed.
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    install_id: this install's own id (bot.store.install_id), carried by every marker."""
+
+    def __init__(self, client: AsyncWebClient, *, install_id: str) -> None:
         self.client = client
+        self.install_id = install_id
         # For calls that must not be repeated blindly: a 5xx or a dropped connection may come
         # after Slack acted, so only 429 (never acted on) is retried in the call; the caller
         # checks what Slack has before trying again.
@@ -120,6 +123,13 @@ class SlackGateway:
             # files_upload_v2 raises it when the file's upload URL does not answer 200.
             raise SlackCallFailed(method, "upload_failed", transient=True) from None
         return dict(response.data) if isinstance(response.data, dict) else {}
+
+    def marker(self, event_type: str, **payload: Any) -> dict[str, Any]:
+        """Message metadata that says this install posted it, for find_marked to look for."""
+        return {
+            "event_type": event_type,
+            "event_payload": {**payload, INSTALL_KEY: self.install_id},
+        }
 
     async def join(self, channel: str) -> None:
         """conversations.join: a file shared in a channel needs the bot in it, even where
@@ -202,6 +212,9 @@ class SlackGateway:
 # How far before a message's first try to look for it: allows for clock skew with Slack.
 HISTORY_SLACK = timedelta(minutes=2)
 HISTORY_PAGES = 10
+# The marker's key for the install id: a reset database, or a second install in the same
+# workspace, numbers incidents and pages from 1 again, and must not take the other's for its own.
+INSTALL_KEY = "install"
 
 
 async def find_marked(
@@ -209,7 +222,9 @@ async def find_marked(
 ) -> str | None:
     """The ts of a message we posted in a channel carrying this metadata, if there is one.
 
-    The check half of record-and-check: a retry looks before it posts again."""
+    The check half of record-and-check: a retry looks before it posts again. Only a message
+    that carries this install's id counts: another install's INC-1 is not ours."""
+    wanted = {**marker["event_payload"], INSTALL_KEY: gateway.install_id}
     oldest = (since - HISTORY_SLACK).timestamp()
     cursor: str | None = None
     for _ in range(HISTORY_PAGES):
@@ -224,8 +239,7 @@ async def find_marked(
         for message in response.get("messages", []):
             metadata = message.get("metadata") or {}
             if metadata.get("event_type") == marker["event_type"] and all(
-                (metadata.get("event_payload") or {}).get(k) == v
-                for k, v in marker["event_payload"].items()
+                (metadata.get("event_payload") or {}).get(k) == v for k, v in wanted.items()
             ):
                 log.info("%s was already posted; not posting again", marker)
                 return str(message["ts"])

@@ -3,10 +3,15 @@
 The playground marks every queued message as delivered into its emulator and runs the
 scheduled jobs; on a production database that would swallow real pages. Production demo data
 would be as bad the other way round. So the first start records its mode, and a start in the
-other mode is refused."""
+other mode is refused.
+
+It also holds the install id: a random id made once per database, which every message the
+bot marks for record-and-check carries, so a reset database (or a second install on the same
+workspace) never takes another install's INC-1 post for its own."""
 
 from __future__ import annotations
 
+import secrets
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -21,6 +26,7 @@ from bot.store.migrate import upgrade
 from bot.store.models import Base
 
 MODE_KEY = "mode"
+INSTALL_ID_KEY = "install_id"
 # Tables that say nothing about use: the schema version, this record itself, and the one row
 # /healthz rewrites (its migration creates it).
 _BOOKKEEPING = {"alembic_version", "install", "heartbeat"}
@@ -34,7 +40,7 @@ class Mode(StrEnum):
 
 
 class InstallSetting(Base):
-    """One fact about this install, by key (the mode, for now)."""
+    """One fact about this install, by key (its mode, its id)."""
 
     __tablename__ = "install"
 
@@ -90,10 +96,38 @@ def _refusal(where: str, recorded: Mode) -> str:
 def _recorded_mode(engine: Engine) -> str | None:
     if not sa.inspect(engine).has_table(InstallSetting.__tablename__):
         return None
+    return _setting(engine, MODE_KEY)
+
+
+def _setting(engine: Engine, key: str) -> str | None:
     with engine.connect() as connection:
-        return connection.scalar(
-            sa.select(InstallSetting.value).where(InstallSetting.key == MODE_KEY)
+        return connection.scalar(sa.select(InstallSetting.value).where(InstallSetting.key == key))
+
+
+def _insert_once(engine: Engine, key: str, value: str) -> str:
+    """Record value under key unless a start racing this one recorded its own; the one kept."""
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.insert(InstallSetting).values(key=key, value=value))
+    except IntegrityError:
+        pass
+    recorded = _setting(engine, key)
+    assert recorded is not None
+    return recorded
+
+
+def install_id(database_url: str) -> str:
+    """This database's own random id, made at its first read and never changed after.
+
+    Made on first read rather than by a migration: a database copied from a migrated template
+    (or restored into a second install) gets its own the first time a bot starts on it."""
+    engine = sync_engine(database_url)
+    try:
+        return _setting(engine, INSTALL_ID_KEY) or _insert_once(
+            engine, INSTALL_ID_KEY, secrets.token_hex(8)
         )
+    finally:
+        engine.dispose()
 
 
 def _holds_data(engine: Engine) -> bool:
@@ -109,13 +143,6 @@ def _record(database_url: str, mode: Mode) -> str:
     """Record mode unless a start racing this one recorded its own; the mode that won."""
     engine = sync_engine(database_url)
     try:
-        try:
-            with engine.begin() as connection:
-                connection.execute(sa.insert(InstallSetting).values(key=MODE_KEY, value=mode.value))
-        except IntegrityError:
-            pass
-        recorded = _recorded_mode(engine)
+        return _insert_once(engine, MODE_KEY, mode.value)
     finally:
         engine.dispose()
-    assert recorded is not None
-    return recorded
