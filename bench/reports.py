@@ -59,7 +59,10 @@ def seed(url: str, incidents: int, pages_each: int, runs: int, ticks_each: int) 
         rating = (rng.randint(1, 5), resolved + timedelta(hours=1)) if done else None
         incident_rows.append(
             incident_row(
-                plan, number, tier, declared,
+                plan,
+                number,
+                tier,
+                declared,
                 acked=(acked, "U0SUP1") if acked < NOW else None,
                 resolved=resolved if done else None,
                 rating=rating if rating and rating[1] < NOW and rng.random() < 0.4 else None,
@@ -193,8 +196,10 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=10)
     args = parser.parse_args()
     ok = True
-    print("| database | report | incidents in it | generate p50 (max) | of which charts "
-          "| bare SQL | ratio | ratio without charts |")
+    print(
+        "| database | report | incidents in it | generate p50 (max) | of which charts "
+        "| bare SQL | ratio | ratio without charts |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for database in args.databases.split(","):
         for r in run(database, args):
