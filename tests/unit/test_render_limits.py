@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -120,6 +121,14 @@ def render() -> Renderer:
 def test_incident_post(render, state):
     message = render.message("incident_post.j2", i=view(**STATES[state]))
     assert validate_message(message.text, message.blocks) == []
+
+
+def test_the_tier_picker_hint_goes_with_the_picker(render):
+    # A resolved post has no tier picker, so it must not point at one.
+    open_post = render.message("incident_post.j2", i=view())
+    assert "Change the tier below" in json.dumps(open_post.blocks)
+    resolved = render.message("incident_post.j2", i=view(**STATES["resolved"]))
+    assert "Change the tier below" not in json.dumps(resolved.blocks)
 
 
 def test_detail_with_a_long_timeline(render):
