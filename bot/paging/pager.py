@@ -207,7 +207,7 @@ class Pager:
                 people,
                 level=level,
                 attempt=attempt,
-                reason=f"try {attempt}: not yet acknowledged",
+                reason="not yet acknowledged",
             )
             await self._log(
                 session, incident, "repaged", f"level {level}, try {attempt}: {', '.join(people)}"

@@ -127,6 +127,7 @@ def test_an_unanswered_tier_two_page_is_sent_again_every_fifteen_minutes_then_th
     watch(bot, db, bot_clock, timedelta(minutes=1, seconds=5))
     assert page_counts(slack, PEOPLE) == {"U0SUP1": 2}
     assert "(try 2)" in post_text(pages_to(slack, "U0SUP1")[1])
+    assert "try 2:" not in post_text(pages_to(slack, "U0SUP1")[1])  # said once is enough
     watch(bot, db, bot_clock, timedelta(minutes=15))
     assert page_counts(slack, PEOPLE) == {"U0SUP1": 3}
     # Three tries unanswered: the next level is paged, once, however often the watcher runs.
@@ -166,7 +167,8 @@ def test_cant_take_it_records_why_and_pages_the_next_person_at_once(slack, repor
     view = decline(slack, sam, "on a train until 3")
     assert view["title"]["text"] == "Can't take INC-1"
     eventually(lambda: page_counts(slack, PEOPLE) == {"U0SUP1": 1, "U0SUP2": 1})
-    assert "U0SUP1 can't take it" in post_text(pages_to(slack, "U0SUP2")[0])
+    # A mention, which Slack shows as the person's name, not their raw id.
+    assert "<@U0SUP1> can't take it" in post_text(pages_to(slack, "U0SUP2")[0])
     eventually(lambda: settled(db))
     mine = current(slack, pages_to(slack, "U0SUP1")[0])
     assert "can't take it: on a train until 3" in post_text(mine) and buttons(mine) == []
