@@ -17,7 +17,13 @@ from urllib.parse import quote
 
 import httpx
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -83,6 +89,8 @@ class Playground:
             Mount("/fake", app=self.fake.asgi_app),
             Mount("/static", app=StaticFiles(directory=STATIC)),
             Route("/", self.index),
+            # Browsers ask for it on every load; without it, each load logs a 404.
+            Route("/favicon.ico", self.favicon),
             Route("/pg/state", self.state),
             Route("/pg/pane", self.pane),
             Route("/pg/thread", self.thread),
@@ -101,6 +109,9 @@ class Playground:
 
     async def index(self, _: Request) -> Response:
         return HTMLResponse((STATIC / "index.html").read_text(encoding="utf-8"))
+
+    async def favicon(self, _: Request) -> Response:
+        return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
     async def people(self) -> list[DemoUser]:
         """One person per level: whoever is on call for it now, so pages reach their DMs."""

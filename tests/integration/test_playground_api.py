@@ -286,3 +286,10 @@ def test_a_report_chart_shows_as_an_image_in_the_report_thread(playground):
     image = httpx.get(src)
     assert image.headers["content-type"] == "image/png"
     assert image.content.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_the_favicon_is_served_not_a_404_on_every_load(playground):
+    icon = httpx.get(f"{playground.url}/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.content.startswith(b"<svg")
