@@ -102,7 +102,7 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
     # Read once: every marker the bot puts on a message carries it (see find_marked).
     gateway = SlackGateway(
         web_client(settings.bot_token, settings.api_url),
-        install_id=install_id(settings.database_url),
+        install_id=lambda: install_id(settings.database_url),
     )
     render = Renderer(plan)
     oncall = OnCallService(sessions, plan, outbox, clock)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -67,11 +68,14 @@ def web_client(token: str | None, base_url: str) -> AsyncWebClient:
 class SlackGateway:
     """Calls Slack and turns its failures into SlackCallFailed.
 
-    install_id: this install's own id (bot.store.install_id), carried by every marker."""
+    install_id: reads this install's own id (bot.store.install_id), carried by every marker.
+    It is read at the first marker, not at start: the bot starts (and acks) while its database
+    is still unreachable, and a delivery that cannot read it fails and is retried like any."""
 
-    def __init__(self, client: AsyncWebClient, *, install_id: str) -> None:
+    def __init__(self, client: AsyncWebClient, *, install_id: Callable[[], str]) -> None:
         self.client = client
-        self.install_id = install_id
+        self._read_install_id = install_id
+        self._install_id: str | None = None
         # For calls that must not be repeated blindly: a 5xx or a dropped connection may come
         # after Slack acted, so only 429 (never acted on) is retried in the call; the caller
         # checks what Slack has before trying again.
@@ -123,6 +127,13 @@ class SlackGateway:
             # files_upload_v2 raises it when the file's upload URL does not answer 200.
             raise SlackCallFailed(method, "upload_failed", transient=True) from None
         return dict(response.data) if isinstance(response.data, dict) else {}
+
+    @property
+    def install_id(self) -> str:
+        """This install's id, read once."""
+        if self._install_id is None:
+            self._install_id = self._read_install_id()
+        return self._install_id
 
     def marker(self, event_type: str, **payload: Any) -> dict[str, Any]:
         """Message metadata that says this install posted it, for find_marked to look for."""
