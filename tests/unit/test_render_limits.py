@@ -131,6 +131,13 @@ def test_the_tier_picker_hint_goes_with_the_picker(render):
     assert "Change the tier below" not in json.dumps(resolved.blocks)
 
 
+def test_the_incident_channel_entry_links_the_channel(render):
+    entry = EventView(NOW, "U1", "channel_created", "<#C0FAKE0001>")
+    message = render.message("timeline_entry.j2", e=entry)
+    assert "<#C0FAKE0001>" in json.dumps(message.blocks)
+    assert "&lt;" not in json.dumps(message.blocks)
+
+
 def test_detail_with_a_long_timeline(render):
     events = tuple(EventView(NOW, "U1", "update", HUGE[:5000]) for _ in range(200))
     message = render.message(
