@@ -24,7 +24,7 @@ from slack_bolt.async_app import AsyncAck
 
 from bot.errors import SupportbotError
 from bot.services import Services
-from bot.slack import Message
+from bot.slack import Message, plain
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,8 @@ async def _deliver(
         return
     if surface == "view_submission" and not acked and field is not None:
         # The modal stays open with the problem beside the field, so nothing typed is lost.
-        await ack(response_action="errors", errors={field: message.text})
+        # A field's error is plain text: mrkdwn marks would show as typed.
+        await ack(response_action="errors", errors={field: plain(message.text)})
         return
     if surface == "command" and not acked:
         await ack(**message.as_kwargs())

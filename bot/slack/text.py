@@ -13,6 +13,16 @@ def escape_mrkdwn(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_MARKUP = re.compile(r"[`*]|(?<![\w])_|_(?![\w])")
+
+
+def plain(text: str) -> str:
+    """mrkdwn the bot wrote, for a plain-text place (a form field's error): no backticks or
+    emphasis marks shown literally, entities back to their characters."""
+    text = _MARKUP.sub("", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 # C0 and C1 controls and DEL (a NUL is refused by PostgreSQL, ESC drives terminals that show
 # logs), plus the bidi overrides and isolates, which make text read other than it is written.
 _UNWANTED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

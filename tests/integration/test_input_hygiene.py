@@ -125,3 +125,14 @@ def test_runbook_search_escapes_the_query_it_echoes(slack, reporter):
         if text.get("type") == "mrkdwn":
             assert "<!channel>" not in text["text"] and "<b>" not in text["text"]
     assert replies_to("U1", slack)
+
+
+def test_a_form_error_reads_as_plain_text_without_mrkdwn_marks(slack, reporter, db):
+    reporter.command("")
+    view = slack.wait_for("views.open")[0].response["view"]
+    answer = reporter.submit(view, {Field.TITLE: "   ", Field.TIER: "2"})
+    body = answer.json()
+    assert body["response_action"] == "errors"
+    error = body["errors"][Field.TITLE]
+    assert "/incident checkout is down" in error
+    assert "`" not in error and "*" not in error
