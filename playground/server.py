@@ -359,7 +359,9 @@ class Playground:
         except KeyError:
             return JSONResponse({"ok": False, "error": "unknown_job"}, status_code=404)
         result = await chosen.run(self.services)
-        return JSONResponse({"ok": True, "result": str(result)})
+        return JSONResponse(
+            {"ok": True, "result": str(result), "said": _said(chosen.title, result)}
+        )
 
     # -- plumbing ---------------------------------------------------------------------
 
@@ -419,3 +421,9 @@ def build_playground(
     app = create_asgi(playground.services, extra_routes=playground.routes())
     guarded = PlaygroundGuard(app, host=host, port=port, bot_token=playground.bot_token)
     return guarded, playground
+
+
+def _said(title: str, result: object) -> str:
+    """What the panel says after a run: a run with nothing to do says so, not nothing."""
+    idle = not any(result.values()) if isinstance(result, dict) else not result
+    return f"{title}: nothing was due." if idle else f"Ran {title}."

@@ -53,7 +53,7 @@ async function start() {
     const b = document.createElement("button");
     b.className = "job-run"; b.dataset.job = j.name; b.title = j.schedule;
     b.textContent = `▶ ${j.title}`;
-    b.addEventListener("click", async () => { const r = await post(`/pg/jobs/${encodeURIComponent(j.name)}`, {}); toast(r.ok ? `Ran ${j.title}` : `Failed: ${r.error}`); });
+    b.addEventListener("click", async () => { const r = await post(`/pg/jobs/${encodeURIComponent(j.name)}`, {}); toast(r.ok ? r.said : `Failed: ${r.error}`); });
     li.append(b); $("#jobs").append(li);
   }
   $("#thread-close").addEventListener("click", () => { state.thread = null; $("#thread").hidden = true; });

@@ -293,3 +293,11 @@ def test_the_favicon_is_served_not_a_404_on_every_load(playground):
     assert icon.status_code == 200
     assert icon.headers["content-type"].startswith("image/svg+xml")
     assert icon.content.startswith(b"<svg")
+
+
+def test_a_job_with_nothing_to_do_says_nothing_was_due(playground):
+    idle = httpx.post(f"{playground.url}/pg/jobs/sla-watcher", json={}).json()
+    assert idle["ok"] is True and idle["said"].endswith("nothing was due.")
+    httpx.post(f"{playground.url}/pg/command", json=DECLARE)
+    busy = httpx.post(f"{playground.url}/pg/jobs/checklist:morning", json={}).json()
+    assert busy["said"].startswith("Ran ")
