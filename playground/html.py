@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from markupsafe import Markup
@@ -57,6 +57,8 @@ class RenderContext:
     message_ts: str | None = None
     view_id: str | None = None
     files: Mapping[str, str] = field(default_factory=dict)  # uploaded file id -> its URL
+    # The plan's timezone, so message times agree with the "Declared … EST" in the messages.
+    timezone: tzinfo | None = None
 
 
 def render_blocks(
@@ -86,7 +88,7 @@ def render_message(message: dict[str, Any], *, ctx: RenderContext) -> Markup:
     header: list[Markup] = [_tag("span", {"class": "message-author"}, name)]
     if is_bot:
         header.append(_tag("span", {"class": "badge badge-app"}, "APP"))
-    header.append(_time(ts))
+    header.append(_time(ts, ctx.timezone))
     if edited:
         header.append(_tag("span", {"class": "message-edited"}, "(edited)"))
     if ephemeral_for:
@@ -234,9 +236,9 @@ def _image_src(url: Any) -> str | None:
     return url if url.strip().lower().startswith(("http://", "https://")) else None
 
 
-def _time(ts: str) -> Markup:
+def _time(ts: str, timezone: tzinfo | None) -> Markup:
     try:
-        when = datetime.fromtimestamp(float(ts)).astimezone()
+        when = datetime.fromtimestamp(float(ts)).astimezone(timezone)
     except (ValueError, OverflowError, OSError):
         return Markup("")
     attrs = {"class": "message-time", "datetime": when.isoformat(timespec="seconds")}

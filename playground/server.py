@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import httpx
 from starlette.requests import Request
@@ -149,6 +150,7 @@ class Playground:
             message_ts=None,
             view_id=view_id,
             files=self.fake.file_urls(),
+            timezone=ZoneInfo(self.plan.timezone),
         )
 
     def fake_users(self) -> list[dict[str, Any]]:

@@ -811,3 +811,19 @@ def test_an_image_block_may_name_an_uploaded_file_by_id():
     ctx = RenderContext(files={"F1": "http://127.0.0.1:3000/fake/files/F1/c.png"})
     assert 'src="http://127.0.0.1:3000/fake/files/F1/c.png"' in str(render_blocks([block], ctx=ctx))
     assert "[image: chart]" in str(render_blocks([block], ctx=RenderContext()))
+
+
+@pytest.mark.parametrize(
+    ("zone", "shown"), [("America/New_York", "09:30"), ("Europe/Berlin", "15:30")]
+)
+def test_message_times_are_in_the_plans_timezone(zone: str, shown: str) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    ts = f"{datetime(2026, 11, 30, 14, 30, tzinfo=ZoneInfo('UTC')).timestamp():.6f}"
+    html = str(
+        render_message(
+            {"type": "message", "ts": ts, "text": "hi"}, ctx=RenderContext(timezone=ZoneInfo(zone))
+        )
+    )
+    assert f">{shown}</time>" in html
