@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.checklists import ChecklistDelivery, ChecklistService
@@ -102,7 +104,7 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
     # Read once: every marker the bot puts on a message carries it (see find_marked).
     gateway = SlackGateway(
         web_client(settings.bot_token, settings.api_url),
-        install_id=lambda: install_id(settings.database_url),
+        install_id=_install_id_reader(settings.database_url),
     )
     render = Renderer(plan)
     oncall = OnCallService(sessions, plan, outbox, clock)
@@ -178,3 +180,15 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
         ),
         seen=SeenRequests(sessions, clock),
     )
+
+
+def _install_id_reader(database_url: str) -> Callable[[], str]:
+    """The install id, read now while nothing else holds the database (a read inside a
+    delivery's transaction would wait on it); read at the first marker only when the
+    database cannot be reached at start."""
+    try:
+        known = install_id(database_url)
+    except SQLAlchemyError:
+        log.warning("the database is not reachable at start: the install id is read later")
+        return lambda: install_id(database_url)
+    return lambda: known
