@@ -201,8 +201,7 @@ class PostgresServer:
             what="pg_ctl stop",
         )
 
-    def resume(self) -> None:
-        """Start a paused server again, on the same port with the same data."""
+    def _start(self) -> None:
         self._run(
             [
                 self.bindir / "pg_ctl",
@@ -217,6 +216,10 @@ class PostgresServer:
             ],
             what="pg_ctl start",
         )
+
+    def resume(self) -> None:
+        """Start a paused server again, on the same port with the same data."""
+        self._start()
         self._wait_until_ready()
 
     def _stop_at_exit(self) -> None:
@@ -332,20 +335,7 @@ class PostgresServer:
             with open(conf, "a", encoding="utf-8") as f:
                 f.write(f"port = {port}\n")  # the last setting in the file wins
             try:
-                self._run(
-                    [
-                        self.bindir / "pg_ctl",
-                        "-D",
-                        self.data_dir,
-                        "-l",
-                        self.log_path,
-                        "-w",
-                        "-t",
-                        str(int(self.start_timeout)),
-                        "start",
-                    ],
-                    what="pg_ctl start",
-                )
+                self._start()
             except PostgresServerError as error:
                 last_error = error
                 continue
