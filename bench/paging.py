@@ -30,7 +30,8 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
 import psutil
-from sqlalchemy import Table, func, insert, literal, select, text, update
+from sqlalchemy import Table, event, func, insert, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.ack_latency import (
@@ -548,6 +549,8 @@ class WatcherResult:
     routine_ms: list[float]
     select_ms: list[float]
     breach_ms: float
+    breach_cpu_s: float
+    breach_statements: int
     breach_due: int
     breach_done: int
     breach_failed: int
@@ -696,7 +699,10 @@ async def _watcher_passes(
     prober = asyncio.create_task(
         keep_declaring(services, stopping, busy_declares) if probe else stopping.wait()
     )
-    breach_ms, done = await timed(lambda: services.escalation.run_due(limit=limit))
+    cpu_started = time.process_time()
+    with counted_statements(engine) as statements:
+        breach_ms, done = await timed(lambda: services.escalation.run_due(limit=limit))
+    breach_cpu_s = time.process_time() - cpu_started
     stopping.set()
     await prober
     after = await written_rows(engine, incidents)
@@ -721,6 +727,8 @@ async def _watcher_passes(
         routine_ms=routine,
         select_ms=bare,
         breach_ms=breach_ms,
+        breach_cpu_s=breach_cpu_s,
+        breach_statements=statements[0],
         breach_due=done.due,
         breach_done=done.done,
         breach_failed=done.failed,
@@ -734,6 +742,21 @@ async def _watcher_passes(
         idle_declares=idle_declares,
         busy_declares=busy_declares,
     )
+
+
+@contextmanager
+def counted_statements(engine: AsyncEngine) -> Iterator[list[int]]:
+    """Counts the SQL statements the engine sends while the block runs (a list of one)."""
+    seen = [0]
+
+    def one(*_: Any) -> None:
+        seen[0] += 1
+
+    event.listen(engine.sync_engine, "before_cursor_execute", one)
+    try:
+        yield seen
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", one)
 
 
 async def declare_probe(services: Services, label: str) -> None:
@@ -815,6 +838,12 @@ def print_watcher(result: WatcherResult, seed: str) -> None:
         f"{r.breach_ms / 1000:.1f} s ({r.breach_done / r.breach_ms * 1000:.0f} steps/s, "
         f"{r.breach_ms / max(r.breached, 1):.1f} ms per escalated incident), "
         f"{r.breach_failed} failed"
+    )
+    per = max(r.breached, 1)
+    print(
+        f"       CPU (this process, the database's included on SQLite) {r.breach_cpu_s:.1f} s, "
+        f"{r.breach_cpu_s * 1000 / per:.1f} ms per escalated incident; "
+        f"{r.breach_statements} SQL statements, {r.breach_statements / per:.1f} per incident"
     )
     print(
         f"       {r.breached} incidents marked breached; written: {r.pages_written} pages, "
