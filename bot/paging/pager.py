@@ -188,10 +188,9 @@ class Pager:
             for user in people
         ]
         incident.pages.extend(pages)
-        await session.flush()
         for page in pages:
             await self._outbox.add(
-                session, Kind.PAGE, page_key(incident.id, page.user), {"page": page.id}
+                session, Kind.PAGE, page_key(incident.id, page.user), {"page": page}
             )
 
     async def repage(

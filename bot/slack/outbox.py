@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Collection
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Collection, Iterable
+from contextlib import asynccontextmanager, nullcontext
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import and_, exists, insert, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from bot.clock import Clock
-from bot.store import OutboxMessage, OutboxStatus
+from bot.store import Base, OutboxMessage, OutboxStatus
 
 CLAIM_LEASE = timedelta(seconds=60)
 # Messages not yet delivered for good (a claimed one may be handed back).
@@ -40,6 +41,39 @@ class Kind(StrEnum):
     REPORT_CHART = "report.chart"
 
 
+# session.info key of a batched transaction's queue (Outbox.transaction(batch=True)).
+BATCHED = "outbox.batch"
+
+
+@dataclass
+class _Batch:
+    """Messages a batched transaction queues, written together just before it commits."""
+
+    queued: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    # Kinds waiting on a key: read up front (read_waiting) or queued in this transaction.
+    waiting: dict[str, set[str]] = field(default_factory=dict)
+    read: set[str] = field(default_factory=set)  # keys whose waiting kinds were read
+
+
+def _unflushed(payload: dict[str, Any]) -> bool:
+    return any(isinstance(v, Base) and inspect(v).identity is None for v in payload.values())
+
+
+def _ids(payload: dict[str, Any]) -> dict[str, Any]:
+    """A payload with the rows it names (a Page, an IncidentEvent) as their ids."""
+    return {
+        name: _primary_key(value) if isinstance(value, Base) else value
+        for name, value in payload.items()
+    }
+
+
+def _primary_key(row: Base) -> Any:
+    identity = inspect(row).identity
+    if identity is None:
+        raise ValueError(f"{type(row).__name__} named by an outbox message was never flushed")
+    return identity[0]
+
+
 class Outbox:
     """Queues messages inside a caller's transaction and wakes the delivery worker."""
 
@@ -60,38 +94,96 @@ class Outbox:
         """Queue one message; with coalesce, skip it if one of its kind and key still waits.
 
         covered_by names kinds that, still waiting on the key, will show this change anyway
-        (a post not yet sent needs no edit)."""
-        if coalesce:
+        (a post not yet sent needs no edit). A payload value may be a row not flushed yet (a
+        Page, an IncidentEvent): the message names its id. In a batched transaction messages
+        are written as it ends, in the order queued, with the rows they name."""
+        batch: _Batch | None = session.info.get(BATCHED)
+        if coalesce and await self._waiting(session, batch, key, {kind, *covered_by}):
+            return
+        if batch is not None:
+            batch.queued.append((kind, key, payload))
+            batch.waiting.setdefault(key, set()).add(kind)
+            return
+        if _unflushed(payload):
+            await session.flush()
+        session.add(OutboxMessage(**self._row(kind, key, payload)))
+
+    def _row(self, kind: str, key: str, payload: dict[str, Any]) -> dict[str, Any]:
+        now = self._clock.now()
+        return {
+            "key": key,
+            "kind": kind,
+            "payload": _ids(payload),
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "created_at": now,
+            "next_attempt_at": now,
+        }
+
+    async def _waiting(
+        self, session: AsyncSession, batch: _Batch | None, key: str, kinds: set[str]
+    ) -> bool:
+        """Whether a message of one of kinds still waits on key."""
+        if batch is not None:
+            # What this transaction queued is not written yet, and waits until it commits.
+            if batch.waiting.get(key, set()) & kinds:
+                return True
+            if key in batch.read:
+                return False
+        # A batch writes its rows as it ends, not before each read.
+        with session.no_autoflush if batch is not None else nullcontext():
             waiting = await session.scalar(
                 select(OutboxMessage.id).where(
-                    OutboxMessage.kind.in_((kind, *covered_by)),
+                    OutboxMessage.kind.in_(kinds),
                     OutboxMessage.key == key,
                     OutboxMessage.status == OutboxStatus.PENDING,
                 )
             )
-            if waiting is not None:
-                return
-        now = self._clock.now()
-        session.add(
-            OutboxMessage(
-                key=key,
-                kind=kind,
-                payload=payload,
-                status=OutboxStatus.PENDING,
-                attempts=0,
-                created_at=now,
-                next_attempt_at=now,
+        return waiting is not None
+
+    async def read_waiting(self, session: AsyncSession, keys: Iterable[str]) -> None:
+        """In a batched transaction: what waits on these keys, read in one query, so that
+        coalescing on them asks the database nothing more."""
+        batch: _Batch | None = session.info.get(BATCHED)
+        keys = [k for k in set(keys) if batch is not None and k not in batch.read]
+        if batch is None or not keys:
+            return
+        with session.no_autoflush:
+            rows = await session.execute(
+                select(OutboxMessage.key, OutboxMessage.kind).where(
+                    OutboxMessage.key.in_(keys), OutboxMessage.status == OutboxStatus.PENDING
+                )
             )
-        )
+        for key, kind in rows:
+            batch.waiting.setdefault(key, set()).add(kind)
+        batch.read.update(keys)
 
     @asynccontextmanager
     async def transaction(
-        self, sessions: async_sessionmaker[AsyncSession]
+        self, sessions: async_sessionmaker[AsyncSession], *, batch: bool = False
     ) -> AsyncIterator[AsyncSession]:
-        """A transaction whose queued messages the worker hears about once it commits."""
+        """A transaction whose queued messages the worker hears about once it commits.
+
+        batch: its changes and messages are written together as it ends (a few statements
+        for many incidents) rather than as each is made."""
         async with sessions.begin() as session:
-            yield session
+            if batch:
+                session.info[BATCHED] = _Batch()
+            try:
+                yield session
+                if batch:
+                    await self._write_batch(session)
+            finally:
+                session.info.pop(BATCHED, None)
         self.wake()
+
+    async def _write_batch(self, session: AsyncSession) -> None:
+        queued = session.info[BATCHED].queued
+        # The rows the messages name get their ids; then the messages, in one statement.
+        await session.flush()
+        if queued:
+            rows = [self._row(kind, key, payload) for kind, key, payload in queued]
+            await session.execute(insert(OutboxMessage), rows)
 
     def wake(self) -> None:
         """Tell the worker there is something to deliver (call after commit)."""

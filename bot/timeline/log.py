@@ -41,7 +41,8 @@ class IncidentLog:
         """Timeline entry, thread reply and an in-place post update, in the caller's transaction."""
         incident.updated_at = self._clock.now()
         event = self.record(session, incident, actor, kind, text)
-        await session.flush()
+        if incident.id is None:
+            await session.flush()
         key = incident_key(incident.id)
         await self._outbox.add(
             session,
@@ -51,5 +52,5 @@ class IncidentLog:
             coalesce=True,
             covered_by=(Kind.POST_INCIDENT,),
         )
-        payload: dict[str, Any] = {"incident": incident.id, "event": event.id}
+        payload: dict[str, Any] = {"incident": incident.id, "event": event}
         await self._outbox.add(session, Kind.TIMELINE, key, payload)
