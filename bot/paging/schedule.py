@@ -10,7 +10,14 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store import DEADLINE_STEPS, EscalationStep, Incident, StepKind, StepStatus
+from bot.store import (
+    DEADLINE_STEPS,
+    EscalationStep,
+    Incident,
+    StepKind,
+    StepStatus,
+    insert_later,
+)
 
 
 def add_step(
@@ -23,17 +30,20 @@ def add_step(
     level: int | None = None,
     attempt: int | None = None,
 ) -> None:
-    """One step for the watcher, in the caller's transaction."""
-    session.add(
-        EscalationStep(
-            incident_id=incident.id,
-            key=key,
-            kind=kind,
-            level=level,
-            attempt=attempt,
-            due_at=due,
-            status=StepStatus.PENDING,
-        )
+    """One step for the watcher, in the caller's transaction (in a batch, written as it ends:
+    no step is read back in the transaction that writes it)."""
+    insert_later(
+        session,
+        EscalationStep,
+        {
+            "incident_id": incident.id,
+            "key": key,
+            "kind": kind,
+            "level": level,
+            "attempt": attempt,
+            "due_at": due,
+            "status": StepStatus.PENDING,
+        },
     )
 
 

@@ -10,12 +10,20 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, exists, insert, inspect, select, update
+from sqlalchemy import and_, exists, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from bot.clock import Clock
-from bot.store import Base, OutboxMessage, OutboxStatus
+from bot.store import (
+    Base,
+    OutboxMessage,
+    OutboxStatus,
+    begin_batch,
+    drop_batch,
+    end_batch,
+    insert_later,
+)
 
 CLAIM_LEASE = timedelta(seconds=60)
 # Messages not yet delivered for good (a claimed one may be handed back).
@@ -106,7 +114,7 @@ class Outbox:
             return
         if _unflushed(payload):
             await session.flush()
-        session.add(OutboxMessage(**self._row(kind, key, payload)))
+        insert_later(session, OutboxMessage, self._row(kind, key, payload))
 
     def _row(self, kind: str, key: str, payload: dict[str, Any]) -> dict[str, Any]:
         now = self._clock.now()
@@ -164,26 +172,28 @@ class Outbox:
     ) -> AsyncIterator[AsyncSession]:
         """A transaction whose queued messages the worker hears about once it commits.
 
-        batch: its changes and messages are written together as it ends (a few statements
-        for many incidents) rather than as each is made."""
+        batch: its new rows and messages are written together as it ends (a few statements
+        for many incidents) rather than as each is made (bot/store/later.py)."""
         async with sessions.begin() as session:
             if batch:
                 session.info[BATCHED] = _Batch()
+                begin_batch(session)
             try:
                 yield session
                 if batch:
                     await self._write_batch(session)
             finally:
                 session.info.pop(BATCHED, None)
+                drop_batch(session)
         self.wake()
 
     async def _write_batch(self, session: AsyncSession) -> None:
-        queued = session.info[BATCHED].queued
-        # The rows the messages name get their ids; then the messages, in one statement.
+        # The rows the messages name get their ids; then the messages and the other rows
+        # written later, one statement a table.
         await session.flush()
-        if queued:
-            rows = [self._row(kind, key, payload) for kind, key, payload in queued]
-            await session.execute(insert(OutboxMessage), rows)
+        for kind, key, payload in session.info[BATCHED].queued:
+            insert_later(session, OutboxMessage, self._row(kind, key, payload))
+        await end_batch(session)
 
     def wake(self) -> None:
         """Tell the worker there is something to deliver (call after commit)."""

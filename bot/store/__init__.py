@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.store.engine import async_engine, session_factory, sync_engine
 from bot.store.heartbeat import beat
 from bot.store.install import InstallSetting, Mode, WrongDatabase, install_id, open_database
+from bot.store.later import begin_batch, drop_batch, end_batch, insert_later
 from bot.store.learned import ClassifierExample
 from bot.store.migrate import upgrade
 from bot.store.models import (
@@ -67,6 +68,10 @@ __all__ = [
     "WrongDatabase",
     "async_engine",
     "beat",
+    "begin_batch",
+    "drop_batch",
+    "end_batch",
+    "insert_later",
     "install_id",
     "session_factory",
     "open_database",
