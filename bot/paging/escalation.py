@@ -23,8 +23,9 @@ log = logging.getLogger(__name__)
 # Steps read per query; a pass keeps reading until nothing is due.
 BATCH = 500
 # Steps per transaction: short, so declarations and deliveries never wait long behind a pass
-# (SQLite has one writer).
-CHUNK = 10
+# (SQLite has one writer). A chunk is written together, so 30 steps (15 breaching incidents)
+# hold the database for about 40 ms: less than 10 did when each step was written on its own.
+CHUNK = 30
 
 
 @dataclass(frozen=True)
