@@ -12,7 +12,9 @@
 2. One pass of the SLA watcher, services.escalation.run_due(), over 5,000 open Tier 1 incidents
    on SQLite and on a throwaway PostgreSQL: (a) a routine pass with nothing due, against the
    bare SELECT of due steps on the same engine; (b) the pass just after every incident's
-   acknowledgement deadline (each is marked breached and level 3 is paged).
+   acknowledgement deadline (each is marked breached and level 3 is paged): its wall time, its
+   CPU time (this process: on SQLite the database's work too, on PostgreSQL not the server's)
+   and the SQL statements it sent, per escalated incident.
 
     .venv/bin/python -m bench.paging [--part all|dm|watcher] [--incidents 200] [--concurrency 10]
         [--open-incidents 5000] [--seed clone|declare] [--databases sqlite,postgresql]

@@ -153,8 +153,10 @@ class Outbox:
         """In a batched transaction: what waits on these keys, read in one query, so that
         coalescing on them asks the database nothing more."""
         batch: _Batch | None = session.info.get(BATCHED)
-        keys = [k for k in set(keys) if batch is not None and k not in batch.read]
-        if batch is None or not keys:
+        if batch is None:
+            return
+        keys = [k for k in set(keys) if k not in batch.read]
+        if not keys:
             return
         with session.no_autoflush:
             rows = await session.execute(
