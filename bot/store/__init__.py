@@ -19,24 +19,38 @@ from bot.store.models import (
     OutboxMessage,
     Page,
 )
+from bot.store.monitoring import Alert, MonitorMute, MonitorRollup, MonitorSample, MonitorStatus
 from bot.store.reports import Report
 from bot.store.resolutions import Resolution
 from bot.store.seen import SeenRequest
 from bot.store.states import (
     DEADLINE_STEPS,
     LIVE_PAGES,
+    AlertState,
     IncidentStatus,
+    MuteKind,
     OutboxStatus,
     PageKind,
     PageStatus,
     ReportKind,
+    RollupPeriod,
     RunKind,
     RunStatus,
+    SampleState,
     StepKind,
     StepStatus,
 )
 
 __all__ = [
+    "Alert",
+    "AlertState",
+    "MonitorMute",
+    "MonitorRollup",
+    "MonitorSample",
+    "MonitorStatus",
+    "MuteKind",
+    "RollupPeriod",
+    "SampleState",
     "DEADLINE_STEPS",
     "LIVE_PAGES",
     "Base",
