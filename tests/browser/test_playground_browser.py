@@ -33,6 +33,16 @@ def demo_people(playground: PlaygroundServer) -> list[dict[str, Any]]:
     return people
 
 
+def declare_as(page: Page, playground: PlaygroundServer, person: dict[str, Any], text: str) -> None:
+    """Open the playground as `person` and declare a Tier 1 incident with `/incident text`."""
+    page.goto(playground.url)
+    expect(page.locator("#pane-title")).to_have_text("# incidents")
+    page.select_option("#who", person["id"])
+    page.fill("#composer-text", f"/incident {text}")
+    page.press("#composer-text", "Enter")
+    expect(post_of(page, "INC-1")).to_contain_text("Critical")
+
+
 def test_declare_acknowledge_resolve_and_rate(playground, page):
     level_1 = demo_people(playground)[0]
     page.goto(playground.url)
@@ -124,13 +134,8 @@ def test_a_page_reaches_the_level_one_dm_and_acknowledging_there_acknowledges_ev
     playground, page
 ):
     level_1, _, _, manager = demo_people(playground)
-    page.goto(playground.url)
-    expect(page.locator("#pane-title")).to_have_text("# incidents")
     # The manager reports it; Tier 1 pages levels 1 and 2 at once, at any time of day.
-    page.select_option("#who", manager["id"])
-    page.fill("#composer-text", "/incident checkout is broken for everyone")
-    page.press("#composer-text", "Enter")
-    expect(post_of(page, "INC-1")).to_contain_text("Critical")
+    declare_as(page, playground, manager, "checkout is broken for everyone")
 
     page.select_option("#who", level_1["id"])
     expect(page.locator("#dm-unread")).to_be_visible()  # the page is waiting in their DM
@@ -195,12 +200,7 @@ def test_a_whole_incident_declare_page_acknowledge_resolve_reopen_resolve(playgr
     """The walk a responder takes, each step by the person who would take it; the first
     write-up survives the reopening and the second resolution."""
     level_1, _, _, manager = demo_people(playground)
-    page.goto(playground.url)
-    expect(page.locator("#pane-title")).to_have_text("# incidents")
-    page.select_option("#who", manager["id"])
-    page.fill("#composer-text", "/incident payments fail for every customer")
-    page.press("#composer-text", "Enter")
-    expect(post_of(page, "INC-1")).to_contain_text("Critical")
+    declare_as(page, playground, manager, "payments fail for every customer")
     expect(post_of(page, "INC-1")).to_contain_text("#inc-1-")
 
     # Paged: level 1 finds the page in their DM and takes it there.
