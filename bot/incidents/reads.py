@@ -74,8 +74,9 @@ class IncidentReads:
                             Incident.id.in_(paged),
                         ),
                     )
+                    # All of them: the home counts what it does not list, and one person is
+                    # on a handful of open incidents, not the whole list.
                     .order_by(Incident.tier, Incident.id)
-                    .limit(LIST_LIMIT * 2)
                 )
             )
             return Yours(

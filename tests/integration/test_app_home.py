@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.slack import Action, View
+from bot.slack import Action, Field, View
 from playground.blockkit import validate_view
 from tests.integration.flows import (
     declare,
@@ -143,6 +143,11 @@ def test_the_home_declare_button_opens_the_declare_form(slack, person):
     someone.click_in_view(home(slack, "U2"), Action.HOME_DECLARE)
     (opened,) = slack.wait_for("views.open")
     assert opened.ok and opened.args["view"]["callback_id"] == View.DECLARE
+    # The form declares as the command's does.
+    answers = {Field.TITLE: "search results are empty", Field.TIER: "2", Field.CATEGORY: "bug"}
+    assert someone.submit(opened.response["view"], answers).status_code == 200
+    post = eventually(lambda: posts(slack) and posts(slack)[0])
+    assert "INC-1" in post_text(post) and "search results are empty" in post_text(post)
 
 
 def test_the_home_oncall_button_shows_who_is_on_call(slack, person):
