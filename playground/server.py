@@ -121,7 +121,9 @@ class Playground:
         return demo_users(self.plan, [level.people for level in roster.levels])
 
     async def state(self, _: Request) -> Response:
-        channels = [{"id": c["id"], "name": c["name"]} for c in workspace_channels(self.plan)]
+        # The plan's channels, then those the bot created (a Tier 1 incident's), as Slack lists
+        # a channel you were added to.
+        channels = [{"id": c["id"], "name": c["name"]} for c in self.fake_channels()]
         people = await self.people()
 
         def person(p: DemoUser) -> dict[str, str]:
