@@ -14,12 +14,20 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.calendar import Schedule
+from bot.checklists.views import ItemView, RunView, views_of
 from bot.checks import LiveChecks
 from bot.clock import Clock
 from bot.config import Checked, ChecklistConfig, CheckSpec, Plan, current_check
 from bot.errors import BadInput, NotAllowed
 from bot.slack import Kind, Outbox
-from bot.store import ChecklistRun, ChecklistTick, RunKind, RunStatus
+from bot.store import (
+    ChecklistRun,
+    ChecklistTick,
+    ChecklistUntick,
+    RunKind,
+    RunStatus,
+    first_start,
+)
 
 ON_TIME = timedelta(minutes=5)
 # A runbook's steps by its name, as the library has them now (None once it is gone).
@@ -28,64 +36,11 @@ RUNBOOK_PREFIX = "runbook:"
 
 
 @dataclass(frozen=True)
-class ItemView:
-    """One item of a posted checklist."""
+class Posting:
+    """What a request to post a checklist now did: posted it, or found it already posted."""
 
-    index: int
-    text: str
-    ticked_by: str | None
-    ticked_at: datetime | None
-
-
-@dataclass(frozen=True)
-class RunView:
-    """A posted (or missed) checklist with its items."""
-
-    id: int
-    checklist: str
-    title: str
-    status: RunStatus
-    slot_at: datetime
-    channel: str
-    ts: str | None
-    items: tuple[ItemView, ...]
-    kind: RunKind = RunKind.CHECKLIST
-    incident_id: int | None = None
-    thread_ts: str | None = None
-    results: dict[str, dict[str, Any]] | None = None
-    note: str | None = None
-
-    @property
-    def done(self) -> int:
-        return sum(1 for item in self.items if item.ticked_by)
-
-    @classmethod
-    def of(cls, run: ChecklistRun) -> RunView:
-        ticks = {tick.item: tick for tick in run.ticks}
-        texts: list[str] = list(run.items["items"])
-        return cls(
-            id=run.id,
-            checklist=run.checklist,
-            title=run.title,
-            status=run.status,
-            slot_at=run.slot_at,
-            channel=run.channel,
-            ts=run.ts,
-            items=tuple(
-                ItemView(
-                    i,
-                    text,
-                    ticks[i].ticked_by if i in ticks else None,
-                    ticks[i].ticked_at if i in ticks else None,
-                )
-                for i, text in enumerate(texts)
-            ),
-            kind=run.kind or RunKind.CHECKLIST,
-            incident_id=run.incident_id,
-            thread_ts=run.thread_ts,
-            results=run.results,
-            note=run.note,
-        )
+    run: RunView
+    already_posted: bool = False
 
 
 class ChecklistService:
@@ -107,6 +62,7 @@ class ChecklistService:
         self._plan = plan
         self._outbox = outbox
         self._clock = clock
+        self._first_start: datetime | None = None
 
     def _transaction(self) -> AbstractAsyncContextManager[AsyncSession]:
         return self._outbox.transaction(self._sessions)
@@ -123,9 +79,11 @@ class ChecklistService:
         now = self._clock.now()
         created = []
         business = tuple(self._plan.business_hours.days)
+        # Slots from before the bot's first start were nobody's to post: not missed, left out.
+        self._first_start = self._first_start or await first_start(self._sessions)
         for checklist in self._plan.checklists:
             slot = Schedule.parse(checklist.schedule).latest_slot(now, self._plan.zone, business)
-            if slot is None:
+            if slot is None or (self._first_start and slot < self._first_start):
                 continue
             late = now - slot
             status = RunStatus.ON_TIME if late < ON_TIME else RunStatus.LATE
@@ -137,8 +95,11 @@ class ChecklistService:
                 created.append(run)
         return created
 
-    async def post_now(self, name: str, *, by: str | None) -> RunView:
-        """Post a checklist outside its schedule (admins only when a person asks)."""
+    async def post_now(self, name: str, *, by: str | None, again: bool = False) -> Posting:
+        """Post a checklist outside its schedule (admins only when a person asks).
+
+        Once its current slot (today's, or since today's slot came) is posted, the existing
+        post is returned instead, unless asked to post it again: then it is marked a re-post."""
         checklist = self._plan.checklist(name)
         if checklist is None:
             raise BadInput(
@@ -149,10 +110,44 @@ class ChecklistService:
         if by is not None and by not in self._plan.admins:
             raise NotAllowed(action="post_checklist", ref=name)
         now = self._clock.now()
-        key = f"{name}:manual:{now.isoformat()}"
-        run = await self._create(checklist, key, now, RunStatus.MANUAL, by=by)
-        assert run is not None  # a manual key is unique to the instant
-        return run
+        since = self._current_slot(checklist, now)
+        existing = await self._posted_since(name, since)
+        if existing is not None and not again:
+            return Posting(existing, already_posted=True)
+        # One manual post per slot (so two clicks at once post once); a re-post per instant.
+        key = f"{name}:manual:{(now if existing else since).isoformat()}"
+        status = RunStatus.REPOSTED if existing else RunStatus.MANUAL
+        run = await self._create(checklist, key, now, status, by=by)
+        if run is None:  # another request posted this slot a moment ago
+            run = await self._posted_since(name, since)
+            assert run is not None
+            return Posting(run, already_posted=True)
+        return Posting(run)
+
+    def _current_slot(self, checklist: ChecklistConfig, now: datetime) -> datetime:
+        """When the slot a post now stands for began: today's latest slot once it has come,
+        else the start of today (an early post of today's list)."""
+        zone = self._plan.zone
+        today = datetime.combine(now.astimezone(zone).date(), time(0), tzinfo=zone)
+        business = tuple(self._plan.business_hours.days)
+        slot = Schedule.parse(checklist.schedule).latest_slot(now, zone, business)
+        return slot if slot is not None and slot >= today else today
+
+    async def _posted_since(self, name: str, since: datetime) -> RunView | None:
+        async with self._sessions() as session:
+            run = await session.scalar(
+                select(ChecklistRun)
+                .where(
+                    ChecklistRun.kind == RunKind.CHECKLIST,
+                    ChecklistRun.checklist == name,
+                    ChecklistRun.status != RunStatus.MISSED,
+                    ChecklistRun.slot_at >= since,
+                )
+                .options(selectinload(ChecklistRun.ticks))
+                .order_by(ChecklistRun.slot_at.desc(), ChecklistRun.id.desc())
+                .limit(1)
+            )
+            return (await views_of(session, [run]))[0] if run else None
 
     async def toggle(self, run_id: int, item: int, *, by: str) -> RunView:
         """Tick an unticked item, untick a ticked one; the message is edited in place."""
@@ -165,24 +160,35 @@ class ChecklistService:
             )
             if run is None or not 0 <= item < len(run.items["items"]):
                 raise BadInput(reason="unknown_checklist_item")
-            removed = await session.execute(
-                delete(ChecklistTick).where(
-                    ChecklistTick.run_id == run_id, ChecklistTick.item == item
+            removed = (
+                await session.execute(
+                    delete(ChecklistTick)
+                    .where(ChecklistTick.run_id == run_id, ChecklistTick.item == item)
+                    .returning(ChecklistTick.ticked_by, ChecklistTick.ticked_at)
                 )
-            )
-            if not getattr(removed, "rowcount", 0):
+            ).first()
+            now = self._clock.now()
+            if removed is None:
+                session.add(ChecklistTick(run_id=run_id, item=item, ticked_by=by, ticked_at=now))
+            else:
+                # Kept, not just deleted: an undo of someone else's tick is shown on the post.
                 session.add(
-                    ChecklistTick(
-                        run_id=run_id, item=item, ticked_by=by, ticked_at=self._clock.now()
+                    ChecklistUntick(
+                        run_id=run_id,
+                        item=item,
+                        ticked_by=removed.ticked_by,
+                        ticked_at=removed.ticked_at,
+                        unticked_by=by,
+                        unticked_at=now,
                     )
                 )
             await self._edit_later(session, run_id)
             await session.flush()
             await session.refresh(run, ["ticks"])
-            return RunView.of(run)
+            return (await views_of(session, [run]))[0]
 
-    async def today(self) -> list[RunView]:
-        """Every run whose slot falls on today's local date, in slot order."""
+    async def today(self, kind: RunKind = RunKind.CHECKLIST) -> list[RunView]:
+        """Every run of this kind whose slot falls on today's local date, in slot order."""
         zone = self._plan.zone
         local = self._clock.now().astimezone(zone).date()
         start = datetime.combine(local, time(0), tzinfo=zone)
@@ -190,12 +196,14 @@ class ChecklistService:
             runs = await session.scalars(
                 select(ChecklistRun)
                 .where(
-                    ChecklistRun.slot_at >= start, ChecklistRun.slot_at < start + timedelta(days=1)
+                    ChecklistRun.kind == kind,
+                    ChecklistRun.slot_at >= start,
+                    ChecklistRun.slot_at < start + timedelta(days=1),
                 )
                 .options(selectinload(ChecklistRun.ticks))
                 .order_by(ChecklistRun.slot_at)
             )
-            return [RunView.of(run) for run in runs]
+            return await views_of(session, list(runs))
 
     async def get(self, run_id: int) -> RunView | None:
         """One run."""
@@ -205,7 +213,7 @@ class ChecklistService:
                 .where(ChecklistRun.id == run_id)
                 .options(selectinload(ChecklistRun.ticks))
             )
-            return RunView.of(run) if run else None
+            return (await views_of(session, [run]))[0] if run else None
 
     async def _create(
         self,

@@ -95,7 +95,7 @@ async def test_ticks_from_twenty_people_at_once_are_all_kept(database_url, db):
         build_services(Settings(database_url=database_url), plan, FixedClock(FRIDAY_0901))
         for _ in range(2)
     ]
-    run = await replicas[0].checklists.post_now("big", by=None)
+    run = (await replicas[0].checklists.post_now("big", by=None)).run
     await asyncio.gather(
         *(replicas[n % 2].checklists.toggle(run.id, n, by=f"U{n:03d}") for n in range(20))
     )
@@ -113,7 +113,7 @@ async def test_posting_on_demand_is_for_admins(services):
         await services.checklists.post_now("morning", by="U0SUP1")
     with pytest.raises(BadInput):
         await services.checklists.post_now("nope", by="U0MGR1")
-    assert (await services.checklists.post_now("morning", by="U0MGR1")).status == "manual"
+    assert (await services.checklists.post_now("morning", by="U0MGR1")).run.status == "manual"
 
 
 async def test_todays_progress(services):
