@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bot.errors import ConfigError
 from bot.store.engine import sync_engine
 from bot.store.migrate import upgrade
-from bot.store.models import Base
+from bot.store.models import Base, ChecklistRun
 
 MODE_KEY = "mode"
 INSTALL_ID_KEY = "install_id"
@@ -168,7 +168,10 @@ async def record_first_start(sessions: async_sessionmaker[AsyncSession], now: da
         return recorded
     try:
         async with sessions.begin() as session:
-            session.add(InstallSetting(key=FIRST_START_KEY, value=now.isoformat()))
+            # A database from before starts were recorded: its bot was there at its first run.
+            earliest = await session.scalar(sa.select(sa.func.min(ChecklistRun.created_at)))
+            since = min(now, earliest) if earliest else now
+            session.add(InstallSetting(key=FIRST_START_KEY, value=since.isoformat()))
     except IntegrityError:
         pass
     kept = await first_start(sessions)

@@ -13,6 +13,7 @@ from bot.clock import FixedClock
 from bot.config import Plan, Settings
 from bot.errors import BadInput, NotAllowed
 from bot.services import Services, build_services
+from bot.store import record_first_start
 
 FRIDAY_0901 = datetime(2026, 11, 27, 14, 1, tzinfo=UTC)  # 09:01 EST
 
@@ -122,3 +123,17 @@ async def test_todays_progress(services):
     await services.checklists.toggle(morning.id, 2, by="U1")
     today = await services.checklists.today()
     assert [(r.checklist, r.done) for r in today if r.status != "missed"] == [("morning", 1)]
+
+
+async def test_slots_before_the_first_start_are_left_out_not_missed(services, db):
+    first = await record_first_start(services.sessions, FRIDAY_0901 - timedelta(hours=2))
+    assert first == FRIDAY_0901 - timedelta(hours=2)  # Friday 07:01: the slots before it…
+    assert [r.checklist for r in await services.checklists.post_due()] == ["morning"]
+    assert [status for _, status in runs(db)] == ["on_time"]  # …are neither posted nor missed
+
+
+async def test_a_database_from_before_starts_were_recorded_counts_from_its_first_run(services, db):
+    await services.checklists.post_now("friday", by=None)  # a run made at Friday 09:01
+    later = await record_first_start(services.sessions, FRIDAY_0901 + timedelta(days=3))
+    assert later == FRIDAY_0901
+    assert await record_first_start(services.sessions, FRIDAY_0901 + timedelta(days=9)) == later
