@@ -51,8 +51,8 @@ class ChecklistDelivery:
             # Today's daily lists only: a weekly or monthly list posted today, or a runbook
             # run, is not what the end of the day looks back on.
             for other in await self._checklists.today():
-                daily = self._plan.checklist(other.checklist)
-                if daily is None or not daily.daily or other.checklist == run.checklist:
+                listed = self._plan.checklist(other.checklist)
+                if listed is None or not listed.daily or other.checklist == run.checklist:
                     continue
                 if other.status != RunStatus.MISSED:
                     left += [(other.title, i.text) for i in other.items if not i.ticked_by]
