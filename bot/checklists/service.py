@@ -85,6 +85,8 @@ class ChecklistService:
             slot = Schedule.parse(checklist.schedule).latest_slot(now, self._plan.zone, business)
             if slot is None or (self._first_start and slot < self._first_start):
                 continue
+            if await self._posted_since(checklist.name, self._day_start(slot)):
+                continue  # posted on request earlier today: one a day is the point
             late = now - slot
             status = RunStatus.ON_TIME if late < ON_TIME else RunStatus.LATE
             if late > self._plan.checklist_grace:
@@ -98,8 +100,9 @@ class ChecklistService:
     async def post_now(self, name: str, *, by: str | None, again: bool = False) -> Posting:
         """Post a checklist outside its schedule (admins only when a person asks).
 
-        Once its current slot (today's, or since today's slot came) is posted, the existing
-        post is returned instead, unless asked to post it again: then it is marked a re-post."""
+        Once it is posted today (on its schedule or on request: a checklist has one slot a
+        day), that post is returned instead, unless asked to post it again: then it is marked
+        a re-post."""
         checklist = self._plan.checklist(name)
         if checklist is None:
             raise BadInput(
@@ -110,44 +113,41 @@ class ChecklistService:
         if by is not None and by not in self._plan.admins:
             raise NotAllowed(action="post_checklist", ref=name)
         now = self._clock.now()
-        since = self._current_slot(checklist, now)
-        existing = await self._posted_since(name, since)
+        today = self._day_start(now)
+        existing = await self._posted_since(name, today)
         if existing is not None and not again:
-            return Posting(existing, already_posted=True)
-        # One manual post per slot (so two clicks at once post once); a re-post per instant.
-        key = f"{name}:manual:{(now if existing else since).isoformat()}"
+            return await self._posting(existing)
+        # One manual post a day (so two clicks at once post once); a re-post per instant.
+        key = f"{name}:manual:{(now if existing else today).isoformat()}"
         status = RunStatus.REPOSTED if existing else RunStatus.MANUAL
         run = await self._create(checklist, key, now, status, by=by)
-        if run is None:  # another request posted this slot a moment ago
-            run = await self._posted_since(name, since)
-            assert run is not None
-            return Posting(run, already_posted=True)
+        if run is None:  # another request posted it a moment ago
+            return await self._posting(await self._posted_since(name, today))
         return Posting(run)
 
-    def _current_slot(self, checklist: ChecklistConfig, now: datetime) -> datetime:
-        """When the slot a post now stands for began: today's latest slot once it has come,
-        else the start of today (an early post of today's list)."""
-        zone = self._plan.zone
-        today = datetime.combine(now.astimezone(zone).date(), time(0), tzinfo=zone)
-        business = tuple(self._plan.business_hours.days)
-        slot = Schedule.parse(checklist.schedule).latest_slot(now, zone, business)
-        return slot if slot is not None and slot >= today else today
+    async def _posting(self, run_id: int | None) -> Posting:
+        run = await self.get(run_id) if run_id is not None else None
+        assert run is not None  # runs are never deleted
+        return Posting(run, already_posted=True)
 
-    async def _posted_since(self, name: str, since: datetime) -> RunView | None:
+    def _day_start(self, when: datetime) -> datetime:
+        zone = self._plan.zone
+        return datetime.combine(when.astimezone(zone).date(), time(0), tzinfo=zone)
+
+    async def _posted_since(self, name: str, since: datetime) -> int | None:
+        """The latest run of the checklist posted (not missed) since then."""
         async with self._sessions() as session:
-            run = await session.scalar(
-                select(ChecklistRun)
+            return await session.scalar(
+                select(ChecklistRun.id)
                 .where(
                     ChecklistRun.kind == RunKind.CHECKLIST,
                     ChecklistRun.checklist == name,
                     ChecklistRun.status != RunStatus.MISSED,
                     ChecklistRun.slot_at >= since,
                 )
-                .options(selectinload(ChecklistRun.ticks))
                 .order_by(ChecklistRun.slot_at.desc(), ChecklistRun.id.desc())
                 .limit(1)
             )
-            return (await views_of(session, [run]))[0] if run else None
 
     async def toggle(self, run_id: int, item: int, *, by: str) -> RunView:
         """Tick an unticked item, untick a ticked one; the message is edited in place."""
@@ -189,9 +189,7 @@ class ChecklistService:
 
     async def today(self, kind: RunKind = RunKind.CHECKLIST) -> list[RunView]:
         """Every run of this kind whose slot falls on today's local date, in slot order."""
-        zone = self._plan.zone
-        local = self._clock.now().astimezone(zone).date()
-        start = datetime.combine(local, time(0), tzinfo=zone)
+        start = self._day_start(self._clock.now())
         async with self._sessions() as session:
             runs = await session.scalars(
                 select(ChecklistRun)

@@ -137,3 +137,15 @@ async def test_a_database_from_before_starts_were_recorded_counts_from_its_first
     later = await record_first_start(services.sessions, FRIDAY_0901 + timedelta(days=3))
     assert later == FRIDAY_0901
     assert await record_first_start(services.sessions, FRIDAY_0901 + timedelta(days=9)) == later
+
+
+async def test_a_list_posted_early_on_request_is_not_posted_again_at_its_slot(services, db):
+    services.clock.at = FRIDAY_0901 - timedelta(hours=2)
+    early = await services.checklists.post_now("morning", by=None)
+    services.clock.at = FRIDAY_0901
+    assert "morning" not in [r.checklist for r in await services.checklists.post_due()]
+    again = await services.checklists.post_now("morning", by="U0MGR1")
+    assert again.already_posted and again.run.id == early.run.id
+    assert [s for c, s in runs(db) if c == "morning"] == ["manual"]
+    repost = await services.checklists.post_now("morning", by="U0MGR1", again=True)
+    assert not repost.already_posted and repost.run.status == "reposted"
