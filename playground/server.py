@@ -429,5 +429,7 @@ def build_playground(
 
 def _said(title: str, result: object) -> str:
     """What the panel says after a run: a run with nothing to do says so, not nothing."""
+    if isinstance(result, scheduled_jobs.Note):
+        return f"{title}: {result}"
     idle = not any(result.values()) if isinstance(result, dict) else not result
     return f"{title}: nothing was due." if idle else f"Ran {title}."

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from bot.store.engine import async_engine, session_factory, sync_engine
 from bot.store.heartbeat import beat
-from bot.store.install import InstallSetting, Mode, WrongDatabase, install_id, open_database
+from bot.store.install import (
+    InstallSetting,
+    Mode,
+    WrongDatabase,
+    first_start,
+    install_id,
+    open_database,
+    record_first_start,
+)
 from bot.store.learned import ClassifierExample
 from bot.store.migrate import upgrade
 from bot.store.models import (
@@ -40,6 +48,7 @@ from bot.store.states import (
     StepKind,
     StepStatus,
 )
+from bot.store.unticks import ChecklistUntick
 
 __all__ = [
     "Alert",
@@ -56,6 +65,7 @@ __all__ = [
     "Base",
     "ChecklistRun",
     "ChecklistTick",
+    "ChecklistUntick",
     "ClassifierExample",
     "EscalationStep",
     "Handoff",
@@ -81,9 +91,11 @@ __all__ = [
     "WrongDatabase",
     "async_engine",
     "beat",
+    "first_start",
     "install_id",
     "session_factory",
     "open_database",
+    "record_first_start",
     "sync_engine",
     "upgrade",
 ]

@@ -80,6 +80,7 @@ class RunStatus(StrEnum):
     ON_TIME = "on_time"
     LATE = "late"
     MANUAL = "manual"
+    REPOSTED = "reposted"
     MISSED = "missed"
     POSTED = "posted"
 

@@ -1,11 +1,13 @@
 """The App Home tab: the person's own pages (with Acknowledge) and incidents, then the team's
-open incidents with their deadlines, who is on call, today's checklists and the last 7 days."""
+open incidents with their deadlines, who is on call, today's checklists (runbook runs apart)
+and the last 7 days."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from bot.services import Services
+from bot.store import RunKind
 from handlers.replies import listener
 
 
@@ -32,6 +34,7 @@ async def publish_for(services: Services, user: str) -> None:
         open_total=await services.incidents.count_open(),
         oncall=await services.oncall.roster(),
         checklists=await services.checklists.today(),
+        runbooks=await services.checklists.today(RunKind.RUNBOOK),
         glance=await services.reports.glance(),
         chart=await services.reports.latest_chart("incidents_per_day"),
         now=services.clock.now(),
