@@ -1,7 +1,7 @@
 """checklist unticks: every undone tick, with whose tick it was and who undid it
 
 Revision ID: 0013a
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-01
 """
 
