@@ -43,6 +43,11 @@ class Schedule:
     def __str__(self) -> str:
         return f"{self.days} {self.at:%H:%M}"
 
+    @property
+    def daily(self) -> bool:
+        """Whether it has a slot every day, or every business day."""
+        return self.days in ("daily", "business days")
+
     def runs_on(self, day: date, business_days: tuple[str, ...]) -> bool:
         """Whether the schedule has a slot on this local date."""
         weekday = WEEKDAYS[day.weekday()]

@@ -29,6 +29,7 @@ from bot.store import (
     async_engine,
     beat,
     install_id,
+    record_first_start,
     session_factory,
 )
 
@@ -85,8 +86,13 @@ class Services:
         return int(pending or 0)
 
     async def start(self) -> None:
-        """Open connection pools (inside the running event loop)."""
+        """Open connection pools (inside the running event loop); the first start on this
+        database is recorded, so schedules never count slots from before it as missed."""
         await self.gateway.start()
+        try:
+            await record_first_start(self.sessions, self.clock.now())
+        except SQLAlchemyError:
+            log.warning("the database is not reachable at start: the first start is not recorded")
 
     async def close(self) -> None:
         """Release connections."""

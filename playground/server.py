@@ -121,7 +121,9 @@ class Playground:
         return demo_users(self.plan, [level.people for level in roster.levels])
 
     async def state(self, _: Request) -> Response:
-        channels = [{"id": c["id"], "name": c["name"]} for c in workspace_channels(self.plan)]
+        # The plan's channels, then those the bot created (a Tier 1 incident's), as Slack lists
+        # a channel you were added to.
+        channels = [{"id": c["id"], "name": c["name"]} for c in self.fake_channels()]
         people = await self.people()
 
         def person(p: DemoUser) -> dict[str, str]:
@@ -427,5 +429,7 @@ def build_playground(
 
 def _said(title: str, result: object) -> str:
     """What the panel says after a run: a run with nothing to do says so, not nothing."""
+    if isinstance(result, scheduled_jobs.Note):
+        return f"{title}: {result}"
     idle = not any(result.values()) if isinstance(result, dict) else not result
     return f"{title}: nothing was due." if idle else f"Ran {title}."

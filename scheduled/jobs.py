@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.checklists import link_to
 from bot.reports import ReportRequest
 from bot.services import Services
 from bot.store import ReportKind
@@ -87,9 +88,20 @@ def _post_report(kind: ReportKind) -> Work:
     return post
 
 
+class Note(str):
+    """What a job run by hand has to tell whoever ran it, in words (the panel shows it)."""
+
+    __slots__ = ()
+
+
 def _post_checklist(name: str) -> Work:
     async def post(services: Services) -> object:
-        return (await services.checklists.post_now(name, by=None)).id
+        posting = await services.checklists.post_now(name, by=None)
+        if not posting.already_posted:
+            return posting.run.id
+        run = posting.run
+        link = await link_to(services.gateway, run)
+        return Note(services.render.notice("checklist_already_posted", run=run, link=link).text)
 
     return post
 

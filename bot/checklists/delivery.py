@@ -6,7 +6,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.checklists.service import ChecklistService, RunView
+from bot.checklists.service import ChecklistService
+from bot.checklists.views import RunView
 from bot.config import Plan
 from bot.incidents import IncidentService
 from bot.slack import Handler, Kind, Message, Renderer, SlackGateway, Writeback
@@ -47,8 +48,13 @@ class ChecklistDelivery:
         config = self._plan.checklist(run.checklist)
         left: list[tuple[str, str]] = []
         if config is not None and config.report_unticked:
+            # Today's daily lists only: a weekly or monthly list posted today, or a runbook
+            # run, is not what the end of the day looks back on.
             for other in await self._checklists.today():
-                if other.id != run.id and other.status != RunStatus.MISSED:
+                listed = self._plan.checklist(other.checklist)
+                if listed is None or not listed.daily or other.checklist == run.checklist:
+                    continue
+                if other.status != RunStatus.MISSED:
                     left += [(other.title, i.text) for i in other.items if not i.ticked_by]
         return self._render.message("checklist.j2", run=run, left=left)
 
@@ -80,3 +86,11 @@ class ChecklistDelivery:
             raise LookupError(f"checklist run {run.id} was never posted")
         await self._gateway.update(run.channel, run.ts, await self._message(run))
         return None
+
+
+async def link_to(gateway: SlackGateway, run: RunView) -> str | None:
+    """A link to the run's post; None until it is delivered."""
+    if not run.ts:
+        return None
+    found = await gateway.call("chat.getPermalink", channel=run.channel, message_ts=run.ts)
+    return str(found["permalink"])

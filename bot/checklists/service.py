@@ -14,12 +14,20 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.calendar import Schedule
+from bot.checklists.views import ItemView, RunView, views_of
 from bot.checks import LiveChecks
 from bot.clock import Clock
 from bot.config import Checked, ChecklistConfig, CheckSpec, Plan, current_check
 from bot.errors import BadInput, NotAllowed
 from bot.slack import Kind, Outbox
-from bot.store import ChecklistRun, ChecklistTick, RunKind, RunStatus
+from bot.store import (
+    ChecklistRun,
+    ChecklistTick,
+    ChecklistUntick,
+    RunKind,
+    RunStatus,
+    first_start,
+)
 
 ON_TIME = timedelta(minutes=5)
 # A runbook's steps by its name, as the library has them now (None once it is gone).
@@ -28,64 +36,11 @@ RUNBOOK_PREFIX = "runbook:"
 
 
 @dataclass(frozen=True)
-class ItemView:
-    """One item of a posted checklist."""
+class Posting:
+    """What a request to post a checklist now did: posted it, or found it already posted."""
 
-    index: int
-    text: str
-    ticked_by: str | None
-    ticked_at: datetime | None
-
-
-@dataclass(frozen=True)
-class RunView:
-    """A posted (or missed) checklist with its items."""
-
-    id: int
-    checklist: str
-    title: str
-    status: RunStatus
-    slot_at: datetime
-    channel: str
-    ts: str | None
-    items: tuple[ItemView, ...]
-    kind: RunKind = RunKind.CHECKLIST
-    incident_id: int | None = None
-    thread_ts: str | None = None
-    results: dict[str, dict[str, Any]] | None = None
-    note: str | None = None
-
-    @property
-    def done(self) -> int:
-        return sum(1 for item in self.items if item.ticked_by)
-
-    @classmethod
-    def of(cls, run: ChecklistRun) -> RunView:
-        ticks = {tick.item: tick for tick in run.ticks}
-        texts: list[str] = list(run.items["items"])
-        return cls(
-            id=run.id,
-            checklist=run.checklist,
-            title=run.title,
-            status=run.status,
-            slot_at=run.slot_at,
-            channel=run.channel,
-            ts=run.ts,
-            items=tuple(
-                ItemView(
-                    i,
-                    text,
-                    ticks[i].ticked_by if i in ticks else None,
-                    ticks[i].ticked_at if i in ticks else None,
-                )
-                for i, text in enumerate(texts)
-            ),
-            kind=run.kind or RunKind.CHECKLIST,
-            incident_id=run.incident_id,
-            thread_ts=run.thread_ts,
-            results=run.results,
-            note=run.note,
-        )
+    run: RunView
+    already_posted: bool = False
 
 
 class ChecklistService:
@@ -107,6 +62,7 @@ class ChecklistService:
         self._plan = plan
         self._outbox = outbox
         self._clock = clock
+        self._first_start: datetime | None = None
 
     def _transaction(self) -> AbstractAsyncContextManager[AsyncSession]:
         return self._outbox.transaction(self._sessions)
@@ -123,10 +79,14 @@ class ChecklistService:
         now = self._clock.now()
         created = []
         business = tuple(self._plan.business_hours.days)
+        # Slots from before the bot's first start were nobody's to post: not missed, left out.
+        self._first_start = self._first_start or await first_start(self._sessions)
         for checklist in self._plan.checklists:
             slot = Schedule.parse(checklist.schedule).latest_slot(now, self._plan.zone, business)
-            if slot is None:
+            if slot is None or (self._first_start and slot < self._first_start):
                 continue
+            if await self._posted_since(checklist.name, self._day_start(slot)):
+                continue  # posted on request earlier today: one a day is the point
             late = now - slot
             status = RunStatus.ON_TIME if late < ON_TIME else RunStatus.LATE
             if late > self._plan.checklist_grace:
@@ -137,8 +97,12 @@ class ChecklistService:
                 created.append(run)
         return created
 
-    async def post_now(self, name: str, *, by: str | None) -> RunView:
-        """Post a checklist outside its schedule (admins only when a person asks)."""
+    async def post_now(self, name: str, *, by: str | None, again: bool = False) -> Posting:
+        """Post a checklist outside its schedule (admins only when a person asks).
+
+        Once it is posted today (on its schedule or on request: a checklist has one slot a
+        day), that post is returned instead, unless asked to post it again: then it is marked
+        a re-post."""
         checklist = self._plan.checklist(name)
         if checklist is None:
             raise BadInput(
@@ -149,10 +113,41 @@ class ChecklistService:
         if by is not None and by not in self._plan.admins:
             raise NotAllowed(action="post_checklist", ref=name)
         now = self._clock.now()
-        key = f"{name}:manual:{now.isoformat()}"
-        run = await self._create(checklist, key, now, RunStatus.MANUAL, by=by)
-        assert run is not None  # a manual key is unique to the instant
-        return run
+        today = self._day_start(now)
+        existing = await self._posted_since(name, today)
+        if existing is not None and not again:
+            return await self._posting(existing)
+        # One manual post a day (so two clicks at once post once); a re-post per instant.
+        key = f"{name}:manual:{(now if existing else today).isoformat()}"
+        status = RunStatus.REPOSTED if existing else RunStatus.MANUAL
+        run = await self._create(checklist, key, now, status, by=by)
+        if run is None:  # another request posted it a moment ago
+            return await self._posting(await self._posted_since(name, today))
+        return Posting(run)
+
+    async def _posting(self, run_id: int | None) -> Posting:
+        run = await self.get(run_id) if run_id is not None else None
+        assert run is not None  # runs are never deleted
+        return Posting(run, already_posted=True)
+
+    def _day_start(self, when: datetime) -> datetime:
+        zone = self._plan.zone
+        return datetime.combine(when.astimezone(zone).date(), time(0), tzinfo=zone)
+
+    async def _posted_since(self, name: str, since: datetime) -> int | None:
+        """The latest run of the checklist posted (not missed) since then."""
+        async with self._sessions() as session:
+            return await session.scalar(
+                select(ChecklistRun.id)
+                .where(
+                    ChecklistRun.kind == RunKind.CHECKLIST,
+                    ChecklistRun.checklist == name,
+                    ChecklistRun.status != RunStatus.MISSED,
+                    ChecklistRun.slot_at >= since,
+                )
+                .order_by(ChecklistRun.slot_at.desc(), ChecklistRun.id.desc())
+                .limit(1)
+            )
 
     async def toggle(self, run_id: int, item: int, *, by: str) -> RunView:
         """Tick an unticked item, untick a ticked one; the message is edited in place."""
@@ -165,37 +160,48 @@ class ChecklistService:
             )
             if run is None or not 0 <= item < len(run.items["items"]):
                 raise BadInput(reason="unknown_checklist_item")
-            removed = await session.execute(
-                delete(ChecklistTick).where(
-                    ChecklistTick.run_id == run_id, ChecklistTick.item == item
+            removed = (
+                await session.execute(
+                    delete(ChecklistTick)
+                    .where(ChecklistTick.run_id == run_id, ChecklistTick.item == item)
+                    .returning(ChecklistTick.ticked_by, ChecklistTick.ticked_at)
                 )
-            )
-            if not getattr(removed, "rowcount", 0):
+            ).first()
+            now = self._clock.now()
+            if removed is None:
+                session.add(ChecklistTick(run_id=run_id, item=item, ticked_by=by, ticked_at=now))
+            else:
+                # Kept, not just deleted: an undo of someone else's tick is shown on the post.
                 session.add(
-                    ChecklistTick(
-                        run_id=run_id, item=item, ticked_by=by, ticked_at=self._clock.now()
+                    ChecklistUntick(
+                        run_id=run_id,
+                        item=item,
+                        ticked_by=removed.ticked_by,
+                        ticked_at=removed.ticked_at,
+                        unticked_by=by,
+                        unticked_at=now,
                     )
                 )
             await self._edit_later(session, run_id)
             await session.flush()
             await session.refresh(run, ["ticks"])
-            return RunView.of(run)
+            return (await views_of(session, [run]))[0]
 
-    async def today(self) -> list[RunView]:
-        """Every run whose slot falls on today's local date, in slot order."""
-        zone = self._plan.zone
-        local = self._clock.now().astimezone(zone).date()
-        start = datetime.combine(local, time(0), tzinfo=zone)
+    async def today(self, kind: RunKind = RunKind.CHECKLIST) -> list[RunView]:
+        """Every run of this kind whose slot falls on today's local date, in slot order."""
+        start = self._day_start(self._clock.now())
         async with self._sessions() as session:
             runs = await session.scalars(
                 select(ChecklistRun)
                 .where(
-                    ChecklistRun.slot_at >= start, ChecklistRun.slot_at < start + timedelta(days=1)
+                    ChecklistRun.kind == kind,
+                    ChecklistRun.slot_at >= start,
+                    ChecklistRun.slot_at < start + timedelta(days=1),
                 )
                 .options(selectinload(ChecklistRun.ticks))
                 .order_by(ChecklistRun.slot_at)
             )
-            return [RunView.of(run) for run in runs]
+            return await views_of(session, list(runs))
 
     async def get(self, run_id: int) -> RunView | None:
         """One run."""
@@ -205,7 +211,7 @@ class ChecklistService:
                 .where(ChecklistRun.id == run_id)
                 .options(selectinload(ChecklistRun.ticks))
             )
-            return RunView.of(run) if run else None
+            return (await views_of(session, [run]))[0] if run else None
 
     async def _create(
         self,

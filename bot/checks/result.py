@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 Status = Literal["ok", "warn", "fail", "unknown"]
@@ -15,3 +15,6 @@ class CheckResult:
     status: Status
     summary: str
     took_ms: int
+    # What it measured, for monitors' rules and samples: response_ms, status_code (http);
+    # value (metric, sql); days_left (tls); cpu, memory, disk_free in % (host).
+    values: dict[str, float] = field(default_factory=dict, compare=False)

@@ -9,11 +9,21 @@ from bot.config.checks import (
     DatabaseCheck,
     HostCheck,
     HttpCheck,
+    MetricCheck,
+    SqlCheck,
     TlsCheck,
     current_check,
 )
 from bot.config.durations import format_duration, parse_duration
 from bot.config.loading import load_plan, plan_as_yaml
+from bot.config.monitors import (
+    BUSINESS_MEASURES,
+    SEED_ABOVE,
+    MaintenanceWindow,
+    Measure,
+    MonitorConfig,
+    MonitoringSettings,
+)
 from bot.config.plan import Plan
 from bot.config.policy import Policy, PolicyLevel, Targets
 from bot.config.redact import mask_secrets, mask_text, mask_url
@@ -38,7 +48,15 @@ __all__ = [
     "DatabaseCheck",
     "EscalationLevel",
     "HostCheck",
+    "BUSINESS_MEASURES",
     "HttpCheck",
+    "MaintenanceWindow",
+    "Measure",
+    "MetricCheck",
+    "MonitorConfig",
+    "MonitoringSettings",
+    "SEED_ABOVE",
+    "SqlCheck",
     "Plan",
     "Policy",
     "PolicyLevel",

@@ -10,11 +10,29 @@ from collections.abc import Sequence
 from typing import Annotated, Literal, Protocol
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    RootModel,
+    field_validator,
+    model_validator,
+)
+
+from bot.config.durations import parse_duration
 
 
 class _Kind(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _seconds(value: object) -> object:
+    return parse_duration(value).total_seconds() if isinstance(value, str) else value
+
+
+# A check's own bound ("5s"), in seconds; None: the caller's (5 s for a post's checks).
+Timeout = Annotated[float, BeforeValidator(_seconds), Field(gt=0, le=60)] | None
 
 
 class HostCheck(_Kind):
@@ -35,18 +53,12 @@ class HttpCheck(_Kind):
     expect_status: int = Field(200, ge=100, le=599)
     keyword: str | None = Field(None, min_length=1)
     slow_ms: int = Field(3000, gt=0)
+    timeout: Timeout = None
 
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        try:
-            url = urlsplit(value)
-            host = url.hostname
-        except ValueError:
-            raise ValueError("not a valid URL") from None
-        if url.scheme not in {"http", "https"} or not host:
-            raise ValueError("must be an http:// or https:// address with a host")
-        return value
+        return _http_address(value)
 
 
 class DatabaseCheck(_Kind):
@@ -67,6 +79,59 @@ class TlsCheck(_Kind):
     warn_days: int = Field(21, ge=0)
     verify: bool = True
     ca_file: str | None = Field(None, description="trust this CA bundle instead of the system's")
+    timeout: Timeout = None
+
+
+def _http_address(value: str) -> str:
+    try:
+        url = urlsplit(value)
+        host = url.hostname
+    except ValueError:
+        raise ValueError("not a valid URL") from None
+    if url.scheme not in {"http", "https"} or not host:
+        raise ValueError("must be an http:// or https:// address with a host")
+    return value
+
+
+class MetricCheck(_Kind):
+    """A number read over HTTP: a JSON path into the answer, or a Prometheus text series.
+
+    A Prometheus counter (TYPE counter, or a name ending in `_total`) is turned into a rate per
+    second between two reads, unless `rate: false`."""
+
+    kind: Literal["metric"]
+    url: str
+    json_path: str | None = Field(None, min_length=1, description="e.g. queue.depth or jobs.0.n")
+    series: str | None = Field(
+        None, min_length=1, description='a Prometheus series, e.g. http_requests_total{code="500"}'
+    )
+    rate: bool | None = Field(None, description="None: counters become rates, gauges stay")
+    above: float | None = Field(None, description="fail when the number is above this")
+    below: float | None = Field(None, description="fail when the number is below this")
+    timeout: Timeout = None
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        return _http_address(value)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> MetricCheck:
+        if (self.json_path is None) == (self.series is None):
+            raise ValueError("give exactly one of json_path (JSON) or series (Prometheus text)")
+        return self
+
+
+class SqlCheck(_Kind):
+    """A query returning one number: connections against capacity, queue depth, orders today."""
+
+    kind: Literal["sql"]
+    query: str = Field(min_length=1)
+    # As for `database`: may hold a password, checked when run, never quoted back.
+    url: str | None = Field(None, repr=False, description="None: the bot's own database")
+    above: float | None = Field(None, description="fail when the number is above this")
+    below: float | None = Field(None, description="fail when the number is below this")
+    timeout: Timeout = None
 
 
 class JobsCheck(_Kind):
@@ -75,7 +140,7 @@ class JobsCheck(_Kind):
     kind: Literal["jobs"]
 
 
-AnyCheck = HostCheck | HttpCheck | DatabaseCheck | TlsCheck | JobsCheck
+AnyCheck = HostCheck | HttpCheck | DatabaseCheck | TlsCheck | JobsCheck | MetricCheck | SqlCheck
 
 
 class CheckSpec(RootModel[Annotated[AnyCheck, Field(discriminator="kind")]]):

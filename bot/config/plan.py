@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator, model_validator
 
 from bot.config import seed
+from bot.config.monitors import MonitorConfig, MonitoringSettings, unique_monitor_names
 from bot.config.sections import (
     BusinessHours,
     Channels,
@@ -23,6 +24,7 @@ from bot.config.sections import (
     TierConfig,
     TierPaging,
 )
+from bot.config.seed import monitoring as monitoring_seed
 
 
 class Plan(StrictModel):
@@ -41,6 +43,8 @@ class Plan(StrictModel):
     checklist_grace: Duration = timedelta(hours=1)
     paging: Paging = Paging()
     reports: ReportSettings = ReportSettings()
+    monitors: list[MonitorConfig] = []
+    monitoring: MonitoringSettings = Field(default_factory=MonitoringSettings)
     runbooks_dir: str | None = Field(default=None, description="None: the bundled runbooks/")
 
     @model_validator(mode="before")
@@ -74,6 +78,10 @@ class Plan(StrictModel):
                 if tier in known
             }
         paging.setdefault("security_level", max(1, min(3, levels)))
+        monitoring = dict(data["monitoring"]) if isinstance(data.get("monitoring"), dict) else {}
+        for field, tier in _MONITOR_TIERS.items():
+            monitoring.setdefault(field, min(tier, max(known, default=tier)))
+        data["monitoring"] = monitoring
         data["paging"] = paging
         return data
 
@@ -122,11 +130,22 @@ class Plan(StrictModel):
             for number in [*paging.page, paging.notify_at_half_resolve]:
                 if number is not None and number not in levels:
                     raise ValueError(f"paging.tiers.{tier}: no escalation level {number}")
+        for field in ("down_tier", "slow_tier", "business_drop_tier"):
+            if getattr(self.monitoring, field) not in known:
+                raise ValueError(f"monitoring.{field}: no tier {getattr(self.monitoring, field)}")
+        for i, window in enumerate(self.monitoring.maintenance):
+            unknown = set(window.monitors) - {m.name for m in self.monitors}
+            if unknown:
+                raise ValueError(
+                    f"monitoring.maintenance.{i}.monitors: no monitor {', '.join(sorted(unknown))}"
+                )
         if self.paging.security_level not in levels:
             raise ValueError(
                 f"paging.security_level: no escalation level {self.paging.security_level}"
             )
         return self
+
+    _monitor_names = field_validator("monitors")(unique_monitor_names)
 
     @field_validator("checklists")
     @classmethod
@@ -140,6 +159,10 @@ class Plan(StrictModel):
     def channel_id(self, purpose_or_id: str) -> str:
         """A channel purpose (ops, incidents, …) or a raw channel id, as an id."""
         return str(self.channels.model_dump().get(purpose_or_id, purpose_or_id))
+
+    def monitor(self, name: str) -> MonitorConfig | None:
+        """A monitor by name (any case)."""
+        return next((m for m in self.monitors if m.name.casefold() == name.casefold()), None)
 
     def checklist(self, name: str) -> ChecklistConfig | None:
         """A checklist by name."""
@@ -174,6 +197,13 @@ class Plan(StrictModel):
         )
         seen.setdefault("general")
         return list(seen)
+
+
+_MONITOR_TIERS = {
+    "down_tier": monitoring_seed.DOWN_TIER,
+    "slow_tier": monitoring_seed.SLOW_TIER,
+    "business_drop_tier": monitoring_seed.BUSINESS_DROP_TIER,
+}
 
 
 def _fit_levels(spec: dict[str, Any], levels: int, *, keep_cadence: bool) -> dict[str, Any]:

@@ -234,6 +234,11 @@ class ChecklistConfig(StrictModel):
         """The items' text, in order."""
         return [item.text for item in self.items]
 
+    @property
+    def daily(self) -> bool:
+        """Whether it is posted every (business) day, not weekly or monthly."""
+        return Schedule.parse(self.schedule).daily
+
 
 def _schedule_or_off(value: str | None) -> str | None:
     return None if value is None else str(Schedule.parse(value))

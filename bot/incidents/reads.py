@@ -1,16 +1,36 @@
-"""Reading incidents: one with its timeline, the open ones, by the request that declared them."""
+"""Reading incidents: one with its timeline, the open ones, one person's, by the request that
+declared them."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.errors import IncidentNotFound
-from bot.store import Incident, IncidentStatus
+from bot.store import LIVE_PAGES, Incident, IncidentStatus, Page, PageKind, PageStatus
 from bot.timeline import EventView, IncidentDetail, IncidentView, ref
 
 LIST_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Yours:
+    """One person's open incidents: those whose page waits for their answer, then the others
+    they reported, acknowledged or were paged for (each listed once, most severe first)."""
+
+    pages: tuple[IncidentView, ...]
+    involved: tuple[IncidentView, ...]
+
+
+def _waits_on(incident: Incident, user: str) -> bool:
+    # A page asks them to take it until someone does; a notice asks nothing of anyone.
+    return incident.acknowledged_at is None and any(
+        p.user == user and p.kind == PageKind.PAGE and p.status in LIVE_PAGES
+        for p in incident.pages
+    )
 
 
 class IncidentReads:
@@ -36,6 +56,33 @@ class IncidentReads:
                 .limit(LIST_LIMIT)
             )
             return [IncidentView.of(i) for i in rows]
+
+    async def yours(self, user: str) -> Yours:
+        """The open incidents one person is on, for their App Home."""
+        paged = select(Page.incident_id).where(
+            Page.user == user, Page.status != PageStatus.CANCELLED
+        )
+        async with self._sessions() as session:
+            rows = list(
+                await session.scalars(
+                    select(Incident)
+                    .where(
+                        Incident.status != IncidentStatus.RESOLVED,
+                        or_(
+                            Incident.reporter == user,
+                            Incident.acknowledged_by == user,
+                            Incident.id.in_(paged),
+                        ),
+                    )
+                    # All of them: the home counts what it does not list, and one person is
+                    # on a handful of open incidents, not the whole list.
+                    .order_by(Incident.tier, Incident.id)
+                )
+            )
+            return Yours(
+                pages=tuple(IncidentView.of(i) for i in rows if _waits_on(i, user)),
+                involved=tuple(IncidentView.of(i) for i in rows if not _waits_on(i, user)),
+            )
 
     async def count_open(self) -> int:
         """How many incidents are open, however many `list_open` shows."""

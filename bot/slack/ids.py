@@ -25,6 +25,9 @@ class Action(StrEnum):
     PAGE_DECLINE = "page.decline"
     CHECKLIST_TICK = "checklist.tick"
     RECHECK = "checklist.recheck"
+    # The App Home's own buttons (its Acknowledge is a page's).
+    HOME_DECLARE = "home.declare"
+    HOME_ONCALL = "home.oncall"
 
 
 class View(StrEnum):

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from bot.store.engine import async_engine, session_factory, sync_engine
 from bot.store.heartbeat import beat
-from bot.store.install import InstallSetting, Mode, WrongDatabase, install_id, open_database
+from bot.store.install import (
+    InstallSetting,
+    Mode,
+    WrongDatabase,
+    first_start,
+    install_id,
+    open_database,
+    record_first_start,
+)
 from bot.store.later import begin_batch, drop_batch, end_batch, insert_later
 from bot.store.learned import ClassifierExample
 from bot.store.migrate import upgrade
@@ -20,29 +28,45 @@ from bot.store.models import (
     OutboxMessage,
     Page,
 )
+from bot.store.monitoring import Alert, MonitorMute, MonitorRollup, MonitorSample, MonitorStatus
 from bot.store.reports import Report
 from bot.store.resolutions import Resolution
 from bot.store.seen import SeenRequest
 from bot.store.states import (
     DEADLINE_STEPS,
     LIVE_PAGES,
+    AlertState,
     IncidentStatus,
+    MuteKind,
     OutboxStatus,
     PageKind,
     PageStatus,
     ReportKind,
+    RollupPeriod,
     RunKind,
     RunStatus,
+    SampleState,
     StepKind,
     StepStatus,
 )
+from bot.store.unticks import ChecklistUntick
 
 __all__ = [
+    "Alert",
+    "AlertState",
+    "MonitorMute",
+    "MonitorRollup",
+    "MonitorSample",
+    "MonitorStatus",
+    "MuteKind",
+    "RollupPeriod",
+    "SampleState",
     "DEADLINE_STEPS",
     "LIVE_PAGES",
     "Base",
     "ChecklistRun",
     "ChecklistTick",
+    "ChecklistUntick",
     "ClassifierExample",
     "EscalationStep",
     "Handoff",
@@ -71,10 +95,12 @@ __all__ = [
     "begin_batch",
     "drop_batch",
     "end_batch",
+    "first_start",
     "insert_later",
     "install_id",
     "session_factory",
     "open_database",
+    "record_first_start",
     "sync_engine",
     "upgrade",
 ]

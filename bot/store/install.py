@@ -12,21 +12,24 @@ workspace) never takes another install's INC-1 post for its own."""
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy import Engine, String
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.errors import ConfigError
 from bot.store.engine import sync_engine
 from bot.store.migrate import upgrade
-from bot.store.models import Base
+from bot.store.models import Base, ChecklistRun
 
 MODE_KEY = "mode"
 INSTALL_ID_KEY = "install_id"
+FIRST_START_KEY = "first_start"
 # Tables that say nothing about use: the schema version, this record itself, and the one row
 # /healthz rewrites (its migration creates it).
 _BOOKKEEPING = {"alembic_version", "install", "heartbeat"}
@@ -146,3 +149,31 @@ def _record(database_url: str, mode: Mode) -> str:
         return _insert_once(engine, MODE_KEY, mode.value)
     finally:
         engine.dispose()
+
+
+async def first_start(sessions: async_sessionmaker[AsyncSession]) -> datetime | None:
+    """When a bot first started on this database; None before any did."""
+    async with sessions() as session:
+        value = await session.scalar(
+            sa.select(InstallSetting.value).where(InstallSetting.key == FIRST_START_KEY)
+        )
+    return datetime.fromisoformat(value) if value else None
+
+
+async def record_first_start(sessions: async_sessionmaker[AsyncSession], now: datetime) -> datetime:
+    """Record now as the first start unless one is recorded (a racing start may win); the one
+    kept. Schedules look no further back than this: before it there was no bot to miss a slot."""
+    recorded = await first_start(sessions)
+    if recorded is not None:
+        return recorded
+    try:
+        async with sessions.begin() as session:
+            # A database from before starts were recorded: its bot was there at its first run.
+            earliest = await session.scalar(sa.select(sa.func.min(ChecklistRun.created_at)))
+            since = min(now, earliest) if earliest else now
+            session.add(InstallSetting(key=FIRST_START_KEY, value=since.isoformat()))
+    except IntegrityError:
+        pass
+    kept = await first_start(sessions)
+    assert kept is not None
+    return kept

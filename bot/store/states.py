@@ -80,6 +80,7 @@ class RunStatus(StrEnum):
     ON_TIME = "on_time"
     LATE = "late"
     MANUAL = "manual"
+    REPOSTED = "reposted"
     MISSED = "missed"
     POSTED = "posted"
 
@@ -101,3 +102,39 @@ class ReportKind(StrEnum):
     WEEKLY = "weekly"
     MONTHLY = "monthly"
     QUARTERLY = "quarterly"
+
+
+class SampleState(StrEnum):
+    """What one monitor check found."""
+
+    UP = "up"
+    # Answering, but past a threshold (slow, a number too high).
+    DEGRADED = "degraded"
+    DOWN = "down"
+    # The probe itself could not run (the bot's fault, the probe's own timeout): never down.
+    UNKNOWN = "unknown"
+
+
+class RollupPeriod(StrEnum):
+    """The length of one aggregate row of samples."""
+
+    HOUR = "hour"
+    DAY = "day"
+
+
+class AlertState(StrEnum):
+    """Where one rule's alert on one monitor stands."""
+
+    # Over the threshold, but not yet for the rule's for-duration: nothing posted.
+    PENDING = "pending"
+    FIRING = "firing"
+    RESOLVED = "resolved"
+
+
+class MuteKind(StrEnum):
+    """Why a monitor's alerts are muted for a while."""
+
+    # Alerts muted; the time still counts for uptime.
+    SILENCE = "silence"
+    # Planned work: alerts muted and the time left out of uptime.
+    MAINTENANCE = "maintenance"

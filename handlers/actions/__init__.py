@@ -7,7 +7,13 @@ import re
 from slack_bolt.async_app import AsyncApp
 
 from bot.slack import Action
-from handlers.actions import checklist_buttons, incident_buttons, page_buttons, rating
+from handlers.actions import (
+    checklist_buttons,
+    home_buttons,
+    incident_buttons,
+    page_buttons,
+    rating,
+)
 
 
 def register(app: AsyncApp) -> None:
@@ -23,6 +29,8 @@ def register(app: AsyncApp) -> None:
     app.action(Action.PAGE_DECLINE)(page_buttons.decline)
     app.action(Action.CHECKLIST_TICK)(checklist_buttons.tick_item)
     app.action(Action.RECHECK)(checklist_buttons.rerun_check)
+    app.action(Action.HOME_DECLARE)(home_buttons.open_declare_modal)
+    app.action(Action.HOME_ONCALL)(home_buttons.show_oncall)
     # Five buttons in one block need five action ids: incident.rate.1 … incident.rate.5.
     app.action(re.compile(rf"^{re.escape(Action.RATE)}\.[1-5]$"))(rating.rate_incident)
     # One button per tier in a close call's answer: incident.confirm_tier.1, .2, …

@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncAck
 from bot.errors import BadInput
 from bot.incidents import parse_id
 from bot.services import Services
+from handlers.events import app_home
 from handlers.replies import listener
 
 
@@ -25,9 +26,15 @@ def incident_id(body: dict[str, Any]) -> int:
 
 @listener()
 async def acknowledge(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
-    """Acknowledge: the post updates in place."""
+    """Acknowledge: the post updates in place, and so does the App Home it was clicked on."""
     await ack()
-    await services.incidents.acknowledge(incident_id(body), by=body["user"]["id"])
+    user = body["user"]["id"]
+    try:
+        await services.incidents.acknowledge(incident_id(body), by=user)
+    finally:
+        # Refused too (someone was quicker): the home no longer offers what is gone.
+        if app_home.opened_from_home(body):
+            await app_home.publish_for(services, user)
 
 
 @listener()

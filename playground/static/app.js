@@ -2,7 +2,7 @@
 "use strict";
 
 const $ = (sel) => document.querySelector(sel);
-const state = { user: null, pane: null, paneTitle: "", thread: null, people: [], modalErrors: {}, hints: [], unread: new Set(), seq: { pane: 0, thread: 0, modal: 0 } };
+const state = { user: null, pane: null, paneTitle: "", thread: null, people: [], channels: [], modalErrors: {}, hints: [], unread: new Set(), seq: { pane: 0, thread: 0, modal: 0, channels: 0 } };
 
 async function getJSON(url) { const r = await fetch(url); return r.json(); }
 async function post(url, body) {
@@ -39,8 +39,7 @@ async function start() {
   state.user = info.people[0] && info.people[0].id;
   who.addEventListener("change", () => { state.user = who.value; markUnread(); refreshAll(); });
   setUpComposer(info.hints || info.commands.map((command) => ({ command, description: "", usage: "" })));
-  const channels = $("#channels");
-  for (const c of info.channels) channels.append(paneLink(c.id, `# ${c.name}`));
+  showChannels(info.channels);
   const dms = $("#dms");
   dms.append(paneLink("dm", "supportbot (your DM)"));
   const badge = document.createElement("span");
@@ -58,6 +57,29 @@ async function start() {
   }
   $("#thread-close").addEventListener("click", () => { state.thread = null; $("#thread").hidden = true; });
   showPane(info.channels[0].id, `# ${info.channels[0].name}`);
+}
+
+function showChannels(channels) {
+  // The plan's channels and those the bot created since (an incident's own channel).
+  state.channels = channels;
+  const list = $("#channels");
+  list.replaceChildren(...channels.map((c) => paneLink(c.id, `# ${c.name}`)));
+  list.querySelectorAll("a[data-pane]").forEach((a) => a.classList.toggle("active", a.dataset.pane === state.pane));
+}
+
+async function refreshChannels() {
+  const seq = ++state.seq.channels;
+  const info = await getJSON("/pg/state");
+  if (seq === state.seq.channels) showChannels(info.channels);
+}
+
+function knownChannel(id) { return state.channels.some((c) => c.id === id); }
+
+async function openChannel(id, shown) {
+  // A channel mention is a link, as in Slack: to a channel the sidebar may not list yet.
+  if (!knownChannel(id)) await refreshChannels();
+  const channel = state.channels.find((c) => c.id === id);
+  showPane(id, channel ? `# ${channel.name}` : shown.replace(/^#\s*/, "# "));
 }
 
 function paneLink(id, label) {
@@ -99,8 +121,12 @@ function markUnread() {
     const person = state.people.find((p) => p.id === option.value);
     if (!person) continue;
     const label = person.role ? `${person.name} — ${person.role}` : person.name;
-    option.textContent = state.unread.has(option.value) ? `● ${label} (new DM)` : label;
+    // Your own new DM is the badge on your DM link: the picker shows your name whole.
+    const unread = state.unread.has(option.value) && option.value !== state.user;
+    option.textContent = unread ? `● ${label} (new DM)` : label;
   }
+  const who = $("#who");
+  who.title = who.selectedOptions.length ? who.selectedOptions[0].textContent : "";
 }
 
 function showPane(id, title) {
@@ -152,6 +178,8 @@ function refreshAll() { refreshPane(false); refreshThread(); refreshModal(); }
 
 function onEvent(ev) {
   if (ev.type === "message" && ev.dm_for) { state.unread.add(ev.dm_for); markUnread(); }
+  const postedIn = typeof ev.channel === "string" && ev.channel.startsWith("C") ? ev.channel : null;
+  if (ev.type === "channel_created" || (postedIn && !knownChannel(postedIn))) refreshChannels();
   if (ev.type && ev.type.startsWith("view") || ev.type === "home_published") {
     if (ev.type === "home_published" && state.pane === "home") refreshPane(false);
     else refreshModal();
@@ -194,6 +222,8 @@ async function onClick(e) {
     state.thread = { channel: msg.dataset.channel, ts: replies.dataset.threadTs };
     $("#thread").hidden = false; refreshThread(); return;
   }
+  const mention = e.target.closest(".mention-channel[data-id]");
+  if (mention) { e.preventDefault(); await openChannel(mention.dataset.id, mention.textContent); return; }
   const close = e.target.closest("[data-close-view]");
   if (close) { e.preventDefault(); await post("/pg/close", { view_id: close.closest("[data-view-id]").dataset.viewId }); state.modalErrors = {}; refreshModal(); return; }
   const el = e.target.closest("button[data-action-id]");

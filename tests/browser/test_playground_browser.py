@@ -33,6 +33,16 @@ def demo_people(playground: PlaygroundServer) -> list[dict[str, Any]]:
     return people
 
 
+def declare_as(page: Page, playground: PlaygroundServer, person: dict[str, Any], text: str) -> None:
+    """Open the playground as `person` and declare a Tier 1 incident with `/incident text`."""
+    page.goto(playground.url)
+    expect(page.locator("#pane-title")).to_have_text("# incidents")
+    page.select_option("#who", person["id"])
+    page.fill("#composer-text", f"/incident {text}")
+    page.press("#composer-text", "Enter")
+    expect(post_of(page, "INC-1")).to_contain_text("Critical")
+
+
 def test_declare_acknowledge_resolve_and_rate(playground, page):
     level_1 = demo_people(playground)[0]
     page.goto(playground.url)
@@ -124,13 +134,8 @@ def test_a_page_reaches_the_level_one_dm_and_acknowledging_there_acknowledges_ev
     playground, page
 ):
     level_1, _, _, manager = demo_people(playground)
-    page.goto(playground.url)
-    expect(page.locator("#pane-title")).to_have_text("# incidents")
     # The manager reports it; Tier 1 pages levels 1 and 2 at once, at any time of day.
-    page.select_option("#who", manager["id"])
-    page.fill("#composer-text", "/incident checkout is broken for everyone")
-    page.press("#composer-text", "Enter")
-    expect(post_of(page, "INC-1")).to_contain_text("Critical")
+    declare_as(page, playground, manager, "checkout is broken for everyone")
 
     page.select_option("#who", level_1["id"])
     expect(page.locator("#dm-unread")).to_be_visible()  # the page is waiting in their DM
@@ -177,3 +182,53 @@ def test_the_weekly_report_shows_its_charts_in_its_thread(playground, page):
         page.wait_for_function(
             "i => i.complete && i.naturalWidth > 100", arg=image.element_handle()
         )
+
+
+def resolve_from_the_post(page: Page, ref: str, summary: str, lessons: str) -> None:
+    post_of(page, ref).get_by_role("button", name="Resolve").click()
+    modal = page.locator("#modal form")
+    expect(modal).to_contain_text(f"Resolve {ref}")
+    page.locator("#modal [name='summary.summary']").fill(summary)
+    page.locator("#modal [name='lessons.lessons']").fill(lessons)
+    modal.locator("[type=submit]").click()
+    expect(page.locator("#modal")).to_be_hidden()
+    expect(post_of(page, ref)).to_contain_text("Resolved by")
+    expect(post_of(page, ref)).to_contain_text(summary)
+
+
+def test_a_whole_incident_declare_page_acknowledge_resolve_reopen_resolve(playground, page):
+    """The walk a responder takes, each step by the person who would take it; the first
+    write-up survives the reopening and the second resolution."""
+    level_1, _, _, manager = demo_people(playground)
+    declare_as(page, playground, manager, "payments fail for every customer")
+    expect(post_of(page, "INC-1")).to_contain_text("#inc-1-")
+
+    # Paged: level 1 finds the page in their DM and takes it there.
+    page.select_option("#who", level_1["id"])
+    page.get_by_role("link", name="supportbot (your DM)").click()
+    dm = page.locator("#messages [data-ts]", has_text="Page: INC-1").first
+    dm.get_by_role("button", name="Acknowledge").click()
+    expect(dm).to_contain_text(f"Acknowledged by @{level_1['name']}")
+
+    page.get_by_role("link", name="# incidents").click()
+    expect(post_of(page, "INC-1")).to_contain_text(f"Acknowledged by @{level_1['name']}")
+    first = "Card processor rotated its keys; new keys deployed"
+    resolve_from_the_post(page, "INC-1", first, "Alert when card declines spike")
+
+    # It comes back: the reporter reopens it from the post.
+    page.select_option("#who", manager["id"])
+    post_of(page, "INC-1").get_by_role("button", name="Reopen").click()
+    expect(post_of(page, "INC-1")).not_to_contain_text("Resolved by")
+    expect(post_of(page, "INC-1").get_by_role("button", name="Resolve")).to_be_visible()
+
+    page.select_option("#who", level_1["id"])
+    second = "Old keys were cached by the retry worker; cache flushed"
+    resolve_from_the_post(page, "INC-1", second, "Flush key caches on rotation")
+
+    # Both write-ups are kept: the latest on the post, the first still on the timeline.
+    page.fill("#composer-text", "/incident show INC-1")
+    page.press("#composer-text", "Enter")
+    detail = page.locator("#messages .message", has_text="Only visible to you").last
+    expect(detail).to_contain_text(first)
+    expect(detail).to_contain_text(second)
+    expect(detail).to_contain_text(f"@{manager['name']} reopened")

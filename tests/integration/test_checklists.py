@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from bot.slack import Action
 from tests.integration.flows import eventually, post_text, posts, replies_to, updated
 
@@ -84,3 +86,32 @@ def test_twenty_people_clicking_different_items_at_once_lose_no_tick(slack, pers
             assert f"<@U{n:03d}>" in post_text(final)
     finally:
         bot.services.plan.checklists.remove(big)
+
+
+def test_an_undo_of_someone_elses_tick_is_recorded_and_shown(slack, person, db):
+    admin, sam, dana = person("U0MGR1"), person("U0SUP1"), person("U0DEV1")
+    admin.command("post morning", command="/checklist")
+    posted = eventually(lambda: posts(slack, "C0OPS"))[0]
+    sam.click(item_button(posted, 0), Action.CHECKLIST_TICK)
+    sam.click(item_button(posted, 1), Action.CHECKLIST_TICK)
+    ticked = updated(slack, posted, "2/6 done")
+    dana.click(item_button(ticked, 0), Action.CHECKLIST_TICK)  # Dana undoes Sam's tick
+    sam.click(item_button(ticked, 1), Action.CHECKLIST_TICK)  # Sam undoes his own
+    after = updated(slack, posted, "0/6 done")
+    lines = {
+        b["block_id"]: b["text"]["text"]
+        for b in after["blocks"]
+        if b["type"] == "section" and "block_id" in b
+    }
+    assert "unticked by <@U0DEV1>" in lines["item-0"]
+    assert "(ticked by <@U0SUP1> at 10:" in lines["item-0"]
+    assert "unticked by" not in lines["item-1"]  # taking back one's own tick is a correction
+    with db.connect() as conn:
+        undone = conn.execute(
+            sa.text("SELECT item, ticked_by, unticked_by FROM checklist_unticks ORDER BY id")
+        ).all()
+    assert [tuple(row) for row in undone] == [(0, "U0SUP1", "U0DEV1"), (1, "U0SUP1", "U0SUP1")]
+    # Ticked again, the item shows the new tick only.
+    sam.click(item_button(after, 0), Action.CHECKLIST_TICK)
+    again = updated(slack, posted, "1/6 done")
+    assert "unticked by" not in post_text(again)

@@ -301,3 +301,11 @@ def test_a_job_with_nothing_to_do_says_nothing_was_due(playground):
     httpx.post(f"{playground.url}/pg/command", json=DECLARE)
     busy = httpx.post(f"{playground.url}/pg/jobs/checklist:morning", json={}).json()
     assert busy["said"].startswith("Ran ")
+
+
+def test_running_a_checklist_job_twice_from_the_panel_points_at_the_first_post(playground):
+    first = httpx.post(f"{playground.url}/pg/jobs/checklist:wednesday", json={}).json()
+    assert first["said"].startswith("Ran ")
+    second = httpx.post(f"{playground.url}/pg/jobs/checklist:wednesday", json={}).json()
+    assert "Wednesday tasks" in second["said"] and "already posted" in second["said"]
+    assert "again" in second["said"]  # and how to post it again on purpose

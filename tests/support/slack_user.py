@@ -79,6 +79,22 @@ class SlackUser:
             response_url=self._slack.response_url(channel, self.id, message["ts"]),
         )
 
+    def click_in_view(
+        self, view: dict[str, Any], action_id: str, *, value: str | None = None
+    ) -> httpx.Response:
+        """Click a button in a view (a modal or the App Home); value picks one of several
+        buttons sharing an action_id."""
+        found = [
+            element
+            for block in view["blocks"]
+            for element in block.get("elements", []) + [block.get("accessory") or {}]
+            if element.get("action_id") == action_id
+            and (value is None or element.get("value") == value)
+        ]
+        assert found, f"no element {action_id!r} ({value}) in {json.dumps(view['blocks'])[:500]}"
+        action = {"action_id": action_id, "type": "button", "value": found[0].get("value")}
+        return self.send(block_actions_body(user_id=self.id, action=action, view=view))
+
     def open_home(self) -> httpx.Response:
         body = event_body(
             {

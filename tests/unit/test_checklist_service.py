@@ -13,6 +13,7 @@ from bot.clock import FixedClock
 from bot.config import Plan, Settings
 from bot.errors import BadInput, NotAllowed
 from bot.services import Services, build_services
+from bot.store import record_first_start
 
 FRIDAY_0901 = datetime(2026, 11, 27, 14, 1, tzinfo=UTC)  # 09:01 EST
 
@@ -95,7 +96,7 @@ async def test_ticks_from_twenty_people_at_once_are_all_kept(database_url, db):
         build_services(Settings(database_url=database_url), plan, FixedClock(FRIDAY_0901))
         for _ in range(2)
     ]
-    run = await replicas[0].checklists.post_now("big", by=None)
+    run = (await replicas[0].checklists.post_now("big", by=None)).run
     await asyncio.gather(
         *(replicas[n % 2].checklists.toggle(run.id, n, by=f"U{n:03d}") for n in range(20))
     )
@@ -113,7 +114,7 @@ async def test_posting_on_demand_is_for_admins(services):
         await services.checklists.post_now("morning", by="U0SUP1")
     with pytest.raises(BadInput):
         await services.checklists.post_now("nope", by="U0MGR1")
-    assert (await services.checklists.post_now("morning", by="U0MGR1")).status == "manual"
+    assert (await services.checklists.post_now("morning", by="U0MGR1")).run.status == "manual"
 
 
 async def test_todays_progress(services):
@@ -122,3 +123,29 @@ async def test_todays_progress(services):
     await services.checklists.toggle(morning.id, 2, by="U1")
     today = await services.checklists.today()
     assert [(r.checklist, r.done) for r in today if r.status != "missed"] == [("morning", 1)]
+
+
+async def test_slots_before_the_first_start_are_left_out_not_missed(services, db):
+    first = await record_first_start(services.sessions, FRIDAY_0901 - timedelta(hours=2))
+    assert first == FRIDAY_0901 - timedelta(hours=2)  # Friday 07:01: the slots before it…
+    assert [r.checklist for r in await services.checklists.post_due()] == ["morning"]
+    assert [status for _, status in runs(db)] == ["on_time"]  # …are neither posted nor missed
+
+
+async def test_a_database_from_before_starts_were_recorded_counts_from_its_first_run(services, db):
+    await services.checklists.post_now("friday", by=None)  # a run made at Friday 09:01
+    later = await record_first_start(services.sessions, FRIDAY_0901 + timedelta(days=3))
+    assert later == FRIDAY_0901
+    assert await record_first_start(services.sessions, FRIDAY_0901 + timedelta(days=9)) == later
+
+
+async def test_a_list_posted_early_on_request_is_not_posted_again_at_its_slot(services, db):
+    services.clock.at = FRIDAY_0901 - timedelta(hours=2)
+    early = await services.checklists.post_now("morning", by=None)
+    services.clock.at = FRIDAY_0901
+    assert "morning" not in [r.checklist for r in await services.checklists.post_due()]
+    again = await services.checklists.post_now("morning", by="U0MGR1")
+    assert again.already_posted and again.run.id == early.run.id
+    assert [s for c, s in runs(db) if c == "morning"] == ["manual"]
+    repost = await services.checklists.post_now("morning", by="U0MGR1", again=True)
+    assert not repost.already_posted and repost.run.status == "reposted"

@@ -425,14 +425,21 @@ def test_yaml_kinds_validate_with_defaults() -> None:
         "warn_days": 21,
         "verify": True,
         "ca_file": None,
+        "timeout": None,
     }
     assert spec("kind: jobs").kind == "jobs"
+    assert spec("{kind: http, url: 'https://x.test', timeout: 2s}").root.timeout == 2.0
+    metric = spec("{kind: metric, url: 'http://x.test/metrics', series: jobs_waiting}").root
+    assert (metric.kind, metric.series, metric.rate) == ("metric", "jobs_waiting", None)
+    assert spec("{kind: sql, query: select 1}").kind == "sql"
 
 
 @pytest.mark.parametrize(
     ("text", "where", "says"),
     [
         ("{kind: http, url: 'https://x.test', expect_status: abc}", "http.expect_status", "int"),
+        ("{kind: metric, url: 'https://x.test'}", "metric", "exactly one of json_path"),
+        ("{kind: http, url: 'https://x.test', timeout: 2h}", "http.timeout", "60"),
         ("{kind: http, url: 'https://x.test', expct_status: 200}", "http.expct_status", "extra"),
         ("{kind: http, url: 'ftp://x.test'}", "http.url", "http:// or https://"),
         ("{kind: http}", "http.url", "required"),

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
-from collections.abc import AsyncIterator
+import sys
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot import logs
 from bot.clock import FixedClock
 from bot.config import Plan, Settings
+from bot.logs import QUIET_LOGGERS
 from bot.services import Services, build_services
 from scheduled.jobs import Job, job, jobs, periodic
 from scheduled.scheduler import add_jobs, start_scheduler
@@ -105,3 +110,37 @@ def test_every_job_name_is_stable_and_unique(services):
 )
 def test_cadences_read_as_people_say_them(every, said):
     assert Job("x", "x", nothing, every=every).schedule == said
+
+
+@pytest.fixture
+def configured_stderr(monkeypatch: pytest.MonkeyPatch) -> Iterator[io.StringIO]:
+    """The process's logging as the CLI configures it, writing to a buffer; put back after."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    quiet = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
+    stream = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    logs.configure(logging.INFO)
+    yield stream
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name, was in quiet.items():
+        logging.getLogger(name).setLevel(was)
+
+
+async def test_routine_job_runs_and_requests_leave_no_line_at_info(services, configured_stderr):
+    scheduler = start_scheduler(services)
+    try:
+        async with asyncio.timeout(30):
+            while any(r["runs"] == 0 for r in services.jobs.snapshot()):
+                await asyncio.sleep(0.05)
+    finally:
+        scheduler.shutdown(wait=False)
+    answer = httpx.MockTransport(lambda _: httpx.Response(200))
+    async with httpx.AsyncClient(transport=answer) as client:
+        await client.get("https://status.example.com/health?token=secret")
+    logging.getLogger("supportbot").info("still heard")
+    written = configured_stderr.getvalue()
+    assert "INFO supportbot: still heard" in written
+    for routine in ("Running job", "executed successfully", "<locals>", "HTTP Request", "secret"):
+        assert routine not in written, written

@@ -1,0 +1,8 @@
+"""Monitoring: monitors run their checks on a schedule, samples are kept for uptime, rules
+raise alerts in the alerts channel and, for a site down or slow, incidents."""
+
+from __future__ import annotations
+
+from bot.monitoring.observation import Observation
+
+__all__ = ["Observation"]
