@@ -7,8 +7,10 @@ from bot.incidents.declaration import Declaration, Declared
 from bot.incidents.delivery import IncidentDelivery
 from bot.incidents.reads import Yours
 from bot.incidents.service import IncidentService
+from bot.incidents.titles import TITLE_LIMIT, split_report
 
 __all__ = [
+    "TITLE_LIMIT",
     "Command",
     "Declaration",
     "Declared",
@@ -16,5 +18,6 @@ __all__ = [
     "IncidentService",
     "parse",
     "parse_id",
+    "split_report",
     "Yours",
 ]

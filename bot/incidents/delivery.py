@@ -22,7 +22,7 @@ from bot.slack import (
     find_marked,
 )
 from bot.store import Incident, IncidentEvent
-from bot.timeline import EventView, IncidentView
+from bot.timeline import EventView, IncidentLog, IncidentView
 
 log = logging.getLogger(__name__)
 CHANNEL_NAME_ATTEMPTS = 5
@@ -66,8 +66,8 @@ class IncidentDelivery:
         self._gateway = gateway
         self._render = renderer
         self._plan = plan
-        self._outbox = outbox
         self._clock = clock
+        self._log = IncidentLog(outbox, clock)
 
     def handlers(self) -> dict[str, Handler]:
         """Outbox kind → handler."""
@@ -166,13 +166,7 @@ class IncidentDelivery:
                     text=f"<#{channel_id}>",
                 )
             )
-            await self._outbox.add(
-                session,
-                Kind.UPDATE_INCIDENT,
-                f"incident:{view.id}",
-                {"incident": view.id},
-                coalesce=True,
-            )
+            await self._log.show(session, view.id)
 
         return keep_channel
 

@@ -117,6 +117,7 @@ class PageDelivery:
                 page.channel, page.ts, page.sent_at = channel, found, self._clock.now()
                 if page.status == PageStatus.QUEUED:
                     page.status = PageStatus.SENT
+                    await self._pager.delivered(session, page)
 
         return keep_ts
 

@@ -7,7 +7,7 @@ from bot.slack.ids import BOT_ACTOR, SUGGEST, Action, Field, View
 from bot.slack.outbox import Kind, Outbox
 from bot.slack.render import Message, Renderer
 from bot.slack.replays import SeenRequests
-from bot.slack.text import clean_text, plain, split_title
+from bot.slack.text import clean_text, plain
 from bot.slack.worker import DeliveryWorker, Handler, Writeback
 
 __all__ = [
@@ -29,6 +29,5 @@ __all__ = [
     "clean_text",
     "find_marked",
     "plain",
-    "split_title",
     "web_client",
 ]

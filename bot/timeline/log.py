@@ -43,14 +43,17 @@ class IncidentLog:
         event = self.record(session, incident, actor, kind, text)
         if incident.id is None:
             await session.flush()
-        key = incident_key(incident.id)
+        await self.show(session, incident.id)
+        payload: dict[str, Any] = {"incident": incident.id, "event": event}
+        await self._outbox.add(session, Kind.TIMELINE, incident_key(incident.id), payload)
+
+    async def show(self, session: AsyncSession, incident_id: int) -> None:
+        """An edit of the post to show the incident as it will be once the caller commits."""
         await self._outbox.add(
             session,
             Kind.UPDATE_INCIDENT,
-            key,
-            {"incident": incident.id},
+            incident_key(incident_id),
+            {"incident": incident_id},
             coalesce=True,
             covered_by=(Kind.POST_INCIDENT,),
         )
-        payload: dict[str, Any] = {"incident": incident.id, "event": event}
-        await self._outbox.add(session, Kind.TIMELINE, key, payload)

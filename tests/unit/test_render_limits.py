@@ -10,6 +10,7 @@ import pytest
 
 from bot.config import Plan, Policy
 from bot.errors import BadInput, IncidentNotFound, InvalidTransition, NotAllowed
+from bot.incidents import TITLE_LIMIT
 from bot.oncall.calendar import PHASE_TITLES, Phase
 from bot.oncall.service import CoverView, LevelOnCall, Roster
 from bot.paging.delivery import PageView
@@ -177,7 +178,10 @@ def test_messages(render, template, context):
 
 
 def test_modals(render):
-    assert validate_view(render.view("declare_modal.j2", title="x" * 500)) == []
+    assert (
+        validate_view(render.view("declare_modal.j2", title="x" * 500, title_limit=TITLE_LIMIT))
+        == []
+    )
     assert validate_view(render.view("resolve_modal.j2", i=view(), summary=HUGE)) == []
     assert validate_view(render.view("decline_modal.j2", i=view())) == []
 
