@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.incidents.commands import Command, parse, parse_id
 from bot.incidents.declaration import Declaration, Declared
 from bot.incidents.delivery import IncidentDelivery
+from bot.incidents.lookalike import carried, carry
 from bot.incidents.reads import Yours
 from bot.incidents.service import IncidentService
 from bot.incidents.titles import TITLE_LIMIT, split_report
@@ -17,6 +18,8 @@ __all__ = [
     "IncidentDelivery",
     "IncidentService",
     "parse",
+    "carried",
+    "carry",
     "parse_id",
     "split_report",
     "Yours",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import Plan
+from bot.incidents.titles import ascii_fold
 from bot.slack import (
     Handler,
     Kind,
@@ -31,21 +31,9 @@ POST_EVENT = "supportbot_incident"
 BROADCAST = {"level_skipped", "nobody_paged", "breach", "unreachable"}
 
 
-# Letters that carry no accent to drop but are not ASCII either.
-_UNACCENTED = str.maketrans(
-    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
-)
-
-
-def _ascii(text: str) -> str:
-    """text in ASCII letters as far as they go: "ñandú façade" is "nandu facade"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_UNACCENTED))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def channel_name(prefix: str, incident_id: int, title: str) -> str:
     """inc-42-checkout-is-down: lowercase, hyphens, at most 80 characters."""
-    slug = re.sub(r"[^a-z0-9]+", "-", _ascii(title)).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_fold(title)).strip("-")
     return f"{prefix}-{incident_id}-{slug}"[:80].rstrip("-")
 
 

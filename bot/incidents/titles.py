@@ -4,6 +4,7 @@ command's free text or the declare form's title and details fields."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # The declare form's cap on its title field (the form is rendered with it): a title typed after
 # /incident is held to the same length.
@@ -36,3 +37,15 @@ def _cut(line: str) -> tuple[str, str]:
         cut = cut[:space]
     # The details pick up where the title leaves off, marked as its continuation.
     return cut.rstrip() + CONTINUED, CONTINUED + line[len(cut) :].strip()
+
+
+# Letters that carry no accent to drop but are not ASCII either.
+_UNACCENTED = str.maketrans(
+    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+
+
+def ascii_fold(text: str) -> str:
+    """text lowercase in ASCII letters as far as they go: "ñandú façade" is "nandu facade"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_UNACCENTED))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.slack.gateway import SlackCallFailed, SlackGateway, find_marked, web_client
-from bot.slack.ids import BOT_ACTOR, SUGGEST, Action, Field, View
+from bot.slack.ids import BOT_ACTOR, DECLARE_ANYWAY, SUGGEST, Action, Field, View
 from bot.slack.outbox import Kind, Outbox
 from bot.slack.render import Message, Renderer
 from bot.slack.replays import SeenRequests
@@ -13,6 +13,7 @@ from bot.slack.worker import DeliveryWorker, Handler, Writeback
 __all__ = [
     "Action",
     "BOT_ACTOR",
+    "DECLARE_ANYWAY",
     "DeliveryWorker",
     "Field",
     "Handler",

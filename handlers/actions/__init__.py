@@ -11,6 +11,7 @@ from handlers.actions import (
     checklist_buttons,
     home_buttons,
     incident_buttons,
+    lookalike_buttons,
     page_buttons,
     rating,
 )
@@ -27,6 +28,8 @@ def register(app: AsyncApp) -> None:
     # Acknowledging from a DM is acknowledging: the service updates the post and every copy.
     app.action(Action.PAGE_ACKNOWLEDGE)(incident_buttons.acknowledge)
     app.action(Action.PAGE_DECLINE)(page_buttons.decline)
+    app.action(Action.ADD_TO_INCIDENT)(lookalike_buttons.add_to_incident)
+    app.action(Action.DECLARE_ANYWAY)(lookalike_buttons.declare_anyway)
     app.action(Action.CHECKLIST_TICK)(checklist_buttons.tick_item)
     app.action(Action.RECHECK)(checklist_buttons.rerun_check)
     app.action(Action.HOME_DECLARE)(home_buttons.open_declare_modal)

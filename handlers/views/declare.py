@@ -7,9 +7,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck
 
 from bot.errors import NotDeclared, SupportbotError
-from bot.incidents import Declaration
+from bot.incidents import TITLE_LIMIT, Declaration
 from bot.services import Services
-from bot.slack import SUGGEST, Field, Message
+from bot.slack import DECLARE_ANYWAY, SUGGEST, Field, Message
 from handlers.replies import failing_as, listener
 from handlers.views.inputs import value
 
@@ -28,7 +28,7 @@ def problem_field(error: SupportbotError | None) -> str:
 @listener(field=problem_field)
 async def submit_declaration(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], services: Services
-) -> Message:
+) -> Message | None:
     """Declare from the form; problems are shown on the form's fields (or, once the form has
     been answered, sent in a DM with what was typed)."""
     tier, category = value(view, Field.TIER), value(view, Field.CATEGORY)
@@ -40,6 +40,21 @@ async def submit_declaration(
         category=None if category in ("", SUGGEST) else category,
         source_key=f"view:{view['id']}" if view.get("id") else None,
     )
+    if view.get("private_metadata") != DECLARE_ANYWAY:
+        alike = await services.incidents.look_alike(request)
+        if alike is not None:
+            # The form stays open with what was typed, and asks once.
+            again = services.render.view(
+                "declare_modal.j2",
+                title=request.text,
+                description=request.description,
+                tier=tier,
+                category=category,
+                alike=alike,
+                title_limit=TITLE_LIMIT,
+            )
+            await ack(response_action="update", view=again)
+            return None
     with failing_as(lambda: NotDeclared(text=request.text, description=request.description)):
         declared = await services.incidents.declare(request)
     await ack()

@@ -154,6 +154,7 @@ def test_detail_with_a_long_timeline(render):
         ("incident_list.j2", {"incidents": [], "total": 0}),
         ("timeline_entry.j2", {"e": EventView(NOW, "U1", "update", HUGE)}),
         ("declared.j2", {"i": view(), "duplicate": False}),
+        ("lookalike.j2", {"i": view(), "title": HUGE[:140], "value": "v" * 2000}),
         ("declared.j2", {"i": view(), "duplicate": False, "meant": "tier"}),
         ("incident_changed.j2", {"i": view(), "change": "escalated"}),
         ("rating_request.j2", {"i": view()}),
@@ -182,6 +183,17 @@ def test_modals(render):
         validate_view(render.view("declare_modal.j2", title="x" * 500, title_limit=TITLE_LIMIT))
         == []
     )
+    asked = render.view(
+        "declare_modal.j2",
+        title="x" * 500,
+        description=HUGE,
+        tier="2",
+        category="bug",
+        alike=view(),
+        title_limit=TITLE_LIMIT,
+    )
+    assert validate_view(asked) == [] and asked["private_metadata"]
+    assert validate_view(render.view("lookalike_added.j2", i=view())) == []
     assert validate_view(render.view("resolve_modal.j2", i=view(), summary=HUGE)) == []
     assert validate_view(render.view("decline_modal.j2", i=view())) == []
 
