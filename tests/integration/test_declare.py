@@ -170,6 +170,12 @@ def test_a_five_thousand_character_report_gets_a_title_and_keeps_every_word(slac
     shown = post_text(post)
     assert "Customer 0 could not pay" in shown and "Customer 124" not in shown
     assert "The rest: `/incident show INC-1`" in shown
+    # ...and /incident show shows all of it.
+    reporter.command("show INC-1")
+    replies_to("U1", slack, count=2)
+    answers = [c.args for c in slack.calls_to("response_url")]
+    detail = next(a for a in answers if a.get("text", "").startswith("INC-1 ·"))
+    assert "Customer 124 could not pay" in str(detail["blocks"])
 
 
 def test_a_retried_request_declares_once(slack, reporter, db):
