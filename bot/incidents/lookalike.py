@@ -37,14 +37,20 @@ def alike(title: str, other: str) -> bool:
         return False
     if mine == theirs:
         return True
+    # Naming different numbers or ids, they are different problems however alike the rest:
+    # "server 3 down" is not "server 4 down", nor "order A17 stuck" "order A18 stuck".
+    numbered, other_numbered = _numbered(mine), _numbered(theirs)
+    if numbered and other_numbered and numbered != other_numbered:
+        return False
     shorter = min(len(set(mine)), len(set(theirs)))
     if shorter >= 2 and len(set(mine) & set(theirs)) / shorter >= SHARED_WORDS:
         return True
-    # A typo is forgiven in a word, not in a number: "server 3 down" is not "server 4 down".
-    if {w for w in mine if w.isdigit()} != {w for w in theirs if w.isdigit()}:
-        return False
     spelled = SequenceMatcher(None, " ".join(mine), " ".join(theirs)).ratio()
     return spelled >= SPELLED_ALIKE
+
+
+def _numbered(title_words: tuple[str, ...]) -> set[str]:
+    return {w for w in title_words if any(c.isdigit() for c in w)}
 
 
 def carry(request: Declaration, incident_id: int) -> str | None:

@@ -48,10 +48,10 @@ async def _run(parsed: Command, command: dict[str, Any], services: Services) -> 
                 reporter=user,
                 source_key=f"command:{trigger}" if trigger else None,
             )
-            if (hint := await _look_alike(services, request)) is not None:
-                return hint
             # Acked already: if it is not stored, the reporter must hear so, with their text.
             with failing_as(lambda: NotDeclared(text=request.text)):
+                if (hint := await _look_alike(services, request)) is not None:
+                    return hint
                 declared = await incidents.declare(request)
             return render.message(
                 "declared.j2",

@@ -40,22 +40,29 @@ async def submit_declaration(
         category=None if category in ("", SUGGEST) else category,
         source_key=f"view:{view['id']}" if view.get("id") else None,
     )
-    if view.get("private_metadata") != DECLARE_ANYWAY:
-        alike = await services.incidents.look_alike(request)
-        if alike is not None:
-            # The form stays open with what was typed, and asks once.
-            again = services.render.view(
-                "declare_modal.j2",
-                title=request.text,
-                description=request.description,
-                tier=tier,
-                category=category,
-                alike=alike,
-                title_limit=TITLE_LIMIT,
-            )
-            await ack(response_action="update", view=again)
-            return None
     with failing_as(lambda: NotDeclared(text=request.text, description=request.description)):
+        if view.get("private_metadata") != DECLARE_ANYWAY and await _asked(ack, request, services):
+            return None
         declared = await services.incidents.declare(request)
     await ack()
     return services.render.message("declared.j2", i=declared.incident, duplicate=declared.duplicate)
+
+
+async def _asked(ack: AsyncAck, request: Declaration, services: Services) -> bool:
+    """When the report reads like an open incident, the form stays open with what was typed
+    and asks, once, whether to add to it instead."""
+    alike = await services.incidents.look_alike(request)
+    # Once the form has been answered "working on it" (a slow database), it can no longer ask.
+    if alike is None or ack.response is not None:
+        return False
+    again = services.render.view(
+        "declare_modal.j2",
+        title=request.text,
+        description=request.description,
+        tier=str(request.tier or ""),
+        category=request.category or "",
+        alike=alike,
+        title_limit=TITLE_LIMIT,
+    )
+    await ack(response_action="update", view=again)
+    return True

@@ -16,6 +16,8 @@ from bot.incidents.lookalike import BUTTON_VALUE_LIMIT, alike
         ("site down", "the site is down for everyone"),
         ("paymnet gateway failing", "payment gateway failing"),
         ("Ñandú façade broken", "nandu facade broken"),
+        ("checkout returns 502", "checkout returns 502 for everyone"),
+        ("checkout down", "checkout down since 10"),
     ],
 )
 def test_the_same_problem_in_other_words_is_alike(title: str, other: str) -> None:
@@ -30,6 +32,8 @@ def test_the_same_problem_in_other_words_is_alike(title: str, other: str) -> Non
         ("the", "the"),  # nothing left to compare
         ("emails not sending", "search results are empty"),
         ("typo number 3 in the footer", "typo number 4 in the footer"),
+        ("checkout is broken for everyone pb17", "checkout is broken for everyone pb18"),
+        ("orders page blank number 1", "orders page blank number 2"),
     ],
 )
 def test_different_problems_are_not(title: str, other: str) -> None:
