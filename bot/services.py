@@ -17,7 +17,7 @@ from bot.checklists import ChecklistDelivery, ChecklistService
 from bot.checks import JobBoard, LiveChecks
 from bot.clock import Clock, SystemClock
 from bot.config import Plan, Settings
-from bot.incidents import IncidentDelivery, IncidentService
+from bot.incidents import TITLE_LIMIT, IncidentDelivery, IncidentService
 from bot.oncall import OnCallDelivery, OnCallService
 from bot.paging import EscalationService, PageDelivery, Pager
 from bot.reports import ReportDelivery, ReportService
@@ -132,6 +132,8 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
         sessions, plan, outbox, clock, checks=checks, runbook_steps=library.steps
     )
     render.add_global("runbook_for", library.for_category)
+    # The declare form's title field holds what a typed title is cut to (bot/incidents/titles).
+    render.add_global("title_limit", TITLE_LIMIT)
     reports = ReportService(sessions, plan, outbox, clock, render)
     checklist_delivery = ChecklistDelivery(
         checklists=checklists, gateway=gateway, renderer=render, plan=plan, incidents=incidents

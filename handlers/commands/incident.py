@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck
 
 from bot.errors import NotDeclared
-from bot.incidents import TITLE_LIMIT, Command, Declaration, carry, parse, split_report
+from bot.incidents import Command, Declaration, carry, parse, split_report
 from bot.services import Services
 from bot.slack import Message
 from bot.timeline import IncidentView
@@ -37,8 +37,7 @@ async def _run(parsed: Command, command: dict[str, Any], services: Services) -> 
     match parsed.name:
         case "form":
             await services.gateway.open_view(
-                command["trigger_id"],
-                render.view("declare_modal.j2", title="", title_limit=TITLE_LIMIT),
+                command["trigger_id"], render.view("declare_modal.j2", title="")
             )
             return None
         case "declare":

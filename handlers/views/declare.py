@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck
 
 from bot.errors import NotDeclared, SupportbotError
-from bot.incidents import TITLE_LIMIT, Declaration
+from bot.incidents import Declaration
 from bot.services import Services
 from bot.slack import DECLARE_ANYWAY, SUGGEST, Field, Message
 from handlers.replies import failing_as, listener
@@ -62,7 +62,6 @@ async def _asked(ack: AsyncAck, request: Declaration, services: Services) -> boo
         tier=str(request.tier or ""),
         category=request.category or "",
         alike=alike,
-        title_limit=TITLE_LIMIT,
     )
     await ack(response_action="update", view=again)
     return True
