@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -112,11 +112,20 @@ class PageDelivery:
             return self._unreachable(view, exc.error)
 
         async def keep_ts(session: AsyncSession) -> None:
-            page = await session.get(Page, view.id)
-            if page is not None and page.ts is None:
-                page.channel, page.ts, page.sent_at = channel, found, self._clock.now()
-                if page.status == PageStatus.QUEUED:
-                    page.status = PageStatus.SENT
+            # One UPDATE, not a read and a write: it runs in the worker's batch transaction.
+            await session.execute(
+                update(Page)
+                .where(Page.id == view.id, Page.ts.is_(None))
+                .values(
+                    channel=channel,
+                    ts=found,
+                    sent_at=self._clock.now(),
+                    status=case(
+                        (Page.status == PageStatus.QUEUED, PageStatus.SENT), else_=Page.status
+                    ),
+                )
+                .execution_options(synchronize_session=False)
+            )
 
         return keep_ts
 
