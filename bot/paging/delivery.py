@@ -141,14 +141,18 @@ class PageDelivery:
 
         A re-page takes the person's other unanswered pages along (the digest, else empty)."""
         async with self._sessions.begin() as session:
-            page = await session.scalar(select(Page).where(Page.id == page_id).with_for_update())
-            if page is None:
+            # The incident with its pages, this one locked: one read for both.
+            incident = await session.scalar(
+                select(Incident)
+                .join(Incident.pages)
+                .where(Page.id == page_id)
+                .with_for_update(of=Page)
+            )
+            page = next((p for p in incident.pages if p.id == page_id), None) if incident else None
+            if incident is None or page is None:
                 raise LookupError(f"page {page_id} no longer exists")
             if page.ts is not None or page.status != PageStatus.QUEUED or rides_along(page):
                 return None
-            incident = await session.get(Incident, page.incident_id)
-            if incident is None:
-                raise LookupError(f"incident {page.incident_id} no longer exists")
             newer = any(
                 p.user == page.user and p.level == page.level and p.attempt > page.attempt
                 for p in incident.pages
