@@ -2,7 +2,8 @@
 
 1. Time from sending a signed `/incident checkout is broken for everyone …` (Tier 1: levels 1
    and 2 are paged at once) to the first page DM the fake Slack records for it (its `at` of the
-   first chat.postMessage to a "D…" channel naming the incident). supportbot (SQLite, clock at
+   first chat.postMessage to a "D…" channel naming the incident). supportbot (SQLite, and a
+   throwaway PostgreSQL with --databases, clock at
    Wednesday 10:00 New York in the launch fortnight, periodic jobs off) against a bare Bolt app
    whose listener acks, then calls conversations.open + chat.postMessage itself: both uvicorn
    processes on the same stack, the same fake Slack process behind both, alternating rounds.
@@ -26,7 +27,6 @@ import argparse
 import asyncio
 import logging
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -214,7 +214,7 @@ async def dm_rounds(
     args: argparse.Namespace,
     urls: dict[str, str],
     slack_base: str,
-    db_path: str,
+    database_url: str,
     processes: dict[str, psutil.Process],
 ) -> dict[str, Any]:
     feed = CallFeed(slack_base)
@@ -238,7 +238,7 @@ async def dm_rounds(
                 client, url, feed, tags(20), concurrency=args.concurrency, slack_base=slack_base
             )
             if name == "supportbot":
-                await asyncio.to_thread(wait_for_outbox, db_path)
+                await asyncio.to_thread(wait_for_outbox, database_url)
         batches = [
             ("concurrent", args.incidents // args.rounds, args.concurrency),
             ("sequential", args.sequential // args.rounds, 1),
@@ -259,7 +259,7 @@ async def dm_rounds(
                         slack_base=slack_base,
                     )
                     if name == "supportbot":
-                        drained.append(await asyncio.to_thread(wait_for_outbox, db_path))
+                        drained.append(await asyncio.to_thread(wait_for_outbox, database_url))
                     if mode == "concurrent":
                         cpu[name] += cpu_seconds(processes[name]) - before[name]
                         cpu_incidents[name] += count
@@ -296,6 +296,30 @@ def stats(values: list[float]) -> tuple[float, float, float]:
 
 
 def run_dm_bench(args: argparse.Namespace) -> bool:
+    ok = True
+    for database in args.databases.split(","):
+        if database == "sqlite":
+            with tempfile.TemporaryDirectory(prefix="supportbot-paging-bench-") as workdir:
+                ok = dm_bench(args, "SQLite", f"sqlite:///{workdir}/bench.db") and ok
+        elif database == "postgresql":
+            from tests.support.postgres import PostgresNotInstalledError, PostgresServer
+
+            try:
+                server = PostgresServer().start()
+            except PostgresNotInstalledError as exc:
+                print(f"\n1. PostgreSQL skipped: {exc}")
+                continue
+            try:
+                url = server.create_database("supportbot_dm_bench")
+                ok = dm_bench(args, "PostgreSQL", url) and ok
+            finally:
+                server.stop()
+        else:
+            raise SystemExit(f"unknown database {database!r} (sqlite, postgresql)")
+    return ok
+
+
+def dm_bench(args: argparse.Namespace, database: str, database_url: str) -> bool:
     check_pages_now(Plan(), WEDNESDAY_MORNING)
     fake = subprocess.Popen(
         [sys.executable, "-m", "bench.paging_fake_slack"],
@@ -305,13 +329,11 @@ def run_dm_bench(args: argparse.Namespace) -> bool:
     )
     assert fake.stdout is not None
     slack_base = f"http://127.0.0.1:{int(fake.stdout.readline())}"
-    workdir = tempfile.mkdtemp(prefix="supportbot-paging-bench-")
-    db_path = f"{workdir}/bench.db"
     env = {
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_API_URL": f"{slack_base}/api/",
-        "DATABASE_URL": f"sqlite:///{db_path}",
+        "DATABASE_URL": database_url,
     }
     ports = {"bare Bolt": free_port(), "supportbot": free_port()}
     uvicorn = [sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log"]
@@ -332,23 +354,22 @@ def run_dm_bench(args: argparse.Namespace) -> bool:
         for url in urls.values():
             wait_until_up(url)
         processes = {name: psutil.Process(server.pid) for name, server in servers.items()}
-        result = asyncio.run(dm_rounds(args, urls, slack_base, db_path, processes))
+        result = asyncio.run(dm_rounds(args, urls, slack_base, database_url, processes))
     finally:
         for server in servers.values():
             server.terminate()
             server.wait(timeout=10)
         fake.terminate()
         fake.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
-    return print_dm(args, result)
+    return print_dm(args, result, database)
 
 
-def print_dm(args: argparse.Namespace, result: dict[str, Any]) -> bool:
+def print_dm(args: argparse.Namespace, result: dict[str, Any], database: str) -> bool:
     """Print part 1's figures; False when some incident's DMs were not what they should be."""
     samples, feed = result["samples"], result["feed"]
     print(
         f"\n1. declare → first page DM: `/incident {TIER1_TEXT} …` (Tier 1), "
-        f"{args.rounds} alternating rounds"
+        f"{args.rounds} alternating rounds, supportbot on {database}"
     )
     print(f"{'mode':<24} {'app':<11} {'n':>4} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     ok = True

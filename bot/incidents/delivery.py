@@ -6,6 +6,7 @@ import logging
 import re
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -95,9 +96,12 @@ class IncidentDelivery:
             ts, channel = str(response["ts"]), str(response.get("channel") or channel)
 
         async def keep_ts(session: AsyncSession) -> None:
-            incident = await session.get(Incident, view.id)
-            if incident is not None:
-                incident.post_ts, incident.post_channel = ts, channel
+            await session.execute(
+                update(Incident)
+                .where(Incident.id == view.id)
+                .values(post_ts=ts, post_channel=channel)
+                .execution_options(synchronize_session=False)
+            )
 
         return keep_ts
 
@@ -141,13 +145,17 @@ class IncidentDelivery:
         await self._gateway.post(channel_id, self._render.message("channel_intro.j2", i=view))
 
         async def keep_channel(session: AsyncSession) -> None:
-            incident = await session.get(Incident, view.id)
-            if incident is None:
+            kept = await session.execute(
+                update(Incident)
+                .where(Incident.id == view.id)
+                .values(dedicated_channel=channel_id)
+                .execution_options(synchronize_session=False)
+            )
+            if not kept.rowcount:  # type: ignore[attr-defined]
                 return
-            incident.dedicated_channel = channel_id
             session.add(
                 IncidentEvent(
-                    incident=incident,
+                    incident_id=view.id,
                     at=self._clock.now(),
                     actor=view.reporter,
                     kind="channel_created",

@@ -213,10 +213,10 @@ class Pager:
             )
         return len(people)
 
-    async def delivered(self, session: AsyncSession, page: Page) -> None:
+    async def delivered(self, session: AsyncSession, incident_id: int) -> None:
         """A page's DM went out: the post's Paged field says so without waiting for another
         change to edit it."""
-        await self._incident_log.show(session, page.incident_id)
+        await self._incident_log.show(session, incident_id)
 
     async def refresh_pages(self, session: AsyncSession, incident: Incident) -> None:
         """Bring every DM copy of the incident's pages up to date (acknowledged, resolved).

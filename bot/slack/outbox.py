@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, exists, inspect, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, exists, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -210,27 +210,53 @@ class Outbox:
         self._wakeup.clear()
 
 
-async def due_messages(session: AsyncSession, now: datetime, limit: int) -> list[OutboxMessage]:
-    """Pending messages that are due and have no earlier undelivered message on their key."""
+def _claimable(now: Any, in_flight: Any) -> ColumnElement[bool]:
+    """Pending and due, or claimed by a worker whose lease ran out (it died) and that is not
+    the caller's own delivery still running (in_flight)."""
+    return or_(
+        and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+        and_(
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.claimed_until < now,
+            OutboxMessage.id.not_in(in_flight),
+        ),
+    )
+
+
+def _claim_statement() -> Any:
+    """One UPDATE … RETURNING that takes due messages with no earlier undelivered message on
+    their key. Built once: the claim runs after every delivery, and building the statement
+    cost more than running it. A row another worker (or process) took between the inner
+    SELECT and the UPDATE fails the outer condition and is skipped."""
+    now: Any = bindparam("now")
+    limit: Any = bindparam("limit")
+    in_flight: Any = bindparam("in_flight", expanding=True)
     earlier = aliased(OutboxMessage)
     blocked = exists().where(
-        and_(
-            earlier.key == OutboxMessage.key,
-            earlier.id < OutboxMessage.id,
-            earlier.status.in_(WAITING),
-        )
+        earlier.key == OutboxMessage.key,
+        earlier.id < OutboxMessage.id,
+        earlier.status.in_(WAITING),
     )
-    query = (
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.next_attempt_at <= now,
-            ~blocked,
-        )
+    due = (
+        select(OutboxMessage.id)
+        .where(_claimable(now, in_flight), ~blocked)
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
-    return list((await session.scalars(query)).all())
+    return (
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due.scalar_subquery()), _claimable(now, in_flight))
+        .values(
+            status=OutboxStatus.SENDING,
+            claimed_until=bindparam("until"),
+            attempts=OutboxMessage.attempts + 1,
+        )
+        .returning(OutboxMessage)
+        .execution_options(synchronize_session=False)
+    )
+
+
+_CLAIM = _claim_statement()
 
 
 async def claim_due(
@@ -240,25 +266,8 @@ async def claim_due(
 
     A claim whose lease ran out (its worker died) is taken back, unless it is one of
     in_flight: the caller's own deliveries, still running."""
-    expired = [OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_until < now]
-    if in_flight:
-        expired.append(OutboxMessage.id.notin_(list(in_flight)))
-    await session.execute(
-        update(OutboxMessage)
-        .where(*expired)
-        .values(status=OutboxStatus.PENDING, claimed_until=None)
-    )
-    ids = [m.id for m in await due_messages(session, now, limit)]
-    if not ids:
-        return []
     claimed = await session.scalars(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
-        .values(
-            status=OutboxStatus.SENDING,
-            claimed_until=now + CLAIM_LEASE,
-            attempts=OutboxMessage.attempts + 1,
-        )
-        .returning(OutboxMessage)
+        _CLAIM,
+        {"now": now, "limit": limit, "in_flight": list(in_flight), "until": now + CLAIM_LEASE},
     )
     return sorted(claimed.all(), key=lambda m: m.id)

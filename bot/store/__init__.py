@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.store import bulk  # noqa: F401  (registers the bulk insert on every session)
 from bot.store.engine import async_engine, session_factory, sync_engine
 from bot.store.heartbeat import beat
 from bot.store.install import (
