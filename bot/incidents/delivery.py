@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.config import Plan
 from bot.slack import (
+    BOT_ACTOR,
     Handler,
     Kind,
     Outbox,
@@ -144,7 +145,8 @@ class IncidentDelivery:
             if incident is None:
                 raise LookupError(f"incident {payload['incident']} no longer exists")
             view = IncidentView.of(incident)
-            people = {view.reporter} | incident.policy.responders(view.level)
+            # An incident the bot declared (a monitor's) has no person as its reporter.
+            people = ({view.reporter} - {BOT_ACTOR}) | incident.policy.responders(view.level)
         if view.dedicated_channel:
             return None
         base = channel_name(self._plan.incidents.channel_prefix, view.id, view.title)

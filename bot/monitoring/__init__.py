@@ -3,6 +3,8 @@ raise alerts in the alerts channel and, for a site down or slow, incidents."""
 
 from __future__ import annotations
 
+from bot.monitoring.delivery import AlertDelivery
 from bot.monitoring.observation import Observation
+from bot.monitoring.runner import MonitorRunner
 
-__all__ = ["Observation"]
+__all__ = ["AlertDelivery", "MonitorRunner", "Observation"]

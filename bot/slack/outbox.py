@@ -38,6 +38,9 @@ class Kind(StrEnum):
     POST_REPORT = "report.post"
     REPORT_PART = "report.part"
     REPORT_CHART = "report.chart"
+    POST_ALERT = "alert.post"
+    UPDATE_ALERT = "alert.update"
+    ALERT_REPLY = "alert.reply"
 
 
 class Outbox:
