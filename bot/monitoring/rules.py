@@ -8,7 +8,7 @@ remind and when it has recovered is the alerts' business (bot/monitoring/alerts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from enum import StrEnum
 
@@ -161,11 +161,10 @@ def read(
     values = obs.result.values
     if kind == "http" and not inhibited and "response_ms" in values:
         ms = values["response_ms"]
-        for rule, limit in (
-            (Rule.SLOW, limits.slow_after),
-            (Rule.VERY_SLOW, limits.slow_incident_after),
-        ):
-            readings.append(_over(rule, ms, limit.total_seconds() * 1000, unit=" ms"))
+        very = _over(Rule.VERY_SLOW, ms, limits.slow_incident_after.total_seconds() * 1000, " ms")
+        slow = _over(Rule.SLOW, ms, limits.slow_after.total_seconds() * 1000, " ms")
+        # Very slow says it all: "slow" neither opens nor reminds beside it.
+        readings += [very, replace(slow, bad=None) if very.bad else slow]
     if kind == "host":
         for rule, name, percent in (
             (Rule.CPU, "cpu", limits.cpu_above),
@@ -209,7 +208,7 @@ def _measured(
     return readings
 
 
-def _over(rule: Rule, value: float, limit: float, *, unit: str = "") -> Reading:
+def _over(rule: Rule, value: float, limit: float, unit: str = "") -> Reading:
     bad = value > limit
     return Reading(
         rule, bad, trips=bad, value=value, detail=f"{value:g}{unit} (over {limit:g}{unit})"
