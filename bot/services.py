@@ -18,7 +18,7 @@ from bot.checks import JobBoard, LiveChecks
 from bot.clock import Clock, SystemClock
 from bot.config import Plan, Settings
 from bot.incidents import IncidentDelivery, IncidentService
-from bot.monitoring import AlertDelivery, MonitorRunner
+from bot.monitoring import AlertDelivery, AlertService, MonitorRunner
 from bot.oncall import OnCallDelivery, OnCallService
 from bot.paging import EscalationService, PageDelivery, Pager
 from bot.reports import ReportDelivery, ReportService
@@ -62,6 +62,7 @@ class Services:
     runbooks: RunbookService
     reports: ReportService
     monitors: MonitorRunner
+    alerts: AlertService
     worker: DeliveryWorker
     seen: SeenRequests
     _health_write: asyncio.Task[int] | None = field(default=None, init=False, repr=False)
@@ -173,6 +174,7 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
             database_url=settings.database_url,
             engine=engine,
         ),
+        alerts=AlertService(sessions, plan, outbox, clock, oncall),
         worker=DeliveryWorker(
             sessions,
             outbox,
