@@ -128,7 +128,7 @@ def observed_state(kind: str, status: str, values: dict[str, float]) -> SampleSt
     if status == "warn":
         return SampleState.DEGRADED
     if status == "fail":
-        measured = kind not in AVAILABILITY_KINDS and bool(values)
+        measured = kind not in AVAILABILITY_KINDS and ("value" in values or kind == "host")
         return SampleState.DEGRADED if measured else SampleState.DOWN
     return SampleState.UNKNOWN
 

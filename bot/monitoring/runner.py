@@ -23,9 +23,11 @@ from bot.checks import DEFAULT_TIMEOUT, CheckResult, run_check
 from bot.checks.database import CheckEngines
 from bot.clock import Clock
 from bot.config import MonitorConfig, Plan
+from bot.config.monitors import BUSINESS_MEASURES
 from bot.incidents import Declaration, IncidentService
 from bot.monitoring.alerts import AlertBook
 from bot.monitoring.declaring import Wanted, wanted_incident
+from bot.monitoring.history import last_week
 from bot.monitoring.mutes import is_muted
 from bot.monitoring.observation import Observation
 from bot.monitoring.rules import Limits, Rule, observed_state, read
@@ -183,12 +185,16 @@ class MonitorRunner:
             _fold_status(status, obs)
             muted = await is_muted(session, self._plan, monitor.name, obs.at)
             down = await self.book.open_alert(session, monitor.name, Rule.DOWN)
+            before = None
+            if monitor.measures in BUSINESS_MEASURES:
+                before = await last_week(session, monitor.name, obs.at, monitor.every)
             readings = read(
                 obs,
                 monitor,
                 limits,
                 failed_in_row=status.failed_in_row,
                 down_firing=down is not None and down.state is AlertState.FIRING,
+                last_week=before,
             )
             for reading in readings:
                 await self.book.apply(session, monitor.name, reading, limits, muted=muted)
