@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.monitoring.rules import Limits, Reading, Rule
+from bot.monitoring.rules import NO_REMINDERS, Limits, Reading, Rule
 from bot.slack import BOT_ACTOR, Kind, Outbox
 from bot.store import Alert, AlertState, Incident
 from bot.timeline import IncidentLog
@@ -144,7 +144,8 @@ class AlertBook:
             alert.value = reading.stage
             await self._reply(session, alert, Reply.WORSE)
         last = alert.reminded_at or alert.fired_at or now
-        if not muted and alert.acked_at is None and now - last >= limits.remind_every:
+        reminds = not muted and alert.acked_at is None and Rule(alert.rule) not in NO_REMINDERS
+        if reminds and now - last >= limits.remind_every:
             alert.reminded_at = now
             await self._reply(session, alert, Reply.REMINDER)
         return Change(alert.id, alert.state)

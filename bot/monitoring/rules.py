@@ -8,6 +8,7 @@ remind and when it has recovered is the alerts' business (bot/monitoring/alerts.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from enum import StrEnum
@@ -37,6 +38,8 @@ class Rule(StrEnum):
 INHIBITED_BY_DOWN = frozenset({Rule.SLOW, Rule.VERY_SLOW, Rule.ERROR_RATE})
 # Counted in checks (down), crossed once (a certificate's days, a daily figure): no for-duration.
 NO_WAIT = frozenset({Rule.DOWN, Rule.TLS, Rule.DROP})
+# Said once per threshold crossed (21, 14, 7 days), never reminded.
+NO_REMINDERS = frozenset({Rule.TLS})
 # Kinds whose failing check means the thing watched is not there.
 AVAILABILITY_KINDS = frozenset({"http", "tls", "database"})
 
@@ -225,7 +228,7 @@ def _under(rule: Rule, value: float, limit: float, *, unit: str = "") -> Reading
 def _tls(days_left: float, warn_days: tuple[int, ...]) -> Reading:
     crossed = [d for d in warn_days if days_left <= d]
     stage = float(min(crossed)) if crossed else None
-    detail = f"certificate expires in {days_left:g} days"
+    detail = f"certificate expires in {math.floor(days_left)} days"
     return Reading(
         Rule.TLS, bool(crossed), trips=bool(crossed), value=days_left, detail=detail, stage=stage
     )

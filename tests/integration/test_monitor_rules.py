@@ -3,11 +3,13 @@ Tier 2 incident, a site down silencing its own latency alerts (inhibition)."""
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+import trustme
 
 from bot.clock import TravelClock
 from bot.config import Plan
@@ -17,8 +19,9 @@ from tests.integration.test_monitor_alerts import ALERTS, incidents, tick
 from tests.support.bot_server import BotServer
 from tests.support.http_target import HttpTarget
 
+# Far from both limits: a loaded machine adds to every answer's time.
 SLOW = 0.4  # over slow_after, under slow_incident_after
-VERY_SLOW = 0.8
+VERY_SLOW = 1.7
 
 
 @pytest.fixture
@@ -36,7 +39,7 @@ def plan(target: HttpTarget) -> Plan:
                 "every": "1m",
                 "check": {"kind": "http", "url": target.url, "slow_ms": 5000},
                 "slow_after": timedelta(milliseconds=250),
-                "slow_incident_after": timedelta(milliseconds=600),
+                "slow_incident_after": timedelta(milliseconds=1500),
                 "remind_every": "2m",
             }
         ]
@@ -114,3 +117,39 @@ def test_a_site_down_silences_its_latency_alerts(
     assert len(thread_texts(slack, slow)) == 1
     assert len(thread_texts(slack, down)) == 5
     assert len(posts(slack, ALERTS)) == 2
+
+
+# The handshake checks the certificate against the machine's clock, the days left are counted
+# on the bot's: both start now.
+@pytest.mark.moment(datetime.now(UTC))
+def test_a_certificate_warns_once_at_21_14_and_7_days_left(
+    settings, slack: FakeSlack, bot_clock: TravelClock, db: sa.Engine, tmp_path
+):
+    ca = trustme.CA()
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    now = bot_clock.now()
+    cert = ca.issue_cert(
+        "127.0.0.1",
+        not_before=now - timedelta(days=30),
+        not_after=now + timedelta(days=25, hours=-1),
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    cert.configure_cert(context)
+    with HttpTarget(tls=context) as site:
+        check = {"kind": "tls", "host": "127.0.0.1", "port": site.port, "ca_file": str(ca_file)}
+        plan = Plan(monitors=[{"name": "shop-tls", "every": "1d", "check": check}])
+        with BotServer(settings, plan, bot_clock, schedule=False) as bot:
+            tick(bot, bot_clock, db, 0)
+            for _ in range(3):  # 21 days and 23 hours left
+                tick(bot, bot_clock, db, 24 * 60)
+            assert not posts(slack, ALERTS)
+            tick(bot, bot_clock, db, 24 * 60)  # 20 days and 23 hours
+            [alert] = posts(slack, ALERTS)
+            assert "certificate expiring soon" in post_text(alert)
+            assert "expires in 20 days" in post_text(alert)
+            for _ in range(14):  # down to 7 days left, one warning at each threshold
+                tick(bot, bot_clock, db, 24 * 60)
+            replies = thread_texts(slack, alert)
+            assert len(replies) == 2 and len(posts(slack, ALERTS)) == 1
+            assert "expires in 13 days" in replies[0] and "expires in 6 days" in replies[1]
