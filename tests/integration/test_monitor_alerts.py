@@ -108,3 +108,20 @@ def test_down_raises_one_alert_and_one_tier_1_incident_then_recovers(
     for _ in range(3):
         tick(bot, bot_clock, db)
     assert len(posts(slack, ALERTS)) == 2 and len(incidents(db)) == 2
+
+
+def test_an_alert_whose_post_answer_was_lost_is_not_posted_twice(
+    bot: BotServer, bot_clock: TravelClock, slack: FakeSlack, db: sa.Engine, target: HttpTarget
+):
+    tick(bot, bot_clock, db, 0)
+    target.down()
+    tick(bot, bot_clock, db)
+    tick(bot, bot_clock, db)
+    # Slack posts the alert but its answer never comes back: the retry looks before posting.
+    slack.lose_next("chat.postMessage", where=lambda args: args.get("channel") == ALERTS)
+    tick(bot, bot_clock, db)
+    eventually(lambda: settled(db) and slack.message(ALERTS, posts(slack, ALERTS)[0]["ts"]), 10)
+    looked = [c for c in slack.calls_to("conversations.history") if c.args["channel"] == ALERTS]
+    assert looked and len(posts(slack, ALERTS)) == 1
+    [alert] = posts(slack, ALERTS)
+    eventually(lambda: "INC-1" in post_text(slack.message(ALERTS, alert["ts"])))
