@@ -4,6 +4,7 @@ people and admins), and silences and maintenance that keep a monitor's alerts qu
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -102,3 +103,31 @@ def test_silence_and_maintenance_keep_alerts_quiet_until_they_end(
     for _ in range(5):
         tick(bot, bot_clock, db)
     assert len(posts(slack, ALERTS)) == 2
+
+
+def test_a_maintenance_window_from_the_config_mutes_its_monitor_only(
+    settings, slack: FakeSlack, bot_clock: TravelClock, db: sa.Engine, target: HttpTarget
+):
+    start = bot_clock.now()
+    check = {"kind": "http", "url": target.url}
+    plan = Plan(
+        monitors=[
+            {"name": "shop", "every": "1m", "check": check},
+            {"name": "api", "every": "1m", "check": {**check, "url": target.url + "?api"}},
+        ],
+        monitoring={
+            "maintenance": [
+                {"monitors": ["shop"], "start": start, "end": start + timedelta(minutes=10)}
+            ]
+        },
+    )
+    with BotServer(settings, plan, bot_clock, schedule=False) as bot:
+        tick(bot, bot_clock, db, 0)
+        target.down()
+        for _ in range(4):
+            tick(bot, bot_clock, db)
+        [api] = posts(slack, ALERTS)
+        assert "api* is down" in post_text(api)
+        for _ in range(6):  # the window ends: the shop's outage, still going, is raised
+            tick(bot, bot_clock, db)
+        assert len(posts(slack, ALERTS)) == 2
