@@ -60,21 +60,34 @@ class AlertBook:
         self._channel = channel
         self._log = IncidentLog(outbox, clock)
 
-    async def open_alert(self, session: AsyncSession, monitor: str, rule: Rule) -> Alert | None:
-        return await session.scalar(select(Alert).where(Alert.open_key == open_key(monitor, rule)))
+    async def open_alerts(self, session: AsyncSession, monitor: str) -> dict[Rule, Alert]:
+        """The monitor's open alerts (pending or firing) by rule, read in one query."""
+        rows = await session.scalars(
+            select(Alert).where(Alert.monitor == monitor, Alert.open_key.is_not(None))
+        )
+        return {Rule(a.rule): a for a in rows}
 
     async def apply(
-        self, session: AsyncSession, monitor: str, reading: Reading, limits: Limits, *, muted: bool
+        self,
+        session: AsyncSession,
+        monitor: str,
+        reading: Reading,
+        limits: Limits,
+        *,
+        muted: bool,
+        open_now: dict[Rule, Alert],
     ) -> Change | None:
-        """Fold one reading into the monitor's alert for its rule."""
+        """Fold one reading into the monitor's alert for its rule (`open_now`: the monitor's
+        open alerts, kept up to date as one opens)."""
         now = self._clock.now()
-        alert = await self.open_alert(session, monitor, reading.rule)
+        alert = open_now.get(reading.rule)
         if alert is None:
             if not (reading.bad and reading.trips):
                 return None
             alert = await self._open(session, monitor, reading, now)
             if alert is None:  # another replica opened it a moment ago
                 return None
+            open_now[reading.rule] = alert
         if reading.bad is None:
             return None
         if alert.state is AlertState.PENDING:

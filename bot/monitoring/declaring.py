@@ -7,12 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.config import MonitoringSettings
-from bot.monitoring.alerts import AlertBook
 from bot.monitoring.rules import Limits, Rule, incident_tier
-from bot.store import AlertState
+from bot.store import Alert, AlertState
 
 TITLES = {
     Rule.DOWN: ("{} is down", "outage"),
@@ -36,9 +33,8 @@ class Wanted:
         return f"alert:{self.alert_id}"
 
 
-async def wanted_incident(
-    session: AsyncSession,
-    book: AlertBook,
+def wanted_incident(
+    open_now: dict[Rule, Alert],
     monitor: str,
     limits: Limits,
     settings: MonitoringSettings,
@@ -50,7 +46,7 @@ async def wanted_incident(
         tier = incident_tier(rule, limits, settings)
         if tier is None or (rule is Rule.DROP and not business_hours):
             continue
-        alert = await book.open_alert(session, monitor, rule)
+        alert = open_now.get(rule)
         if alert is not None and alert.state is AlertState.FIRING and alert.incident_id is None:
             return Wanted(alert.id, title.format(monitor), category, alert.summary, tier)
     return None

@@ -184,7 +184,8 @@ class MonitorRunner:
                 return None
             _fold_status(status, obs)
             muted = await is_muted(session, self._plan, monitor.name, obs.at)
-            down = await self.book.open_alert(session, monitor.name, Rule.DOWN)
+            open_now = await self.book.open_alerts(session, monitor.name)
+            down = open_now.get(Rule.DOWN)
             before = None
             if monitor.measures in BUSINESS_MEASURES:
                 before = await last_week(session, monitor.name, obs.at, monitor.every)
@@ -197,10 +198,11 @@ class MonitorRunner:
                 last_week=before,
             )
             for reading in readings:
-                await self.book.apply(session, monitor.name, reading, limits, muted=muted)
-            return await wanted_incident(
-                session,
-                self.book,
+                await self.book.apply(
+                    session, monitor.name, reading, limits, muted=muted, open_now=open_now
+                )
+            return wanted_incident(
+                {rule: a for rule, a in open_now.items() if a.open_key is not None},
                 monitor.name,
                 limits,
                 self._plan.monitoring,
