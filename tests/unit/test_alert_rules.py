@@ -9,7 +9,7 @@ import pytest
 from bot.checks import CheckResult
 from bot.config import MonitorConfig, MonitoringSettings
 from bot.monitoring.observation import Observation
-from bot.monitoring.rules import Limits, Rule, observed_state, read
+from bot.monitoring.rules import Limits, Rule, incident_tier, observed_state, read
 from bot.store import SampleState
 
 AT = datetime(2026, 11, 4, 15, 0, tzinfo=UTC)
@@ -103,3 +103,16 @@ def test_a_business_drop_is_against_last_week():
     drop = readings(config, SampleState.UP, {"value": 70}, last_week=100)[Rule.DROP]
     assert drop.bad and drop.detail == "70, 30 % below last week's 100"
     assert not readings(config, SampleState.UP, {"value": 85}, last_week=100)[Rule.DROP].bad
+
+
+def test_which_rules_declare_incidents_and_of_which_tier():
+    settings = MonitoringSettings()
+    http = monitor(check={"kind": "http", "url": "http://shop.example/"})
+    tiers = {rule: incident_tier(rule, Limits.of(http, settings), settings) for rule in Rule}
+    assert {rule: tier for rule, tier in tiers.items() if tier} == {
+        Rule.DOWN: 1,
+        Rule.VERY_SLOW: 2,
+        Rule.DROP: 3,
+    }
+    quiet = monitor(check={"kind": "http", "url": "http://shop.example/"}, incident=False)
+    assert incident_tier(Rule.DOWN, Limits.of(quiet, settings), settings) is None
