@@ -77,6 +77,10 @@ def test_silence_and_maintenance_keep_alerts_quiet_until_they_end(
     bot: BotServer, bot_clock: TravelClock, slack: FakeSlack, db: sa.Engine, target, person
 ):
     tick(bot, bot_clock, db, 0)
+    # Help and usage mistakes answer at once, in the acknowledgement.
+    helped = person("U1").command("silence shop", channel=ALERTS, command="/alerts").json()
+    assert "Say which monitor and for how long" in str(helped["blocks"])
+    assert "Monitors: shop, api" in str(helped["blocks"])
     refused = alerts(person("USTRANGER"), slack, "silence shop 30m")
     assert "Only the people on call now" in refused
     assert "Silenced" in alerts(person("U0MGR1"), slack, "silence shop 5m")
