@@ -153,3 +153,20 @@ def test_a_certificate_warns_once_at_21_14_and_7_days_left(
             replies = thread_texts(slack, alert)
             assert len(replies) == 2 and len(posts(slack, ALERTS)) == 1
             assert "expires in 13 days" in replies[0] and "expires in 6 days" in replies[1]
+
+
+def test_a_probe_that_cannot_run_is_unknown_never_down(
+    settings, slack: FakeSlack, bot_clock: TravelClock, db: sa.Engine, tmp_path
+):
+    # The probe's own trouble (its CA bundle is missing), not the site's.
+    check = {"kind": "tls", "host": "127.0.0.1", "port": 9, "ca_file": str(tmp_path / "gone")}
+    plan = Plan(monitors=[{"name": "shop-tls", "every": "1m", "check": check}])
+    with BotServer(settings, plan, bot_clock, schedule=False) as bot:
+        tick(bot, bot_clock, db, 0)
+        for _ in range(5):
+            tick(bot, bot_clock, db)
+    assert not posts(slack, ALERTS) and not incidents(db)
+    with db.connect() as conn:
+        states = conn.execute(sa.text("SELECT DISTINCT state FROM monitor_samples")).all()
+        status = conn.execute(sa.text("SELECT state, failed_in_row FROM monitor_status")).one()
+    assert [s[0] for s in states] == ["unknown"] and tuple(status) == ("unknown", 0)
