@@ -18,6 +18,7 @@ from bot.checks import JobBoard, LiveChecks
 from bot.clock import Clock, SystemClock
 from bot.config import Plan, Settings
 from bot.incidents import TITLE_LIMIT, IncidentDelivery, IncidentService
+from bot.monitoring import AlertDelivery, AlertService, MonitorRunner
 from bot.oncall import OnCallDelivery, OnCallService
 from bot.paging import EscalationService, PageDelivery, Pager
 from bot.reports import ReportDelivery, ReportService
@@ -60,6 +61,8 @@ class Services:
     checks: LiveChecks
     runbooks: RunbookService
     reports: ReportService
+    monitors: MonitorRunner
+    alerts: AlertService
     worker: DeliveryWorker
     seen: SeenRequests
     _health_write: asyncio.Task[int] | None = field(default=None, init=False, repr=False)
@@ -98,6 +101,7 @@ class Services:
         """Release connections."""
         await self.gateway.close()
         await self.checks.close()
+        await self.monitors.close()
         await self.engine.dispose()
 
 
@@ -163,6 +167,16 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
             checks=checks,
         ),
         reports=reports,
+        monitors=MonitorRunner(
+            sessions,
+            plan,
+            clock,
+            outbox,
+            incidents,
+            database_url=settings.database_url,
+            engine=engine,
+        ),
+        alerts=AlertService(sessions, plan, outbox, clock, oncall),
         worker=DeliveryWorker(
             sessions,
             outbox,
@@ -183,6 +197,9 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
                     sessions=sessions,
                     outbox=outbox,
                     clock=clock,
+                ).handlers(),
+                **AlertDelivery(
+                    sessions=sessions, gateway=gateway, renderer=render, clock=clock
                 ).handlers(),
             },
         ),

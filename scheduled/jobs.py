@@ -8,12 +8,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.checklists import link_to
+from bot.monitoring.samples import apply_retention
 from bot.reports import ReportRequest
 from bot.services import Services
 from bot.store import ReportKind
 
 Work = Callable[[Services], Awaitable[object]]
 MINUTE = timedelta(minutes=1)
+# How often the runner looks for due monitors: a monitor's check is at most this late.
+MONITORS_EVERY = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,11 @@ async def watch_slas(services: Services) -> object:
     return {"due": done.due, "done": done.done, "failed": done.failed}
 
 
+async def run_monitors(services: Services) -> object:
+    """Check every monitor that is due, and raise, remind or recover its alerts."""
+    return await services.monitors.run_due()
+
+
 async def announce_handoff(services: Services) -> object:
     """Announce today's on-call handoff in the ops channel, once, when its time has come."""
     slot = await services.oncall.announce_due_handoff()
@@ -79,6 +87,11 @@ async def announce_handoff(services: Services) -> object:
 async def post_due_reports(services: Services) -> object:
     """Post every report whose slot has come (late within the grace period), once a slot."""
     return [f"{r.kind.value} {r.label}" for r in await services.reports.post_due()]
+
+
+async def prune_monitor_samples(services: Services) -> object:
+    """Delete monitor samples and rollups older than monitoring.retention keeps them."""
+    return await apply_retention(services.sessions, services.plan, services.clock.now())
 
 
 def _post_report(kind: ReportKind) -> Work:
@@ -141,11 +154,32 @@ def jobs(services: Services) -> list[Job]:
             every=MINUTE,
             at_start=True,
         ),
+        # Only with monitors configured: a pass every few seconds with nothing to do is noise.
+        *(
+            [
+                Job(
+                    "monitors",
+                    "Run monitors' checks that are due; raise, remind and recover alerts",
+                    run_monitors,
+                    every=MONITORS_EVERY,
+                    at_start=True,
+                )
+            ]
+            if services.plan.monitors
+            else []
+        ),
         Job(
             "oncall-handoff",
             "Announce the on-call handoff",
             announce_handoff,
             every=MINUTE,
+            at_start=True,
+        ),
+        Job(
+            "monitor-retention",
+            "Delete monitor samples and rollups past their retention",
+            prune_monitor_samples,
+            every=timedelta(hours=1),
             at_start=True,
         ),
         # The outbox worker delivers as soon as something is queued, outside the scheduler.

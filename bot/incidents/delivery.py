@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.config import Plan
 from bot.incidents.titles import ascii_fold
 from bot.slack import (
+    BOT_ACTOR,
     Handler,
     Kind,
     Outbox,
@@ -136,7 +137,8 @@ class IncidentDelivery:
             if incident is None:
                 raise LookupError(f"incident {payload['incident']} no longer exists")
             view = IncidentView.of(incident)
-            people = {view.reporter} | incident.policy.responders(view.level)
+            # An incident the bot declared (a monitor's) has no person as its reporter.
+            people = ({view.reporter} - {BOT_ACTOR}) | incident.policy.responders(view.level)
         if view.dedicated_channel:
             return None
         base = channel_name(self._plan.incidents.channel_prefix, view.id, view.title)

@@ -17,7 +17,7 @@ from bot.incidents.reads import IncidentReads
 from bot.incidents.titles import split_report
 from bot.oncall import OnCallService
 from bot.paging import Pager, Responders, Verb, who_may_act
-from bot.slack import Kind, Outbox
+from bot.slack import BOT_ACTOR, Kind, Outbox
 from bot.store import Incident, IncidentStatus, Resolution
 from bot.timeline import IncidentLog, IncidentView, incident_key, ref
 
@@ -227,7 +227,9 @@ class IncidentService(IncidentReads):
             )
             await self._changed(session, incident, by, "resolved", write_up(incident))
             await self._pager.refresh_pages(session, incident)
-            if self._plan.incidents.ask_rating and incident.rating is None:
+            # A monitor's incident was reported by the bot: there is nobody to ask.
+            asks = incident.reporter != BOT_ACTOR and self._plan.incidents.ask_rating
+            if asks and incident.rating is None:
                 await self._outbox.add(
                     session,
                     Kind.RATING_DM,

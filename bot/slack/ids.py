@@ -31,6 +31,7 @@ class Action(StrEnum):
     # The App Home's own buttons (its Acknowledge is a page's).
     HOME_DECLARE = "home.declare"
     HOME_ONCALL = "home.oncall"
+    ALERT_ACKNOWLEDGE = "alert.acknowledge"
 
 
 class View(StrEnum):

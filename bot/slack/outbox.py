@@ -47,6 +47,9 @@ class Kind(StrEnum):
     POST_REPORT = "report.post"
     REPORT_PART = "report.part"
     REPORT_CHART = "report.chart"
+    POST_ALERT = "alert.post"
+    UPDATE_ALERT = "alert.update"
+    ALERT_REPLY = "alert.reply"
 
 
 # session.info key of a batched transaction's queue (Outbox.transaction(batch=True)).

@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.slack import Action
 from handlers.actions import (
+    alert_buttons,
     checklist_buttons,
     home_buttons,
     incident_buttons,
@@ -34,6 +35,7 @@ def register(app: AsyncApp) -> None:
     app.action(Action.RECHECK)(checklist_buttons.rerun_check)
     app.action(Action.HOME_DECLARE)(home_buttons.open_declare_modal)
     app.action(Action.HOME_ONCALL)(home_buttons.show_oncall)
+    app.action(Action.ALERT_ACKNOWLEDGE)(alert_buttons.acknowledge_alert)
     # Five buttons in one block need five action ids: incident.rate.1 … incident.rate.5.
     app.action(re.compile(rf"^{re.escape(Action.RATE)}\.[1-5]$"))(rating.rate_incident)
     # One button per tier in a close call's answer: incident.confirm_tier.1, .2, …
