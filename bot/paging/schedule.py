@@ -16,7 +16,6 @@ from bot.store import (
     Incident,
     StepKind,
     StepStatus,
-    insert_later,
 )
 
 
@@ -32,18 +31,16 @@ def add_step(
 ) -> None:
     """One step for the watcher, in the caller's transaction (in a batch, written as it ends:
     no step is read back in the transaction that writes it)."""
-    insert_later(
-        session,
-        EscalationStep,
-        {
-            "incident_id": incident.id,
-            "key": key,
-            "kind": kind,
-            "level": level,
-            "attempt": attempt,
-            "due_at": due,
-            "status": StepStatus.PENDING,
-        },
+    session.add(
+        EscalationStep(
+            incident_id=incident.id,
+            key=key,
+            kind=kind,
+            level=level,
+            attempt=attempt,
+            due_at=due,
+            status=StepStatus.PENDING,
+        )
     )
 
 

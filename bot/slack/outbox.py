@@ -22,7 +22,6 @@ from bot.store import (
     begin_batch,
     drop_batch,
     end_batch,
-    insert_later,
 )
 
 CLAIM_LEASE = timedelta(seconds=60)
@@ -117,7 +116,7 @@ class Outbox:
             return
         if _unflushed(payload):
             await session.flush()
-        insert_later(session, OutboxMessage, self._row(kind, key, payload))
+        session.add(OutboxMessage(**self._row(kind, key, payload)))
 
     def _row(self, kind: str, key: str, payload: dict[str, Any]) -> dict[str, Any]:
         now = self._clock.now()
@@ -178,7 +177,7 @@ class Outbox:
         """A transaction whose queued messages the worker hears about once it commits.
 
         batch: its new rows and messages are written together as it ends (a few statements
-        for many incidents) rather than as each is made (bot/store/later.py)."""
+        for many incidents) rather than as each is made (bot/store/bulk.py)."""
         async with sessions.begin() as session:
             if batch:
                 session.info[BATCHED] = _Batch()
@@ -197,7 +196,7 @@ class Outbox:
         # written later, one statement a table.
         await session.flush()
         for kind, key, payload in session.info[BATCHED].queued:
-            insert_later(session, OutboxMessage, self._row(kind, key, payload))
+            session.add(OutboxMessage(**self._row(kind, key, payload)))
         await end_batch(session)
 
     def wake(self) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.store import bulk  # noqa: F401  (registers the bulk insert on every session)
+# bulk registers its flush hook on every session.
+from bot.store.bulk import begin_batch, drop_batch, end_batch
 from bot.store.engine import async_engine, session_factory, sync_engine
 from bot.store.heartbeat import beat
 from bot.store.install import (
@@ -14,7 +15,6 @@ from bot.store.install import (
     open_database,
     record_first_start,
 )
-from bot.store.later import begin_batch, drop_batch, end_batch, insert_later
 from bot.store.learned import ClassifierExample
 from bot.store.migrate import upgrade
 from bot.store.models import (
@@ -97,7 +97,6 @@ __all__ = [
     "drop_batch",
     "end_batch",
     "first_start",
-    "insert_later",
     "install_id",
     "session_factory",
     "open_database",
