@@ -81,7 +81,7 @@ class StatusBoard:
         now = self._clock.now()
         async with self._sessions() as session:
             cards = await self._cards(session, now)
-            alerts = await self._alerts(session)
+            alerts = await self._alerts(session, public_only=True)
             open_rows, history, total = await self._incidents(session, now)
         states = [card.state for card in cards]
         return StatusPage(
@@ -95,6 +95,12 @@ class StatusBoard:
             timezone=self._plan.timezone,
             counts={shown: states.count(shown) for shown in Shown if shown in states},
         )
+
+    async def firing(self) -> list[FiringAlert]:
+        """The alerts firing now, oldest first, with their summaries: for the team in Slack
+        (the App Home), where the alert posts already say as much."""
+        async with self._sessions() as session:
+            return await self._alerts(session, public_only=False)
 
     async def _cards(self, session: AsyncSession, now: datetime) -> list[MonitorCard]:
         rows = {
@@ -140,8 +146,9 @@ class StatusBoard:
             found |= names if monitor is None else {monitor.casefold()}
         return found & names
 
-    async def _alerts(self, session: AsyncSession) -> list[FiringAlert]:
-        public = {m.name.casefold() for m in self._plan.monitors if m.public}
+    async def _alerts(self, session: AsyncSession, *, public_only: bool) -> list[FiringAlert]:
+        """Firing alerts; with public_only, summaries only of `public: true` monitors."""
+        public = {m.name.casefold() for m in self._plan.monitors if m.public or not public_only}
         rows = await session.scalars(
             select(Alert).where(Alert.state == AlertState.FIRING).order_by(Alert.fired_at)
         )
