@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from bot.status.shapes import DayBar, Sparkline
+
 
 class Shown(StrEnum):
     """A monitor's state as the page shows it: a sample state, or why there is none."""
@@ -31,6 +33,16 @@ class Banner(StrEnum):
 
 
 @dataclass(frozen=True)
+class UptimeFigure:
+    """Uptime over one window ("24 h", "7 d", "90 d"): % of observed time not down, and how
+    much of the window was observed at all (None: no data)."""
+
+    label: str
+    percent: float | None
+    coverage: float | None
+
+
+@dataclass(frozen=True)
 class MonitorCard:
     """One monitor now. `target` and `summary` are only set for `public: true` monitors."""
 
@@ -42,6 +54,10 @@ class MonitorCard:
     response_ms: int | None
     target: str | None = None
     summary: str | None = None
+    uptimes: tuple[UptimeFigure, ...] = ()
+    avg_response_ms: float | None = None
+    spark: Sparkline | None = None
+    bars: tuple[DayBar, ...] = ()
 
 
 @dataclass(frozen=True)
