@@ -90,6 +90,7 @@ def success_metrics(
     declared: list[IncidentRow],
     rating_mean: float | None,
     ratings: int,
+    *,
     measured: tuple[Measured, Measured] = (Measured(), Measured()),
 ) -> tuple[bool, tuple[SuccessMetric, ...]]:
     """(first month?, each metric against its target); measured: monitoring's figures for the
