@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import MonitorConfig, Plan
+from bot.status.history import with_history
 from bot.status.views import (
     Banner,
     FiringAlert,
@@ -80,7 +81,7 @@ class StatusBoard:
         """Everything the page shows, as of now."""
         now = self._clock.now()
         async with self._sessions() as session:
-            cards = await self._cards(session, now)
+            cards = await with_history(session, self._plan, await self._cards(session, now), now)
             alerts = await self._alerts(session, public_only=True)
             open_rows, history, total = await self._incidents(session, now)
         states = [card.state for card in cards]

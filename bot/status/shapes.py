@@ -1,5 +1,5 @@
-"""The page's pictures as numbers: daily bars colored by minutes down, a response-time
-sparkline as SVG polyline points. No figures are computed here, only drawn."""
+"""The page's pictures: a day's bar (its class and tooltip), a response-time sparkline as SVG
+polyline points. No figures are computed here, only drawn."""
 
 from __future__ import annotations
 
@@ -7,45 +7,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-# Minutes down in a day → the bar's shade, green to red (the last step and beyond: red).
-DOWN_SHADES = ((0, "ok"), (5, "d1"), (30, "d2"), (120, "d3"))
-# A day mostly in planned maintenance is blue, whatever else happened in it.
-MAINTENANCE_SHARE = 0.5
-
 SPARK_WIDTH = 240
 SPARK_HEIGHT = 36
 
 
 @dataclass(frozen=True)
-class DayBar:
-    """One day of one monitor: its CSS class and its tooltip."""
+class Bar:
+    """One day of one monitor: its CSS class (the day's level) and its tooltip."""
 
     day: date
     css: str
     title: str
-
-
-def day_bar(day: date, *, down_s: float, observed_s: float, maintenance_s: float) -> DayBar:
-    """A day's bar: grey with no data, blue for maintenance, else green → red by minutes down."""
-    label = day.strftime("%d %b")
-    if maintenance_s and maintenance_s >= MAINTENANCE_SHARE * (maintenance_s + observed_s):
-        return DayBar(day, "maint", f"{label}: planned maintenance")
-    if observed_s <= 0:
-        return DayBar(day, "nodata", f"{label}: no data")
-    minutes = down_s / 60
-    css = "d4"
-    for limit, shade in DOWN_SHADES:
-        if minutes <= limit:
-            css = shade
-            break
-    said = (
-        "no downtime"
-        if not down_s
-        else f"{minutes:.0f} min down"
-        if minutes >= 1
-        else "<1 min down"
-    )
-    return DayBar(day, css, f"{label}: {said}")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from bot.status.shapes import DayBar, Sparkline
+from bot.status.shapes import Bar, Sparkline
 
 
 class Shown(StrEnum):
@@ -57,7 +57,7 @@ class MonitorCard:
     uptimes: tuple[UptimeFigure, ...] = ()
     avg_response_ms: float | None = None
     spark: Sparkline | None = None
-    bars: tuple[DayBar, ...] = ()
+    bars: tuple[Bar, ...] = ()
 
 
 @dataclass(frozen=True)

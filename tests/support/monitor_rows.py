@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
-from bot.store import Alert, AlertState, MonitorStatus, SampleState
+from bot.checks import CheckResult
+from bot.config import Plan
+from bot.monitoring import Observation
+from bot.monitoring.samples import record
+from bot.store import (
+    Alert,
+    AlertState,
+    MonitorStatus,
+    SampleState,
+    async_engine,
+    session_factory,
+)
 
 
 def set_status(
@@ -64,3 +78,40 @@ def add_alert(
                 incident_id=incident_id,
             )
         )
+
+
+async def record_checks(
+    database_url: str,
+    monitor: str,
+    start: datetime,
+    end: datetime,
+    every: timedelta,
+    state: SampleState = SampleState.UP,
+    *,
+    ms: float | None = 100,
+    ms_step: float = 0,
+    plan: Plan | None = None,
+) -> None:
+    """Checks every `every` from start until end (each answering ms_step slower than the one
+    before), stored the way the runner stores them: samples and their rollups, through
+    bot.monitoring.samples.record."""
+    engine = async_engine(database_url)
+    try:
+        async with session_factory(engine)() as session:
+            at = start
+            while at < end:
+                values = {} if ms is None else {"response_ms": ms}
+                ms = None if ms is None else ms + ms_step
+                result = CheckResult("ok" if state is SampleState.UP else "fail", "", 1, values)
+                await record(session, Observation(monitor, at, at + every, state, result), plan)
+                at += every
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+def record_sync(database_url: str, *args: Any, **kwargs: Any) -> None:
+    """record_checks from a test that is not async (in a thread of its own: Playwright's sync
+    API keeps an event loop running in the test's)."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, record_checks(database_url, *args, **kwargs)).result()
