@@ -1,0 +1,129 @@
+"""Per-day bars and a response-time series of one monitor, from its rollups (and, for short
+slices, its raw samples). Imported through bot.monitoring.uptime."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.monitoring.spans import HOUR, floor_to, moment, seconds
+from bot.store import MonitorRollup, MonitorSample, RollupPeriod
+
+
+class DayLevel(StrEnum):
+    """How a day's bar is coloured on the status page."""
+
+    NO_DATA = "no-data"
+    MAINTENANCE = "maintenance"
+    UP = "up"
+    MINOR = "minor"  # down under 15 minutes
+    MAJOR = "major"  # down under an hour
+    DOWN = "down"  # down an hour or more
+
+
+@dataclass(frozen=True)
+class DayBar:
+    """One local day of one monitor."""
+
+    day: date
+    down_s: int
+    observed_s: int
+    maintenance_s: int
+
+    @property
+    def level(self) -> DayLevel:
+        if self.observed_s <= 0:
+            return DayLevel.MAINTENANCE if self.maintenance_s > 0 else DayLevel.NO_DATA
+        if self.down_s <= 0:
+            return DayLevel.MAINTENANCE if self.maintenance_s > 0 else DayLevel.UP
+        if self.down_s < 15 * 60:
+            return DayLevel.MINOR
+        return DayLevel.MAJOR if self.down_s < HOUR else DayLevel.DOWN
+
+
+async def daily_bars(
+    session: AsyncSession,
+    monitor: str,
+    days: int = 90,
+    zone: tzinfo = UTC,
+    *,
+    now: datetime | None = None,
+) -> list[DayBar]:
+    """The last `days` local days, oldest first, today (so far) last."""
+    today = (now or datetime.now(UTC)).astimezone(zone).date()
+    first = today - timedelta(days=days - 1)
+    start = datetime.combine(first, time(), zone)
+    end = datetime.combine(today + timedelta(days=1), time(), zone)
+    # UTC days are day rollups; any other zone's days are built from its hours.
+    utc = start.utcoffset() == timedelta() and end.utcoffset() == timedelta()
+    period = RollupPeriod.DAY if utc else RollupPeriod.HOUR
+    rows = await session.execute(
+        select(
+            MonitorRollup.start,
+            MonitorRollup.up_s + MonitorRollup.degraded_s + MonitorRollup.down_s,
+            MonitorRollup.down_s,
+            MonitorRollup.maintenance_s,
+        ).where(
+            MonitorRollup.monitor == monitor,
+            MonitorRollup.period == period,
+            MonitorRollup.start >= start,
+            MonitorRollup.start < end,
+        )
+    )
+    totals: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for at, observed, down, kept in rows:
+        total = totals[at.astimezone(zone).date()]
+        total[0] += down
+        total[1] += observed
+        total[2] += kept
+    return [
+        DayBar(day, *totals.get(day, (0, 0, 0)))
+        for day in (first + timedelta(days=n) for n in range(days))
+    ]
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """The average response time over one slice of a period (None: no answer timed)."""
+
+    start: datetime
+    avg_ms: float | None
+
+
+async def response_series(
+    session: AsyncSession, monitor: str, since: datetime, until: datetime, points: int = 48
+) -> list[SeriesPoint]:
+    """`points` equal slices of [since, until): hour rollups when a slice is an hour or
+    more, raw samples otherwise."""
+    a, b = seconds(since), seconds(until)
+    step = max(1, -(-(b - a) // max(1, points)))
+    sums: list[list[float]] = [[0.0, 0.0] for _ in range(points)]
+    if step >= HOUR:
+        query = select(
+            MonitorRollup.start, MonitorRollup.response_ms_sum, MonitorRollup.response_count
+        ).where(
+            MonitorRollup.monitor == monitor,
+            MonitorRollup.period == RollupPeriod.HOUR,
+            MonitorRollup.start >= moment(floor_to(a, HOUR)),
+            MonitorRollup.start < until,
+        )
+    else:
+        query = select(MonitorSample.at, MonitorSample.response_ms, 1).where(
+            MonitorSample.monitor == monitor,
+            MonitorSample.at >= since,
+            MonitorSample.at < until,
+            MonitorSample.response_ms.is_not(None),
+        )
+    for at, total, count in await session.execute(query):
+        index = min(points - 1, max(0, (seconds(at) - a) // step))
+        sums[index][0] += float(total)
+        sums[index][1] += float(count)
+    return [
+        SeriesPoint(moment(a + n * step), total / count if count else None)
+        for n, (total, count) in enumerate(sums)
+    ]
