@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import MonitorConfig, Plan
+from bot.monitoring.spans import maintenance
 from bot.status.history import with_history
 from bot.status.views import (
     Banner,
@@ -24,9 +25,7 @@ from bot.store import (
     AlertState,
     Incident,
     IncidentStatus,
-    MonitorMute,
     MonitorStatus,
-    MuteKind,
 )
 
 HISTORY = timedelta(days=90)
@@ -131,21 +130,9 @@ class StatusBoard:
 
     async def _in_maintenance(self, session: AsyncSession, now: datetime) -> set[str]:
         """Names (casefolded) of monitors in planned maintenance right now."""
-        names = {m.name.casefold() for m in self._plan.monitors}
-        found: set[str] = set()
-        for window in self._plan.monitoring.maintenance:
-            if window.start <= now < window.end:
-                found |= {n.casefold() for n in window.monitors} if window.monitors else names
-        mutes = await session.scalars(
-            select(MonitorMute.monitor).where(
-                MonitorMute.kind == MuteKind.MAINTENANCE,
-                MonitorMute.starts_at <= now,
-                MonitorMute.ends_at > now,
-            )
-        )
-        for monitor in mutes.all():
-            found |= names if monitor is None else {monitor.casefold()}
-        return found & names
+        names = [m.name for m in self._plan.monitors]
+        windows = await maintenance(session, names, now, now + timedelta(seconds=1), self._plan)
+        return {name.casefold() for name, spans in windows.items() if spans}
 
     async def _alerts(self, session: AsyncSession, *, public_only: bool) -> list[FiringAlert]:
         """Firing alerts; with public_only, summaries only of `public: true` monitors."""

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.config import Plan
-from bot.store import AlertState, Incident, IncidentStatus, SampleState
+from bot.store import AlertState, Incident, IncidentStatus, MonitorMute, MuteKind, SampleState
 from tests.integration.conftest import WEDNESDAY_MORNING
 from tests.integration.flows import declare
 from tests.support.monitor_rows import add_alert, set_status
@@ -150,3 +150,28 @@ def test_old_incidents_are_history_not_the_banner(http, db, reporter, slack) -> 
     history = html[html.index('id="history"') :]
     assert f"INC-{first} " in history and "(30 min)" in history
     assert f"INC-{old} " not in history  # older than 90 days
+
+
+def test_a_monitor_in_maintenance_shows_it_and_a_silence_does_not(http, db):
+    for name in ("shop", "api", "orders-db", "cert"):
+        set_status(db, name, SampleState.UP, checked_at=NOW)
+    set_status(db, "api", SampleState.DOWN, checked_at=NOW)
+    with db.begin() as conn:
+        for kind, monitor in ((MuteKind.MAINTENANCE, "api"), (MuteKind.SILENCE, "shop")):
+            conn.execute(
+                sa.insert(MonitorMute).values(
+                    monitor=monitor,
+                    kind=kind,
+                    starts_at=NOW - timedelta(hours=1),
+                    ends_at=NOW + timedelta(hours=1),
+                    by="U0SUP1",
+                    reason="",
+                    created_at=NOW,
+                )
+            )
+
+    html = page(http)
+
+    assert 'data-state="maintenance"' in monitor_block(html, "api")  # planned: not an outage
+    assert 'data-state="up"' in monitor_block(html, "shop")
+    assert 'data-banner="maintenance"' in html
