@@ -145,7 +145,7 @@ class StatusBoard:
                 monitor=row.monitor,
                 rule=row.rule,
                 fired_at=row.fired_at,
-                acknowledged=row.acked_at is not None,
+                acked_by=row.acked_by,
                 incident_id=row.incident_id,
                 summary=row.summary or None if row.monitor.casefold() in public else None,
             )

@@ -75,12 +75,13 @@ class IncidentLine:
 
 @dataclass(frozen=True)
 class FiringAlert:
-    """One rule firing on one monitor."""
+    """One rule firing on one monitor (fields named as the alerts table names them)."""
 
     monitor: str
     rule: str
     fired_at: datetime | None
-    acknowledged: bool
+    # Who acknowledged it (None: nobody yet); the App Home names them, the page does not.
+    acked_by: str | None
     incident_id: int | None
     summary: str | None = None
 

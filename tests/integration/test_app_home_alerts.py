@@ -32,11 +32,13 @@ def test_the_home_shows_what_is_firing(slack, reporter, db, bot_clock, plan):
     add_alert(db, "shop", "down", fired_at=now, summary="<!channel> 503 in 40 ms")
     add_alert(db, "search", "slow", fired_at=now, state=AlertState.RESOLVED)
     add_alert(db, "search", "error_rate", fired_at=now, state=AlertState.PENDING)
+    add_alert(db, "shop", "slow", fired_at=now, acked_by="U0SUP1", incident_id=None)
     assert reporter.open_home().status_code == 200
 
     text = home_text(slack, "U1", count=2)
-    assert "*🔔 Firing alerts* (1)" in text
+    assert "*🔔 Firing alerts* (2)" in text
     assert "*shop* down: &lt;!channel&gt; 503 in 40 ms · since Wed 04 Nov 10:00 EST" in text
+    assert "*shop* slow · since Wed 04 Nov 10:00 EST · acknowledged by <@U0SUP1>" in text
     assert "search" not in firing_part(text)
 
 

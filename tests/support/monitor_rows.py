@@ -60,6 +60,7 @@ def add_alert(
     state: AlertState = AlertState.FIRING,
     summary: str = "",
     incident_id: int | None = None,
+    acked_by: str | None = None,
 ) -> None:
     """One alert row as the rules would leave it."""
     with db.begin() as conn:
@@ -76,6 +77,8 @@ def add_alert(
                 else None,
                 summary=summary,
                 incident_id=incident_id,
+                acked_by=acked_by,
+                acked_at=fired_at if acked_by else None,
             )
         )
 
