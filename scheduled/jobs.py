@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.checklists import link_to
+from bot.monitoring.samples import apply_retention
 from bot.reports import ReportRequest
 from bot.services import Services
 from bot.store import ReportKind
@@ -81,6 +82,11 @@ async def post_due_reports(services: Services) -> object:
     return [f"{r.kind.value} {r.label}" for r in await services.reports.post_due()]
 
 
+async def prune_monitor_samples(services: Services) -> object:
+    """Delete monitor samples and rollups older than monitoring.retention keeps them."""
+    return await apply_retention(services.sessions, services.plan, services.clock.now())
+
+
 def _post_report(kind: ReportKind) -> Work:
     async def post(services: Services) -> object:
         return (await services.reports.post_now(ReportRequest(kind), by=None)).id
@@ -146,6 +152,13 @@ def jobs(services: Services) -> list[Job]:
             "Announce the on-call handoff",
             announce_handoff,
             every=MINUTE,
+            at_start=True,
+        ),
+        Job(
+            "monitor-retention",
+            "Delete monitor samples and rollups past their retention",
+            prune_monitor_samples,
+            every=timedelta(hours=1),
             at_start=True,
         ),
         # The outbox worker delivers as soon as something is queued, outside the scheduler.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection
@@ -72,12 +73,17 @@ def _select_one(connection: Connection) -> Any:
         cursor.close()
 
 
-async def check_database(
-    database_url: str | None, engines: CheckEngines | None = None
-) -> tuple[Status, str]:
-    """Ping the database; the summary names its backend and host, never its credentials.
+@dataclass(frozen=True)
+class Target:
+    """A database to check: its URL as given and parsed, and where it is, fit to show."""
 
-    Without `engines` the check opens an engine of its own and closes it afterwards."""
+    text: str
+    url: URL
+    where: str
+
+
+async def resolve(database_url: str | None) -> Target | tuple[Status, str]:
+    """The database to check, or why it cannot be checked."""
     if not database_url:
         return "unknown", "no database URL to check"
     try:
@@ -91,17 +97,38 @@ async def check_database(
         # Connecting would create an empty file and report it healthy.
         if not await asyncio.to_thread(os.path.exists, str(url.database)):
             return "fail", f"{where}: database file not found"
-    engine = engines.engine_for(url, database_url) if engines else async_engine(database_url)
+    return Target(database_url, url, where)
+
+
+def failure(where: str, exc: BaseException) -> str:
+    """A database error in a few words: the driver's error type, never its message."""
+    # DBAPIError wraps the driver's error, e.g. OperationalError: name the driver's type.
+    cause = exc.orig if isinstance(exc, DBAPIError) else exc
+    return f"{where} unreachable: {type(cause).__name__}"
+
+
+async def check_database(
+    database_url: str | None,
+    engines: CheckEngines | None = None,
+    values: dict[str, float] | None = None,
+) -> tuple[Status, str]:
+    """Ping the database; the summary names its backend and host, never its credentials.
+
+    Without `engines` the check opens an engine of its own and closes it afterwards."""
+    target = await resolve(database_url)
+    if not isinstance(target, Target):
+        return target
+    engine = engines.engine_for(target.url, target.text) if engines else async_engine(target.text)
     started = time.perf_counter()
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_select_one)
     except (DBAPIError, OSError) as exc:
-        # DBAPIError wraps the driver's error, e.g. OperationalError: name the driver's type.
-        cause = exc.orig if isinstance(exc, DBAPIError) else exc
-        return "fail", f"{where} unreachable: {type(cause).__name__}"
+        return "fail", failure(target.where, exc)
     finally:
         if engines is None:
             await engine.dispose()
     ms = round((time.perf_counter() - started) * 1000)
-    return "ok", f"SELECT 1 in {ms} ms ({where})"
+    if values is not None:
+        values["response_ms"] = ms
+    return "ok", f"SELECT 1 in {ms} ms ({target.where})"

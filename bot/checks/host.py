@@ -21,10 +21,14 @@ def _host_figures(path: str) -> tuple[float, float, float]:
     return cpu, memory, disk_used
 
 
-async def check_host(check: HostCheck) -> tuple[Status, str]:
+async def check_host(
+    check: HostCheck, values: dict[str, float] | None = None
+) -> tuple[Status, str]:
     """Warn when CPU or memory is high or the disk is nearly full."""
     cpu, memory, disk_used = await asyncio.to_thread(_host_figures, check.path)
     disk_free = 100 - disk_used
+    if values is not None:
+        values |= {"cpu": cpu, "memory": memory, "disk_free": disk_free}
     high_cpu = cpu >= check.cpu_warn
     high_memory = memory >= check.memory_warn
     low_disk = disk_free < check.disk_free_warn

@@ -15,7 +15,9 @@ from bot.checks.result import Status
 from bot.config import HttpCheck, TlsCheck
 
 
-async def check_http(check: HttpCheck, timeout: float) -> tuple[Status, str]:
+async def check_http(
+    check: HttpCheck, timeout: float, values: dict[str, float] | None = None
+) -> tuple[Status, str]:
     """GET the URL: fail on the wrong status or a missing keyword, warn when slow."""
     started = time.perf_counter()
     try:
@@ -27,6 +29,8 @@ async def check_http(check: HttpCheck, timeout: float) -> tuple[Status, str]:
     except httpx.TransportError as exc:  # refused, DNS, TLS, reset: the endpoint is not there
         return "fail", f"unreachable: {type(exc).__name__}"
     ms = round((time.perf_counter() - started) * 1000)
+    if values is not None:
+        values |= {"response_ms": ms, "status_code": response.status_code}
     answer = f"{response.status_code} in {ms} ms"
     if response.status_code != check.expect_status:
         return "fail", f"{answer} (expected {check.expect_status})"
@@ -46,7 +50,9 @@ def _tls_context(check: TlsCheck) -> ssl.SSLContext:
     return context
 
 
-async def check_tls(check: TlsCheck, now: datetime) -> tuple[Status, str]:
+async def check_tls(
+    check: TlsCheck, now: datetime, values: dict[str, float] | None = None
+) -> tuple[Status, str]:
     """Handshake and read the certificate's expiry: fail when expired, warn when close."""
     try:
         context = await asyncio.to_thread(_tls_context, check)  # reads CA files
@@ -74,6 +80,8 @@ async def check_tls(check: TlsCheck, now: datetime) -> tuple[Status, str]:
     not_after = der_not_after(der)
     until = not_after.strftime("%Y-%m-%d")
     left = not_after - now
+    if values is not None:
+        values["days_left"] = left / timedelta(days=1)
     if left <= timedelta():
         days_ago = math.floor(-left / timedelta(days=1))
         return "fail", f"certificate expired {_days(days_ago)} ago ({until})"

@@ -106,8 +106,8 @@ class MetricCheck(_Kind):
         None, min_length=1, description='a Prometheus series, e.g. http_requests_total{code="500"}'
     )
     rate: bool | None = Field(None, description="None: counters become rates, gauges stay")
-    above: float | None = Field(None, description="fail when the number is above this")
-    below: float | None = Field(None, description="fail when the number is below this")
+    above: float | None = Field(None, description="degraded (warn) above this")
+    below: float | None = Field(None, description="degraded (warn) below this")
     timeout: Timeout = None
 
     @field_validator("url")
@@ -129,8 +129,8 @@ class SqlCheck(_Kind):
     query: str = Field(min_length=1)
     # As for `database`: may hold a password, checked when run, never quoted back.
     url: str | None = Field(None, repr=False, description="None: the bot's own database")
-    above: float | None = Field(None, description="fail when the number is above this")
-    below: float | None = Field(None, description="fail when the number is below this")
+    above: float | None = Field(None, description="degraded (warn) above this")
+    below: float | None = Field(None, description="degraded (warn) below this")
     timeout: Timeout = None
 
 

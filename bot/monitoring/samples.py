@@ -17,7 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import Table, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Plan
 from bot.monitoring.observation import Observation
@@ -138,6 +138,15 @@ async def prune(session: AsyncSession, plan: Plan, now: datetime) -> tuple[int, 
         delete(MonitorRollup).where(MonitorRollup.start < now - retention.aggregates)
     )
     return _rowcount(samples), _rowcount(rollups)
+
+
+async def apply_retention(
+    sessions: async_sessionmaker[AsyncSession], plan: Plan, now: datetime
+) -> dict[str, int]:
+    """The retention job's work, in its own transaction: how many samples and rollups went."""
+    async with sessions.begin() as session:
+        samples, rollups = await prune(session, plan, now)
+    return {"samples": samples, "rollups": rollups}
 
 
 def _rowcount(result: object) -> int:

@@ -135,6 +135,10 @@ async def test_host_reports_real_figures() -> None:
     assert "CPU" in result.summary and "%" in result.summary
     assert "memory" in result.summary and "disk / " in result.summary
     assert result.took_ms >= 150  # the CPU sample takes 0.2 s, in a thread
+    # The figures a host monitor's rules compare with cpu_above, memory_above, disk_free_below.
+    assert set(result.values) == {"cpu", "memory", "disk_free"}
+    assert 0 < result.values["memory"] < 100 and 0 < result.values["disk_free"] < 100
+    assert 0 <= result.values["cpu"] <= 100
 
 
 async def test_host_check_leaves_the_event_loop_free() -> None:
@@ -273,6 +277,7 @@ async def test_tls_short_lived_certificate_warns(tls_port: int, ca_file: str) ->
     result = await run_check(spec(check))
     assert result.status == "warn", result
     assert result.summary.startswith("certificate expires in 5 days (")
+    assert 5 < result.values["days_left"] < 5.1  # what the TLS warnings at 21/14/7 days read
 
 
 @pytest.mark.parametrize("tls_port", [90], indirect=True)

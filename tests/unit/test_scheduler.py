@@ -13,13 +13,15 @@ import httpx
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import select
 
 from bot import logs
 from bot.clock import FixedClock
 from bot.config import Plan, Settings
 from bot.logs import QUIET_LOGGERS
 from bot.services import Services, build_services
-from scheduled.jobs import Job, job, jobs, periodic
+from bot.store import MonitorRollup, MonitorSample, RollupPeriod, SampleState
+from scheduled.jobs import MINUTE, Job, job, jobs, periodic
 from scheduled.scheduler import add_jobs, start_scheduler
 
 STABLE_NAMES = {"checklists", "reports", "sla-watcher", "oncall-handoff", "outbox"}
@@ -40,7 +42,13 @@ async def nothing(_: Services) -> object:
 
 async def test_the_scheduler_runs_exactly_the_registrys_periodic_jobs(services, caplog):
     registry = {j.name: j for j in periodic(services)}
-    assert set(registry) == {"checklists", "reports", "sla-watcher", "oncall-handoff"}
+    assert set(registry) == {
+        "checklists",
+        "reports",
+        "sla-watcher",
+        "oncall-handoff",
+        "monitor-retention",
+    }
     caplog.set_level(logging.INFO, logger="apscheduler")
     scheduler = start_scheduler(services)
     try:
@@ -144,3 +152,21 @@ async def test_routine_job_runs_and_requests_leave_no_line_at_info(services, con
     assert "INFO supportbot: still heard" in written
     for routine in ("Running job", "executed successfully", "<locals>", "HTTP Request", "secret"):
         assert routine not in written, written
+
+
+async def test_the_retention_job_deletes_only_what_retention_no_longer_keeps(services):
+    now = services.clock.now()
+    ages = [timedelta(days=1), timedelta(days=8), timedelta(days=300), timedelta(days=401)]
+    async with services.sessions.begin() as session:
+        for age in ages:
+            at = now - age
+            session.add(
+                MonitorSample(monitor="web", at=at, until=at + MINUTE, state=SampleState.UP)
+            )
+            session.add(MonitorRollup(monitor="web", period=RollupPeriod.DAY, start=at))
+    assert await job(services, "monitor-retention").run(services) == {"samples": 3, "rollups": 1}
+    async with services.sessions() as session:
+        kept = await session.scalars(select(MonitorSample.at))
+        assert list(kept) == [now - timedelta(days=1)]
+        left = await session.scalars(select(MonitorRollup.start).order_by(MonitorRollup.start))
+        assert list(left) == [now - age for age in reversed(ages[:3])]
