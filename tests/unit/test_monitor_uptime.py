@@ -80,7 +80,7 @@ async def test_uptime_is_by_time_and_the_interval_does_not_change_it(session):
     await run(session, T0 + timedelta(days=2, minutes=1), T0 + timedelta(days=3), minute)
     day3 = (await uptime(session, ["web"], T0 + timedelta(days=2), T0 + timedelta(days=3)))["web"]
     assert day3.observed_s == 86400 and day3.percent == 100
-    edge = T0 + timedelta(hours=19, minutes=40)
+    edge = T0 + timedelta(hours=19, minutes=40, seconds=30)  # inside a check's minute
     window = (await uptime(session, ["web"], edge, edge + timedelta(minutes=90)))["web"]
     assert window.down_s == 30 * 60 and window.observed_s == 90 * 60
 
