@@ -10,8 +10,8 @@ seconds over the window as a % of one core, RSS at the end and its peak (sampled
 and for the monitored one the target's hits and the samples stored (so a build without a
 monitor runner shows up as 0, not as a cheap runner).
 
-    .venv/bin/python bench/monitoring_cpu.py [--monitors 50] [--every 10s] [--seconds 300]
-        [--warmup 30]
+    .venv/bin/python -m bench.monitoring --part cpu [--monitors 50] [--every 10s]
+        [--seconds 300] [--warmup 30]      (or bench/monitoring_cpu.py with the same options)
 
 Goal: under 5 % of one core and under 150 MB RSS with the monitors.
 """
@@ -175,8 +175,16 @@ def main() -> int:
     parser.add_argument("--every", default="10s")
     parser.add_argument("--seconds", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=30)
-    args = parser.parse_args()
+    return run(parser.parse_args())
 
+
+def cpu(args: argparse.Namespace) -> bool:
+    """`bench/monitoring.py --part cpu`: whether the goal was met."""
+    return run(args) == 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """0: goal met; 1: the monitors did not run; 2: goal missed."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), Target)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     target = f"http://127.0.0.1:{server.server_address[1]}"
