@@ -24,6 +24,7 @@ from bot.paging import EscalationService, PageDelivery, Pager
 from bot.reports import ReportDelivery, ReportService
 from bot.runbooks import DEFAULT_FOLDER, RunbookLibrary, RunbookService, load_runbooks
 from bot.slack import DeliveryWorker, Outbox, Renderer, SeenRequests, SlackGateway, web_client
+from bot.status import StatusBoard
 from bot.store import (
     OutboxMessage,
     OutboxStatus,
@@ -65,6 +66,7 @@ class Services:
     alerts: AlertService
     worker: DeliveryWorker
     seen: SeenRequests
+    status: StatusBoard
     _health_write: asyncio.Task[int] | None = field(default=None, init=False, repr=False)
 
     async def health(self) -> dict[str, Any]:
@@ -204,6 +206,7 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
             },
         ),
         seen=SeenRequests(sessions, clock),
+        status=StatusBoard(sessions, plan, clock),
     )
 
 

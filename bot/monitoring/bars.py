@@ -7,8 +7,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.monitoring.spans import HOUR, floor_to, moment, seconds
@@ -101,29 +102,36 @@ async def response_series(
     """`points` equal slices of [since, until): hour rollups when a slice is an hour or
     more, raw samples otherwise."""
     a, b = seconds(since), seconds(until)
-    step = max(1, -(-(b - a) // max(1, points)))
-    sums: list[list[float]] = [[0.0, 0.0] for _ in range(points)]
+    points = max(1, points)
+    step = max(1, -(-(b - a) // points))
+    # Columns of either table (or a constant): typed loosely, as SQLAlchemy's unions do not meet.
+    at: Any
+    total: Any
+    count: Any
     if step >= HOUR:
-        query = select(
-            MonitorRollup.start, MonitorRollup.response_ms_sum, MonitorRollup.response_count
-        ).where(
+        at, total, count = (
+            MonitorRollup.start,
+            MonitorRollup.response_ms_sum,
+            MonitorRollup.response_count,
+        )
+        where = [
             MonitorRollup.monitor == monitor,
             MonitorRollup.period == RollupPeriod.HOUR,
             MonitorRollup.start >= moment(floor_to(a, HOUR)),
-            MonitorRollup.start < until,
-        )
+        ]
     else:
-        query = select(MonitorSample.at, MonitorSample.response_ms, 1).where(
-            MonitorSample.monitor == monitor,
-            MonitorSample.at >= since,
-            MonitorSample.at < until,
-            MonitorSample.response_ms.is_not(None),
-        )
-    for at, total, count in await session.execute(query):
-        index = min(points - 1, max(0, (seconds(at) - a) // step))
-        sums[index][0] += float(total)
-        sums[index][1] += float(count)
+        at, total, count = MonitorSample.at, MonitorSample.response_ms, literal(1)
+        where = [MonitorSample.monitor == monitor, MonitorSample.at >= since]
+    # Sliced and summed by the database: a day of 10-second checks is 8,640 rows.
+    ends = [(at < moment(a + (n + 1) * step), n) for n in range(points - 1)]
+    index = case(*ends, else_=points - 1) if ends else literal(0)
+    rows = await session.execute(
+        select(index, func.sum(total), func.sum(count))
+        .where(*where, at < until, total.is_not(None))
+        .group_by(index)
+    )
+    sums = {int(n): (float(t), float(c)) for n, t, c in rows if c}
     return [
-        SeriesPoint(moment(a + n * step), total / count if count else None)
-        for n, (total, count) in enumerate(sums)
+        SeriesPoint(moment(a + n * step), sums[n][0] / sums[n][1] if n in sums else None)
+        for n in range(points)
     ]
