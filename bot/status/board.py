@@ -81,7 +81,7 @@ class StatusBoard:
         now = self._clock.now()
         async with self._sessions() as session:
             cards = await with_history(session, self._plan, await self._cards(session, now), now)
-            alerts = await self._alerts(session, public_only=True)
+            alerts = await self._alerts(session)
             open_rows, history, total = await self._incidents(session, now)
         states = [card.state for card in cards]
         return StatusPage(
@@ -95,12 +95,6 @@ class StatusBoard:
             timezone=self._plan.timezone,
             counts={shown: states.count(shown) for shown in Shown if shown in states},
         )
-
-    async def firing(self) -> list[FiringAlert]:
-        """The alerts firing now, oldest first, with their summaries: for the team in Slack
-        (the App Home), where the alert posts already say as much."""
-        async with self._sessions() as session:
-            return await self._alerts(session, public_only=False)
 
     async def _cards(self, session: AsyncSession, now: datetime) -> list[MonitorCard]:
         rows = {
@@ -134,9 +128,10 @@ class StatusBoard:
         windows = await maintenance(session, names, now, now + timedelta(seconds=1), self._plan)
         return {name.casefold() for name, spans in windows.items() if spans}
 
-    async def _alerts(self, session: AsyncSession, *, public_only: bool) -> list[FiringAlert]:
-        """Firing alerts; with public_only, summaries only of `public: true` monitors."""
-        public = {m.name.casefold() for m in self._plan.monitors if m.public or not public_only}
+    async def _alerts(self, session: AsyncSession) -> list[FiringAlert]:
+        """Firing alerts, with summaries only of `public: true` monitors (the App Home shows the
+        team everything through the alerts service)."""
+        public = {m.name.casefold() for m in self._plan.monitors if m.public}
         rows = await session.scalars(
             select(Alert).where(Alert.state == AlertState.FIRING).order_by(Alert.fired_at)
         )
