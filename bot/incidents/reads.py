@@ -111,8 +111,10 @@ class IncidentReads:
         if window is None or not title:
             return None
         async with self._sessions() as session:
-            rows = await session.scalars(
-                select(Incident)
+            # Titles only: a busy half hour has dozens of open incidents, each with its pages
+            # and policy, and at most one of them is shown.
+            rows = await session.execute(
+                select(Incident.id, Incident.title)
                 .where(
                     Incident.status != IncidentStatus.RESOLVED,
                     Incident.created_at >= self._clock.now() - window,
@@ -120,8 +122,8 @@ class IncidentReads:
                 .order_by(Incident.id.desc())
                 .limit(ALIKE_LIMIT)
             )
-            found = next((i for i in rows if alike(title, i.title)), None)
-            return IncidentView.of(found) if found else None
+            found = next((row.id for row in rows if alike(title, row.title)), None)
+            return IncidentView.of(await self._load(session, found)) if found else None
 
     async def _by_source(self, source_key: str) -> IncidentView | None:
         async with self._sessions() as session:

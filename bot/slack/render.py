@@ -47,6 +47,9 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             extensions=["jinja2.ext.do"],
+            # Templates ship with the code: compiled once per process, not checked on disk
+            # (a stat of its file) at every render.
+            auto_reload=False,
         )
         env.filters.update(
             mrkdwn=escape_mrkdwn,

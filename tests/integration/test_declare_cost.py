@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from bot.store import Incident
 from tests.integration.flows import declare, eventually, pages_to, settled
 from tests.support.bot_server import BotServer
 
@@ -60,3 +61,22 @@ def test_a_tier_one_declaration_with_its_pages_takes_few_statements(
     # post edit), not one INSERT per row.
     assert statements["INSERT INTO escalation_steps"] <= 2, sorted(statements.items())
     assert statements["INSERT INTO outbox"] <= 5, sorted(statements.items())
+
+
+def test_a_declaration_loads_no_other_incident(reporter, slack, db):
+    """The look-alike check compares the report with the open incidents' titles only: loading
+    each with its pages and policy cost more than the rest of a declaration once a busy half
+    hour had dozens open."""
+    for text in ("checkout is broken", "search returns nothing", "login page times out"):
+        declare_and_deliver(reporter, slack, db, text)
+    loaded: list[int] = []
+
+    def keep(target: Incident, _context: Any) -> None:
+        loaded.append(target.id)
+
+    sa.event.listen(Incident, "load", keep)
+    try:
+        declare_and_deliver(reporter, slack, db, "payment processing fails for every customer")
+    finally:
+        sa.event.remove(Incident, "load", keep)
+    assert set(loaded) == {4}, loaded
