@@ -23,7 +23,9 @@ from pathlib import Path
 
 import httpx
 import psutil
+from sqlalchemy import text
 
+from bot.store import sync_engine
 from playground.slack_requests import signed_headers, slash_command_body
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,15 +97,26 @@ async def shoot(url: str, count: int, concurrency: int, slack_base: str) -> list
     return latencies
 
 
-def wait_for_outbox(path: str, limit: float = 120) -> float:
+def wait_for_outbox(database_url: str, limit: float = 120) -> float:
     """Seconds until every outbox message is delivered (or limit)."""
+    count = "SELECT count(*) FROM outbox WHERE status != 'sent'"
+    engine = None if database_url.startswith("sqlite:///") else sync_engine(database_url)
+
+    def left() -> int:
+        if engine is None:
+            # A plain deferred read: the bot's engine would begin IMMEDIATE and wait on its writes.
+            with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+                return int(db.execute(count).fetchone()[0])
+        with engine.connect() as conn:
+            return int(conn.execute(text(count)).scalar() or 0)
+
     started = time.monotonic()
-    while time.monotonic() - started < limit:
-        with sqlite3.connect(path) as db:
-            left = db.execute("SELECT count(*) FROM outbox WHERE status != 'sent'").fetchone()[0]
-        if not left:
-            break
-        time.sleep(0.1)
+    try:
+        while time.monotonic() - started < limit and left():
+            time.sleep(0.1)
+    finally:
+        if engine is not None:
+            engine.dispose()
     return time.monotonic() - started
 
 
@@ -165,7 +178,7 @@ def main() -> int:
                 before = {n: sum(p.cpu_times()[:2]) for n, p in processes.items()}
                 results[name] += asyncio.run(shoot(url, per_round, args.concurrency, slack_base))
                 if name == "supportbot":
-                    drained.append(wait_for_outbox(f"{workdir}/bench.db"))
+                    drained.append(wait_for_outbox(f"sqlite:///{workdir}/bench.db"))
                 cpu[name] += sum(processes[name].cpu_times()[:2]) - before[name]
                 if name == "supportbot":
                     cpu["fake Slack"] += (

@@ -1,9 +1,12 @@
 """Monitoring benchmarks, one part at a time.
 
 `python -m bench.monitoring --part uptime [--databases sqlite,postgresql] [--repeats 20]`
+`python -m bench.monitoring --part cpu [--monitors 50] [--every 10s] [--seconds 300]`
 
 uptime: the status page's reads (uptime, daily bars, response series) on a year of samples
-for 20 monitors; see bench/monitoring_uptime.py."""
+for 20 monitors; see bench/monitoring_uptime.py.
+cpu: the bot's CPU and memory with 50 HTTP monitors every 10 s against a local target, beside
+the same bot with none; see bench/monitoring_cpu.py."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import tempfile
 import time
 from typing import Any
 
-from bench import monitoring_uptime
+from bench import monitoring_cpu, monitoring_uptime
 from bot.store import upgrade
 
 
@@ -59,17 +62,23 @@ def uptime(args: argparse.Namespace) -> bool:
     return ok
 
 
-PARTS = {"uptime": uptime}
+PARTS = {"uptime": uptime, "cpu": monitoring_cpu.cpu}
+MONITORS = {"uptime": 20, "cpu": 50}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=sorted(PARTS), required=True)
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--monitors", type=int, default=20)
+    parser.add_argument("--monitors", type=int, help="uptime: 20, cpu: 50")
     parser.add_argument("--raw-days", type=int, default=7)
     parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--every", default="10s", help="cpu: each monitor's interval")
+    parser.add_argument("--seconds", type=int, default=300, help="cpu: the measured window")
+    parser.add_argument("--warmup", type=int, default=30, help="cpu: seconds before it")
     args = parser.parse_args()
+    if args.monitors is None:
+        args.monitors = MONITORS[args.part]
     return 0 if PARTS[args.part](args) else 1
 
 

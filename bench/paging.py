@@ -2,7 +2,8 @@
 
 1. Time from sending a signed `/incident checkout is broken for everyone …` (Tier 1: levels 1
    and 2 are paged at once) to the first page DM the fake Slack records for it (its `at` of the
-   first chat.postMessage to a "D…" channel naming the incident). supportbot (SQLite, clock at
+   first chat.postMessage to a "D…" channel naming the incident). supportbot (SQLite, and a
+   throwaway PostgreSQL with --databases, clock at
    Wednesday 10:00 New York in the launch fortnight, periodic jobs off) against a bare Bolt app
    whose listener acks, then calls conversations.open + chat.postMessage itself: both uvicorn
    processes on the same stack, the same fake Slack process behind both, alternating rounds.
@@ -12,7 +13,9 @@
 2. One pass of the SLA watcher, services.escalation.run_due(), over 5,000 open Tier 1 incidents
    on SQLite and on a throwaway PostgreSQL: (a) a routine pass with nothing due, against the
    bare SELECT of due steps on the same engine; (b) the pass just after every incident's
-   acknowledgement deadline (each is marked breached and level 3 is paged).
+   acknowledgement deadline (each is marked breached and level 3 is paged): its wall time, its
+   CPU time (this process: on SQLite the database's work too, on PostgreSQL not the server's)
+   and the SQL statements it sent, per escalated incident.
 
     .venv/bin/python -m bench.paging [--part all|dm|watcher] [--incidents 200] [--concurrency 10]
         [--open-incidents 5000] [--seed clone|declare] [--databases sqlite,postgresql]
@@ -24,13 +27,13 @@ import argparse
 import asyncio
 import logging
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
 import psutil
-from sqlalchemy import Table, func, insert, literal, select, text, update
+from sqlalchemy import Table, event, func, insert, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.ack_latency import (
@@ -211,7 +214,7 @@ async def dm_rounds(
     args: argparse.Namespace,
     urls: dict[str, str],
     slack_base: str,
-    db_path: str,
+    database_url: str,
     processes: dict[str, psutil.Process],
 ) -> dict[str, Any]:
     feed = CallFeed(slack_base)
@@ -235,7 +238,7 @@ async def dm_rounds(
                 client, url, feed, tags(20), concurrency=args.concurrency, slack_base=slack_base
             )
             if name == "supportbot":
-                await asyncio.to_thread(wait_for_outbox, db_path)
+                await asyncio.to_thread(wait_for_outbox, database_url)
         batches = [
             ("concurrent", args.incidents // args.rounds, args.concurrency),
             ("sequential", args.sequential // args.rounds, 1),
@@ -256,7 +259,7 @@ async def dm_rounds(
                         slack_base=slack_base,
                     )
                     if name == "supportbot":
-                        drained.append(await asyncio.to_thread(wait_for_outbox, db_path))
+                        drained.append(await asyncio.to_thread(wait_for_outbox, database_url))
                     if mode == "concurrent":
                         cpu[name] += cpu_seconds(processes[name]) - before[name]
                         cpu_incidents[name] += count
@@ -293,6 +296,30 @@ def stats(values: list[float]) -> tuple[float, float, float]:
 
 
 def run_dm_bench(args: argparse.Namespace) -> bool:
+    ok = True
+    for database in args.databases.split(","):
+        if database == "sqlite":
+            with tempfile.TemporaryDirectory(prefix="supportbot-paging-bench-") as workdir:
+                ok = dm_bench(args, "SQLite", f"sqlite:///{workdir}/bench.db") and ok
+        elif database == "postgresql":
+            from tests.support.postgres import PostgresNotInstalledError, PostgresServer
+
+            try:
+                server = PostgresServer().start()
+            except PostgresNotInstalledError as exc:
+                print(f"\n1. PostgreSQL skipped: {exc}")
+                continue
+            try:
+                url = server.create_database("supportbot_dm_bench")
+                ok = dm_bench(args, "PostgreSQL", url) and ok
+            finally:
+                server.stop()
+        else:
+            raise SystemExit(f"unknown database {database!r} (sqlite, postgresql)")
+    return ok
+
+
+def dm_bench(args: argparse.Namespace, database: str, database_url: str) -> bool:
     check_pages_now(Plan(), WEDNESDAY_MORNING)
     fake = subprocess.Popen(
         [sys.executable, "-m", "bench.paging_fake_slack"],
@@ -302,13 +329,11 @@ def run_dm_bench(args: argparse.Namespace) -> bool:
     )
     assert fake.stdout is not None
     slack_base = f"http://127.0.0.1:{int(fake.stdout.readline())}"
-    workdir = tempfile.mkdtemp(prefix="supportbot-paging-bench-")
-    db_path = f"{workdir}/bench.db"
     env = {
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_API_URL": f"{slack_base}/api/",
-        "DATABASE_URL": f"sqlite:///{db_path}",
+        "DATABASE_URL": database_url,
     }
     ports = {"bare Bolt": free_port(), "supportbot": free_port()}
     uvicorn = [sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log"]
@@ -329,23 +354,22 @@ def run_dm_bench(args: argparse.Namespace) -> bool:
         for url in urls.values():
             wait_until_up(url)
         processes = {name: psutil.Process(server.pid) for name, server in servers.items()}
-        result = asyncio.run(dm_rounds(args, urls, slack_base, db_path, processes))
+        result = asyncio.run(dm_rounds(args, urls, slack_base, database_url, processes))
     finally:
         for server in servers.values():
             server.terminate()
             server.wait(timeout=10)
         fake.terminate()
         fake.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
-    return print_dm(args, result)
+    return print_dm(args, result, database)
 
 
-def print_dm(args: argparse.Namespace, result: dict[str, Any]) -> bool:
+def print_dm(args: argparse.Namespace, result: dict[str, Any], database: str) -> bool:
     """Print part 1's figures; False when some incident's DMs were not what they should be."""
     samples, feed = result["samples"], result["feed"]
     print(
         f"\n1. declare → first page DM: `/incident {TIER1_TEXT} …` (Tier 1), "
-        f"{args.rounds} alternating rounds"
+        f"{args.rounds} alternating rounds, supportbot on {database}"
     )
     print(f"{'mode':<24} {'app':<11} {'n':>4} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     ok = True
@@ -409,6 +433,8 @@ CLONED: tuple[Table, ...] = tuple(
     for name in ("incidents", "incident_events", "pages", "outbox", "escalation_steps")
 )
 CLONE_BATCH = 250
+# Rows the bot writes about itself as it starts (its liveness, its install id): not cloned.
+PER_PROCESS = frozenset({"heartbeat", "install"})
 
 
 def due_steps_query(now: Any, limit: int) -> Any:
@@ -491,6 +517,7 @@ def clone_template(url: str, copies: int) -> None:
             for table in Base.metadata.sorted_tables:
                 if (
                     table not in CLONED
+                    and table.name not in PER_PROCESS
                     and conn.execute(select(func.count()).select_from(table)).scalar()
                 ):
                     raise RuntimeError(f"the template wrote to {table.name}, which is not cloned")
@@ -548,6 +575,8 @@ class WatcherResult:
     routine_ms: list[float]
     select_ms: list[float]
     breach_ms: float
+    breach_cpu_s: float
+    breach_statements: int
     breach_due: int
     breach_done: int
     breach_failed: int
@@ -696,7 +725,10 @@ async def _watcher_passes(
     prober = asyncio.create_task(
         keep_declaring(services, stopping, busy_declares) if probe else stopping.wait()
     )
-    breach_ms, done = await timed(lambda: services.escalation.run_due(limit=limit))
+    cpu_started = time.process_time()
+    with counted_statements(engine) as statements:
+        breach_ms, done = await timed(lambda: services.escalation.run_due(limit=limit))
+    breach_cpu_s = time.process_time() - cpu_started
     stopping.set()
     await prober
     after = await written_rows(engine, incidents)
@@ -721,6 +753,8 @@ async def _watcher_passes(
         routine_ms=routine,
         select_ms=bare,
         breach_ms=breach_ms,
+        breach_cpu_s=breach_cpu_s,
+        breach_statements=statements[0],
         breach_due=done.due,
         breach_done=done.done,
         breach_failed=done.failed,
@@ -734,6 +768,21 @@ async def _watcher_passes(
         idle_declares=idle_declares,
         busy_declares=busy_declares,
     )
+
+
+@contextmanager
+def counted_statements(engine: AsyncEngine) -> Iterator[list[int]]:
+    """Counts the SQL statements the engine sends while the block runs (a list of one)."""
+    seen = [0]
+
+    def one(*_: Any) -> None:
+        seen[0] += 1
+
+    event.listen(engine.sync_engine, "before_cursor_execute", one)
+    try:
+        yield seen
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", one)
 
 
 async def declare_probe(services: Services, label: str) -> None:
@@ -815,6 +864,12 @@ def print_watcher(result: WatcherResult, seed: str) -> None:
         f"{r.breach_ms / 1000:.1f} s ({r.breach_done / r.breach_ms * 1000:.0f} steps/s, "
         f"{r.breach_ms / max(r.breached, 1):.1f} ms per escalated incident), "
         f"{r.breach_failed} failed"
+    )
+    per = max(r.breached, 1)
+    print(
+        f"       CPU (this process, the database's included on SQLite) {r.breach_cpu_s:.1f} s, "
+        f"{r.breach_cpu_s * 1000 / per:.1f} ms per escalated incident; "
+        f"{r.breach_statements} SQL statements, {r.breach_statements / per:.1f} per incident"
     )
     print(
         f"       {r.breached} incidents marked breached; written: {r.pages_written} pages, "

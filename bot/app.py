@@ -15,11 +15,12 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Message
 
 from bot.services import Services
+from bot.status import render_status
 from handlers import register_all
 from scheduled.scheduler import start_scheduler
 
@@ -112,7 +113,7 @@ def create_asgi(
     *,
     schedule: bool = True,
 ) -> Starlette:
-    """POST /slack/events and GET /healthz (plus extra_routes, for the playground)."""
+    """POST /slack/events, GET /healthz and GET /status (plus extra_routes, for the playground)."""
     handler = AsyncSlackRequestHandler(bolt or create_bolt_app(services))
     verifier = SignatureVerifier(services.settings.signing_secret or "")
 
@@ -146,6 +147,23 @@ def create_asgi(
             log.exception("health check failed")
         return JSONResponse({"ok": False}, status_code=503)
 
+    async def status(_: Request) -> Response:
+        try:
+            page = render_status(await services.status.page())
+        except Exception:
+            log.exception("the status page could not be read")
+            return Response("status unavailable", status_code=503, media_type="text/plain")
+        # Read-only and current: no caching by proxies, no framing by other sites.
+        return HTMLResponse(
+            page,
+            headers={
+                "Cache-Control": "no-store",
+                "X-Frame-Options": "DENY",
+                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+                "img-src data:; frame-ancestors 'none'",
+            },
+        )
+
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         async with running(services, schedule=schedule):
@@ -155,6 +173,7 @@ def create_asgi(
         routes=[
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/status", status, methods=["GET"]),
             *extra_routes,
         ],
         lifespan=lifespan,

@@ -17,12 +17,14 @@ from bot.checklists import ChecklistDelivery, ChecklistService
 from bot.checks import JobBoard, LiveChecks
 from bot.clock import Clock, SystemClock
 from bot.config import Plan, Settings
-from bot.incidents import IncidentDelivery, IncidentService
+from bot.incidents import TITLE_LIMIT, IncidentDelivery, IncidentService
+from bot.monitoring import AlertDelivery, AlertService, MonitorRunner
 from bot.oncall import OnCallDelivery, OnCallService
 from bot.paging import EscalationService, PageDelivery, Pager
 from bot.reports import ReportDelivery, ReportService
 from bot.runbooks import DEFAULT_FOLDER, RunbookLibrary, RunbookService, load_runbooks
 from bot.slack import DeliveryWorker, Outbox, Renderer, SeenRequests, SlackGateway, web_client
+from bot.status import StatusBoard
 from bot.store import (
     OutboxMessage,
     OutboxStatus,
@@ -60,8 +62,11 @@ class Services:
     checks: LiveChecks
     runbooks: RunbookService
     reports: ReportService
+    monitors: MonitorRunner
+    alerts: AlertService
     worker: DeliveryWorker
     seen: SeenRequests
+    status: StatusBoard
     _health_write: asyncio.Task[int] | None = field(default=None, init=False, repr=False)
 
     async def health(self) -> dict[str, Any]:
@@ -98,6 +103,7 @@ class Services:
         """Release connections."""
         await self.gateway.close()
         await self.checks.close()
+        await self.monitors.close()
         await self.engine.dispose()
 
 
@@ -132,6 +138,8 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
         sessions, plan, outbox, clock, checks=checks, runbook_steps=library.steps
     )
     render.add_global("runbook_for", library.for_category)
+    # The declare form's title field holds what a typed title is cut to (bot/incidents/titles).
+    render.add_global("title_limit", TITLE_LIMIT)
     reports = ReportService(sessions, plan, outbox, clock, render)
     checklist_delivery = ChecklistDelivery(
         checklists=checklists, gateway=gateway, renderer=render, plan=plan, incidents=incidents
@@ -161,6 +169,16 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
             checks=checks,
         ),
         reports=reports,
+        monitors=MonitorRunner(
+            sessions,
+            plan,
+            clock,
+            outbox,
+            incidents,
+            database_url=settings.database_url,
+            engine=engine,
+        ),
+        alerts=AlertService(sessions, plan, outbox, clock, oncall),
         worker=DeliveryWorker(
             sessions,
             outbox,
@@ -182,9 +200,13 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
                     outbox=outbox,
                     clock=clock,
                 ).handlers(),
+                **AlertDelivery(
+                    sessions=sessions, gateway=gateway, renderer=render, clock=clock
+                ).handlers(),
             },
         ),
         seen=SeenRequests(sessions, clock),
+        status=StatusBoard(sessions, plan, clock),
     )
 
 

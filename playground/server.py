@@ -40,6 +40,7 @@ from playground.demo import (
     workspace_channels,
     workspace_users,
 )
+from playground.demo_target import DEMO_MONITOR, DemoTarget, with_demo_monitor
 from playground.fake_slack import FakeSlack
 from playground.guard import PlaygroundGuard, local_url
 from playground.html import RenderContext, render_message, render_view
@@ -70,6 +71,7 @@ class Playground:
         )
         self.hints = {h.command: h for h in command_hints(list(COMMANDS))}
         self.services: Services | None = None  # set once the bot is built
+        self.demo_target = DemoTarget()
         self._listeners: set[asyncio.Queue[str]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self.fake.subscribe(self._on_change)
@@ -104,6 +106,7 @@ class Playground:
             Route("/pg/close", self.close, methods=["POST"]),
             Route("/pg/jobs", self.jobs),
             Route("/pg/jobs/{name}", self.run_job, methods=["POST"]),
+            *self.demo_target.routes(),
         ]
 
     # -- the page ---------------------------------------------------------------------
@@ -135,6 +138,7 @@ class Playground:
                 "others": [person(p) for p in other_users(self.plan, people)],
                 "channels": channels,
                 "commands": sorted(COMMANDS),
+                "demo": {"monitor": DEMO_MONITOR, "up": self.demo_target.up},
                 "hints": [
                     {"command": h.command, "description": h.description, "usage": h.usage_hint}
                     for h in self.hints.values()
@@ -414,6 +418,7 @@ def build_playground(
     from bot.config import Settings
     from bot.services import build_services
 
+    plan = with_demo_monitor(plan, local_url(host, port))
     playground = Playground(plan, port=port, host=host)
     settings = Settings(
         bot_token=playground.bot_token,

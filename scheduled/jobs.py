@@ -15,6 +15,8 @@ from bot.store import ReportKind
 
 Work = Callable[[Services], Awaitable[object]]
 MINUTE = timedelta(minutes=1)
+# How often the runner looks for due monitors: a monitor's check is at most this late.
+MONITORS_EVERY = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,11 @@ async def watch_slas(services: Services) -> object:
     """Run every escalation step that has fallen due: re-pages, hand-overs, breaches."""
     done = await services.escalation.run_due()
     return {"due": done.due, "done": done.done, "failed": done.failed}
+
+
+async def run_monitors(services: Services) -> object:
+    """Check every monitor that is due, and raise, remind or recover its alerts."""
+    return await services.monitors.run_due()
 
 
 async def announce_handoff(services: Services) -> object:
@@ -146,6 +153,20 @@ def jobs(services: Services) -> list[Job]:
             watch_slas,
             every=MINUTE,
             at_start=True,
+        ),
+        # Only with monitors configured: a pass every few seconds with nothing to do is noise.
+        *(
+            [
+                Job(
+                    "monitors",
+                    "Run monitors' checks that are due; raise, remind and recover alerts",
+                    run_monitors,
+                    every=MONITORS_EVERY,
+                    at_start=True,
+                )
+            ]
+            if services.plan.monitors
+            else []
         ),
         Job(
             "oncall-handoff",

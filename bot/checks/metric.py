@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.checks.network import trust
 from bot.checks.result import Status
 from bot.config import MetricCheck
 
@@ -113,7 +114,7 @@ async def check_metric(
     """GET the URL and read its number; a counter becomes a rate per second."""
     started = time.perf_counter()
     try:
-        async with httpx.AsyncClient(timeout=timeout) as client:
+        async with httpx.AsyncClient(timeout=timeout, verify=trust()) as client:
             response = await client.get(check.url)
     except httpx.TimeoutException:
         return "fail", f"no answer within {timeout:g} s"

@@ -193,6 +193,9 @@ class IncidentSettings(StrictModel):
     channel_prefix: str = Field(default="inc", pattern=r"^[a-z0-9][a-z0-9_-]{0,20}$")
     ask_rating: bool = True
     default_tier: int = 3
+    # A report reading like an open incident declared this recently is asked "add to it
+    # instead?" before a second incident is made; None never asks.
+    duplicate_window: Duration | None = timedelta(minutes=30)
 
 
 def texts_as_items(items: Any) -> Any:

@@ -11,7 +11,7 @@ from bot.config import Plan, Policy
 from bot.errors import BadInput
 from bot.incidents.classifier import Suggestion, match_phrases
 from bot.incidents.learning import report_text
-from bot.slack import split_title
+from bot.incidents.titles import split_report
 from bot.store import Incident, IncidentStatus
 from bot.timeline import IncidentView
 
@@ -50,7 +50,7 @@ def new_incident(
     request: Declaration, plan: Plan, now: datetime, classify: Callable[[str], Suggestion]
 ) -> Incident:
     """The incident a declaration makes (not stored yet); raises BadInput for what can't be."""
-    title, description = split_title(request.text, request.description)
+    title, description = split_report(request.text, request.description)
     if not title:
         raise BadInput(reason="empty_title")
     guess = None

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import Plan
+from bot.incidents.titles import ascii_fold
 from bot.slack import (
+    BOT_ACTOR,
     Handler,
     Kind,
     Outbox,
@@ -22,7 +24,7 @@ from bot.slack import (
     find_marked,
 )
 from bot.store import Incident, IncidentEvent
-from bot.timeline import EventView, IncidentView
+from bot.timeline import EventView, IncidentLog, IncidentView
 
 log = logging.getLogger(__name__)
 CHANNEL_NAME_ATTEMPTS = 5
@@ -31,21 +33,9 @@ POST_EVENT = "supportbot_incident"
 BROADCAST = {"level_skipped", "nobody_paged", "breach", "unreachable"}
 
 
-# Letters that carry no accent to drop but are not ASCII either.
-_UNACCENTED = str.maketrans(
-    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
-)
-
-
-def _ascii(text: str) -> str:
-    """text in ASCII letters as far as they go: "ñandú façade" is "nandu facade"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_UNACCENTED))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def channel_name(prefix: str, incident_id: int, title: str) -> str:
     """inc-42-checkout-is-down: lowercase, hyphens, at most 80 characters."""
-    slug = re.sub(r"[^a-z0-9]+", "-", _ascii(title)).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_fold(title)).strip("-")
     return f"{prefix}-{incident_id}-{slug}"[:80].rstrip("-")
 
 
@@ -66,8 +56,8 @@ class IncidentDelivery:
         self._gateway = gateway
         self._render = renderer
         self._plan = plan
-        self._outbox = outbox
         self._clock = clock
+        self._log = IncidentLog(outbox, clock)
 
     def handlers(self) -> dict[str, Handler]:
         """Outbox kind → handler."""
@@ -107,9 +97,12 @@ class IncidentDelivery:
             ts, channel = str(response["ts"]), str(response.get("channel") or channel)
 
         async def keep_ts(session: AsyncSession) -> None:
-            incident = await session.get(Incident, view.id)
-            if incident is not None:
-                incident.post_ts, incident.post_channel = ts, channel
+            await session.execute(
+                update(Incident)
+                .where(Incident.id == view.id)
+                .values(post_ts=ts, post_channel=channel)
+                .execution_options(synchronize_session=False)
+            )
 
         return keep_ts
 
@@ -144,7 +137,8 @@ class IncidentDelivery:
             if incident is None:
                 raise LookupError(f"incident {payload['incident']} no longer exists")
             view = IncidentView.of(incident)
-            people = {view.reporter} | incident.policy.responders(view.level)
+            # An incident the bot declared (a monitor's) has no person as its reporter.
+            people = ({view.reporter} - {BOT_ACTOR}) | incident.policy.responders(view.level)
         if view.dedicated_channel:
             return None
         base = channel_name(self._plan.incidents.channel_prefix, view.id, view.title)
@@ -153,26 +147,24 @@ class IncidentDelivery:
         await self._gateway.post(channel_id, self._render.message("channel_intro.j2", i=view))
 
         async def keep_channel(session: AsyncSession) -> None:
-            incident = await session.get(Incident, view.id)
-            if incident is None:
+            kept = await session.execute(
+                update(Incident)
+                .where(Incident.id == view.id)
+                .values(dedicated_channel=channel_id)
+                .execution_options(synchronize_session=False)
+            )
+            if not kept.rowcount:  # type: ignore[attr-defined]
                 return
-            incident.dedicated_channel = channel_id
             session.add(
                 IncidentEvent(
-                    incident=incident,
+                    incident_id=view.id,
                     at=self._clock.now(),
                     actor=view.reporter,
                     kind="channel_created",
                     text=f"<#{channel_id}>",
                 )
             )
-            await self._outbox.add(
-                session,
-                Kind.UPDATE_INCIDENT,
-                f"incident:{view.id}",
-                {"incident": view.id},
-                coalesce=True,
-            )
+            await self._log.show(session, view.id)
 
         return keep_channel
 

@@ -9,11 +9,18 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
+from bot.clock import Clock
+from bot.config import Plan
 from bot.errors import IncidentNotFound
+from bot.incidents.declaration import Declaration
+from bot.incidents.lookalike import alike
+from bot.incidents.titles import split_report
 from bot.store import LIVE_PAGES, Incident, IncidentStatus, Page, PageKind, PageStatus
 from bot.timeline import EventView, IncidentDetail, IncidentView, ref
 
 LIST_LIMIT = 20
+# Enough open incidents from the last half hour to compare a report with, however busy.
+ALIKE_LIMIT = 50
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,8 @@ class IncidentReads:
     """The queries IncidentService answers without changing anything."""
 
     _sessions: async_sessionmaker[AsyncSession]
+    _plan: Plan
+    _clock: Clock
 
     async def get(self, incident_id: int) -> IncidentDetail:
         """One incident with its timeline."""
@@ -93,6 +102,26 @@ class IncidentReads:
                 .where(Incident.status != IncidentStatus.RESOLVED)
             )
             return int(total or 0)
+
+    async def look_alike(self, request: Declaration) -> IncidentView | None:
+        """The newest incident still open, declared within the plan's duplicate window, whose
+        title reads like the report's; None when there is none (or the plan never asks)."""
+        window = self._plan.incidents.duplicate_window
+        title, _ = split_report(request.text)
+        if window is None or not title:
+            return None
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(Incident)
+                .where(
+                    Incident.status != IncidentStatus.RESOLVED,
+                    Incident.created_at >= self._clock.now() - window,
+                )
+                .order_by(Incident.id.desc())
+                .limit(ALIKE_LIMIT)
+            )
+            found = next((i for i in rows if alike(title, i.title)), None)
+            return IncidentView.of(found) if found else None
 
     async def _by_source(self, source_key: str) -> IncidentView | None:
         async with self._sessions() as session:

@@ -12,11 +12,12 @@ from bot.config import Plan
 from bot.errors import BadInput, InvalidTransition, NotAllowed
 from bot.incidents.classifier import Classifier
 from bot.incidents.declaration import Declaration, Declared, new_incident
-from bot.incidents.learning import learn, learned_examples
+from bot.incidents.learning import learn, learned_examples, report_text
 from bot.incidents.reads import IncidentReads
+from bot.incidents.titles import split_report
 from bot.oncall import OnCallService
 from bot.paging import Pager, Responders, Verb, who_may_act
-from bot.slack import Kind, Outbox
+from bot.slack import BOT_ACTOR, Kind, Outbox
 from bot.store import Incident, IncidentStatus, Resolution
 from bot.timeline import IncidentLog, IncidentView, incident_key, ref
 
@@ -178,6 +179,11 @@ class IncidentService(IncidentReads):
             await self._changed(session, incident, by, "update", text.strip())
             return IncidentView.of(incident)
 
+    async def add_report(self, incident_id: int, request: Declaration) -> IncidentView:
+        """A report like an open incident, put on its timeline instead of declared again."""
+        title, details = split_report(request.text, request.description)
+        return await self.add_update(incident_id, report_text(title, details), by=request.reporter)
+
     async def note(self, incident_id: int, kind: str, text: str, *, by: str) -> IncidentView:
         """Something done for the incident elsewhere (a runbook posted) joins its timeline."""
         async with self._transaction() as session:
@@ -221,7 +227,9 @@ class IncidentService(IncidentReads):
             )
             await self._changed(session, incident, by, "resolved", write_up(incident))
             await self._pager.refresh_pages(session, incident)
-            if self._plan.incidents.ask_rating and incident.rating is None:
+            # A monitor's incident was reported by the bot: there is nobody to ask.
+            asks = incident.reporter != BOT_ACTOR and self._plan.incidents.ask_rating
+            if asks and incident.rating is None:
                 await self._outbox.add(
                     session,
                     Kind.RATING_DM,

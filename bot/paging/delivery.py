@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -112,11 +112,27 @@ class PageDelivery:
             return self._unreachable(view, exc.error)
 
         async def keep_ts(session: AsyncSession) -> None:
-            page = await session.get(Page, view.id)
-            if page is not None and page.ts is None:
-                page.channel, page.ts, page.sent_at = channel, found, self._clock.now()
-                if page.status == PageStatus.QUEUED:
-                    page.status = PageStatus.SENT
+            # Single UPDATEs, not a read and a write: this runs in the worker's batch transaction.
+            # Queued → sent is the common case, and the one the post's Paged field shows.
+            sent_now = await session.execute(
+                update(Page)
+                .where(Page.id == view.id, Page.ts.is_(None), Page.status == PageStatus.QUEUED)
+                .values(
+                    channel=channel, ts=found, sent_at=self._clock.now(), status=PageStatus.SENT
+                )
+                .returning(Page.incident_id)
+                .execution_options(synchronize_session=False)
+            )
+            incident_id = sent_now.scalar_one_or_none()
+            if incident_id is not None:
+                await self._pager.delivered(session, incident_id)
+                return
+            await session.execute(
+                update(Page)
+                .where(Page.id == view.id, Page.ts.is_(None))
+                .values(channel=channel, ts=found, sent_at=self._clock.now())
+                .execution_options(synchronize_session=False)
+            )
 
         return keep_ts
 
@@ -132,14 +148,18 @@ class PageDelivery:
 
         A re-page takes the person's other unanswered pages along (the digest, else empty)."""
         async with self._sessions.begin() as session:
-            page = await session.scalar(select(Page).where(Page.id == page_id).with_for_update())
-            if page is None:
+            # The incident with its pages, this one locked: one read for both.
+            incident = await session.scalar(
+                select(Incident)
+                .join(Incident.pages)
+                .where(Page.id == page_id)
+                .with_for_update(of=Page)
+            )
+            page = next((p for p in incident.pages if p.id == page_id), None) if incident else None
+            if incident is None or page is None:
                 raise LookupError(f"page {page_id} no longer exists")
             if page.ts is not None or page.status != PageStatus.QUEUED or rides_along(page):
                 return None
-            incident = await session.get(Incident, page.incident_id)
-            if incident is None:
-                raise LookupError(f"incident {page.incident_id} no longer exists")
             newer = any(
                 p.user == page.user and p.level == page.level and p.attempt > page.attempt
                 for p in incident.pages

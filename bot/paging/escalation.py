@@ -16,15 +16,16 @@ from bot.paging.pager import Pager
 from bot.paging.steps import StepRunner
 from bot.slack import Outbox
 from bot.store import LIVE_PAGES, EscalationStep, Incident, StepStatus
-from bot.timeline import IncidentLog, IncidentView, ref
+from bot.timeline import IncidentLog, IncidentView, incident_key, ref
 
 log = logging.getLogger(__name__)
 
 # Steps read per query; a pass keeps reading until nothing is due.
 BATCH = 500
 # Steps per transaction: short, so declarations and deliveries never wait long behind a pass
-# (SQLite has one writer).
-CHUNK = 10
+# (SQLite has one writer). A chunk is written together, so 30 steps (15 breaching incidents)
+# hold the database for about 40 ms: less than 10 did when each step was written on its own.
+CHUNK = 30
 
 
 @dataclass(frozen=True)
@@ -102,31 +103,49 @@ class EscalationService:
         return done, failed
 
     async def _run_chunk(self, steps: Sequence[tuple[int, int]]) -> int:
+        """Run steps in one transaction, written together as it ends (bot/slack/outbox.py)."""
         ran = 0
-        async with self._outbox.transaction(self._sessions) as session:
+        async with self._outbox.transaction(self._sessions, batch=True) as session:
+            incidents, pending = await self._lock(session, steps)
+            await self._outbox.read_waiting(session, (incident_key(i) for i in incidents))
             for step_id, incident_id in steps:
-                ran += await self._run_one(session, step_id, incident_id)
+                step, incident = pending.get(step_id), incidents.get(incident_id)
+                # A step an earlier one in the chunk did (a re-page brought forward) is done.
+                if step is None or incident is None or step.status != StepStatus.PENDING:
+                    continue
+                result = await self._steps.run(session, step, incident)
+                step.status, step.outcome, step.done_at = (
+                    result.status,
+                    result.outcome,
+                    self._clock.now(),
+                )
+                # Re-pages of other incidents brought forward into this one's count as done here.
+                ran += 1 + result.also_done
         return ran
 
-    async def _run_one(self, session: AsyncSession, step_id: int, incident_id: int) -> int:
-        # Lock the incident first, as every other change to it does; a row another process
-        # holds is left for the next pass instead of waited on.
-        incident = await session.scalar(
-            select(Incident).where(Incident.id == incident_id).with_for_update(skip_locked=True)
-        )
-        if incident is None:
-            return 0
-        step = await session.scalar(
-            select(EscalationStep)
-            .where(EscalationStep.id == step_id, EscalationStep.status == StepStatus.PENDING)
+    async def _lock(
+        self, session: AsyncSession, steps: Sequence[tuple[int, int]]
+    ) -> tuple[dict[int, Incident], dict[int, EscalationStep]]:
+        """The chunk's incidents, then their steps still pending, locked in one query each.
+
+        The incident is locked first, as every other change to it does; rows another process
+        holds are left for the next pass instead of waited on."""
+        incidents = await session.scalars(
+            select(Incident)
+            .where(Incident.id.in_({incident_id for _, incident_id in steps}))
             .with_for_update(skip_locked=True)
         )
-        if step is None:
-            return 0
-        result = await self._steps.run(session, step, incident)
-        step.status, step.outcome, step.done_at = result.status, result.outcome, self._clock.now()
-        # Re-pages of other incidents brought forward into this one's count as done here.
-        return 1 + result.also_done
+        locked = {incident.id: incident for incident in incidents}
+        pending = await session.scalars(
+            select(EscalationStep)
+            .where(
+                EscalationStep.id.in_([step_id for step_id, _ in steps]),
+                EscalationStep.incident_id.in_(list(locked)),
+                EscalationStep.status == StepStatus.PENDING,
+            )
+            .with_for_update(skip_locked=True)
+        )
+        return locked, {step.id: step for step in pending}
 
     async def _mark_failed(self, step_id: int, error: str) -> None:
         async with self._sessions.begin() as session:

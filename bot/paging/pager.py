@@ -188,10 +188,9 @@ class Pager:
             for user in people
         ]
         incident.pages.extend(pages)
-        await session.flush()
         for page in pages:
             await self._outbox.add(
-                session, Kind.PAGE, page_key(incident.id, page.user), {"page": page.id}
+                session, Kind.PAGE, page_key(incident.id, page.user), {"page": page}
             )
 
     async def repage(
@@ -213,6 +212,11 @@ class Pager:
                 session, incident, "repaged", f"level {level}, try {attempt}: {', '.join(people)}"
             )
         return len(people)
+
+    async def delivered(self, session: AsyncSession, incident_id: int) -> None:
+        """A page's DM went out: the post's Paged field says so without waiting for another
+        change to edit it."""
+        await self._incident_log.show(session, incident_id)
 
     async def refresh_pages(self, session: AsyncSession, incident: Incident) -> None:
         """Bring every DM copy of the incident's pages up to date (acknowledged, resolved).

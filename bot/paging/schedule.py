@@ -10,7 +10,13 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store import DEADLINE_STEPS, EscalationStep, Incident, StepKind, StepStatus
+from bot.store import (
+    DEADLINE_STEPS,
+    EscalationStep,
+    Incident,
+    StepKind,
+    StepStatus,
+)
 
 
 def add_step(
@@ -23,7 +29,8 @@ def add_step(
     level: int | None = None,
     attempt: int | None = None,
 ) -> None:
-    """One step for the watcher, in the caller's transaction."""
+    """One step for the watcher, in the caller's transaction (in a batch, written as it ends:
+    no step is read back in the transaction that writes it)."""
     session.add(
         EscalationStep(
             incident_id=incident.id,

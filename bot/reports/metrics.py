@@ -1,6 +1,7 @@
 """The seed plan's success metrics against a period: first-month targets during the month after
 launch_date, ongoing ones after. What monitoring measures (uptime, response time, error rate)
-reads "no data" until monitoring exists: never a made-up 0 or 100 %."""
+comes from the monitors' samples, and reads "no data" where there are none: never a made-up 0
+or 100 %."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from enum import StrEnum
 
 from bot.config import Plan
 from bot.reports.figures import Share, clock_start
+from bot.reports.measured import Measured
 from bot.reports.periods import Period
 from bot.reports.queries import IncidentRow
 
@@ -34,6 +36,10 @@ class SuccessMetric:
     mean: float | None = None
     count: int = 0
     within: timedelta | None = None
+    # Monitoring's figures: the previous period's value, and what the value rests on.
+    previous: float | None = None
+    coverage: float | None = None
+    source: str = ""
 
     @property
     def verdict(self) -> Verdict:
@@ -84,9 +90,13 @@ def success_metrics(
     declared: list[IncidentRow],
     rating_mean: float | None,
     ratings: int,
+    *,
+    measured: tuple[Measured, Measured] = (Measured(), Measured()),
 ) -> tuple[bool, tuple[SuccessMetric, ...]]:
-    """(first month?, each metric against its target)."""
+    """(first month?, each metric against its target); measured: monitoring's figures for the
+    period and the one before."""
     early = first_month(plan, period)
+    now, before = measured
     if early:
         critical = [r for r in declared if r.tier == min(plan.tiers)]
         resolution = SuccessMetric(
@@ -105,9 +115,31 @@ def success_metrics(
             within=timedelta(hours=24),
         )
     return early, (
-        SuccessMetric("uptime", "above", 99.5 if early else 99.9),
-        SuccessMetric("response_time", "below", 2.0 if early else 1.5),
-        SuccessMetric("error_rate", "below", 0.1 if early else 0.05),
+        SuccessMetric(
+            "uptime",
+            "above",
+            99.5 if early else 99.9,
+            mean=now.uptime,
+            previous=before.uptime,
+            coverage=now.coverage,
+            source=now.source("uptime"),
+        ),
+        SuccessMetric(
+            "response_time",
+            "below",
+            2.0 if early else 1.5,
+            mean=now.response_s,
+            previous=before.response_s,
+            source=now.source("response_time"),
+        ),
+        SuccessMetric(
+            "error_rate",
+            "below",
+            0.1 if early else 0.05,
+            mean=now.error_rate,
+            previous=before.error_rate,
+            source=now.source("error_rate"),
+        ),
         resolution,
         SuccessMetric(
             "satisfaction", "above", 4.0 if early else 4.5, mean=rating_mean, count=ratings

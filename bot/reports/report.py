@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Plan
 from bot.reports.figures import Figures, LevelFigures, TierFigures, compute
 from bot.reports.metrics import SuccessMetric, success_metrics
+from bot.reports.monitored import measured
 from bot.reports.periods import Period
 from bot.reports.queries import Rows, read_rows
 from bot.store import ReportKind, RunStatus
@@ -75,7 +76,15 @@ async def build_report(
     figures = compute(plan, period, rows, tiers, levels)
     previous = compute(plan, before, earlier, tiers, levels)
     early, metrics = success_metrics(
-        plan, period, rows.declared, figures.rating_mean, figures.ratings
+        plan,
+        period,
+        rows.declared,
+        figures.rating_mean,
+        figures.ratings,
+        measured=(
+            await measured(session, plan, period.start, period.cutoff),
+            await measured(session, plan, before.start, before.cutoff),
+        ),
     )
     return Report(
         kind=period.kind,

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from bot.slack.gateway import SlackCallFailed, SlackGateway, find_marked, web_client
-from bot.slack.ids import BOT_ACTOR, SUGGEST, Action, Field, View
+from bot.slack.ids import BOT_ACTOR, DECLARE_ANYWAY, SUGGEST, Action, Field, View
 from bot.slack.outbox import Kind, Outbox
 from bot.slack.render import Message, Renderer
 from bot.slack.replays import SeenRequests
-from bot.slack.text import clean_text, plain, split_title
+from bot.slack.text import clean_text, plain
 from bot.slack.worker import DeliveryWorker, Handler, Writeback
 
 __all__ = [
     "Action",
     "BOT_ACTOR",
+    "DECLARE_ANYWAY",
     "DeliveryWorker",
     "Field",
     "Handler",
@@ -29,6 +30,5 @@ __all__ = [
     "clean_text",
     "find_marked",
     "plain",
-    "split_title",
     "web_client",
 ]

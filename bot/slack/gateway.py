@@ -197,6 +197,10 @@ class SlackGateway:
         """views.open."""
         return await self.call("views.open", trigger_id=trigger_id, view=view)
 
+    async def update_view(self, view_id: str, view: dict[str, Any]) -> dict[str, Any]:
+        """views.update of an open modal."""
+        return await self.call("views.update", view_id=view_id, view=view)
+
     async def respond(
         self, response_url: str | None, message: Message, *, replace_original: bool = False
     ) -> None:

@@ -21,6 +21,9 @@ class Action(StrEnum):
     RUNBOOK = "incident.runbook"
     REOPEN = "incident.reopen"
     RATE = "incident.rate"
+    # The answer to "looks like INC-2 — add to it instead?".
+    ADD_TO_INCIDENT = "incident.add_to"
+    DECLARE_ANYWAY = "incident.declare_anyway"
     PAGE_ACKNOWLEDGE = "page.acknowledge"
     PAGE_DECLINE = "page.decline"
     CHECKLIST_TICK = "checklist.tick"
@@ -28,6 +31,7 @@ class Action(StrEnum):
     # The App Home's own buttons (its Acknowledge is a page's).
     HOME_DECLARE = "home.declare"
     HOME_ONCALL = "home.oncall"
+    ALERT_ACKNOWLEDGE = "alert.acknowledge"
 
 
 class View(StrEnum):
@@ -52,3 +56,5 @@ class Field(StrEnum):
 
 
 SUGGEST = "suggest"
+# The declare form's private_metadata once it has shown its look-alike: submitting declares.
+DECLARE_ANYWAY = "declare_anyway"

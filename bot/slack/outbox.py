@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Collection
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Collection, Iterable
+from contextlib import asynccontextmanager, nullcontext
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, exists, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from bot.clock import Clock
-from bot.store import OutboxMessage, OutboxStatus
+from bot.store import (
+    Base,
+    OutboxMessage,
+    OutboxStatus,
+    begin_batch,
+    drop_batch,
+    end_batch,
+)
 
 CLAIM_LEASE = timedelta(seconds=60)
 # Messages not yet delivered for good (a claimed one may be handed back).
@@ -38,6 +46,42 @@ class Kind(StrEnum):
     POST_REPORT = "report.post"
     REPORT_PART = "report.part"
     REPORT_CHART = "report.chart"
+    POST_ALERT = "alert.post"
+    UPDATE_ALERT = "alert.update"
+    ALERT_REPLY = "alert.reply"
+
+
+# session.info key of a batched transaction's queue (Outbox.transaction(batch=True)).
+BATCHED = "outbox.batch"
+
+
+@dataclass
+class _Batch:
+    """Messages a batched transaction queues, written together just before it commits."""
+
+    queued: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    # Kinds waiting on a key: read up front (read_waiting) or queued in this transaction.
+    waiting: dict[str, set[str]] = field(default_factory=dict)
+    read: set[str] = field(default_factory=set)  # keys whose waiting kinds were read
+
+
+def _unflushed(payload: dict[str, Any]) -> bool:
+    return any(isinstance(v, Base) and inspect(v).identity is None for v in payload.values())
+
+
+def _ids(payload: dict[str, Any]) -> dict[str, Any]:
+    """A payload with the rows it names (a Page, an IncidentEvent) as their ids."""
+    return {
+        name: _primary_key(value) if isinstance(value, Base) else value
+        for name, value in payload.items()
+    }
+
+
+def _primary_key(row: Base) -> Any:
+    identity = inspect(row).identity
+    if identity is None:
+        raise ValueError(f"{type(row).__name__} named by an outbox message was never flushed")
+    return identity[0]
 
 
 class Outbox:
@@ -60,38 +104,100 @@ class Outbox:
         """Queue one message; with coalesce, skip it if one of its kind and key still waits.
 
         covered_by names kinds that, still waiting on the key, will show this change anyway
-        (a post not yet sent needs no edit)."""
-        if coalesce:
+        (a post not yet sent needs no edit). A payload value may be a row not flushed yet (a
+        Page, an IncidentEvent): the message names its id. In a batched transaction messages
+        are written as it ends, in the order queued, with the rows they name."""
+        batch: _Batch | None = session.info.get(BATCHED)
+        if coalesce and await self._waiting(session, batch, key, {kind, *covered_by}):
+            return
+        if batch is not None:
+            batch.queued.append((kind, key, payload))
+            batch.waiting.setdefault(key, set()).add(kind)
+            return
+        if _unflushed(payload):
+            await session.flush()
+        session.add(OutboxMessage(**self._row(kind, key, payload)))
+
+    def _row(self, kind: str, key: str, payload: dict[str, Any]) -> dict[str, Any]:
+        now = self._clock.now()
+        return {
+            "key": key,
+            "kind": kind,
+            "payload": _ids(payload),
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "created_at": now,
+            "next_attempt_at": now,
+        }
+
+    async def _waiting(
+        self, session: AsyncSession, batch: _Batch | None, key: str, kinds: set[str]
+    ) -> bool:
+        """Whether a message of one of kinds still waits on key."""
+        if batch is not None:
+            # What this transaction queued is not written yet, and waits until it commits.
+            if batch.waiting.get(key, set()) & kinds:
+                return True
+            if key in batch.read:
+                return False
+        # A batch writes its rows as it ends, not before each read.
+        with session.no_autoflush if batch is not None else nullcontext():
             waiting = await session.scalar(
                 select(OutboxMessage.id).where(
-                    OutboxMessage.kind.in_((kind, *covered_by)),
+                    OutboxMessage.kind.in_(kinds),
                     OutboxMessage.key == key,
                     OutboxMessage.status == OutboxStatus.PENDING,
                 )
             )
-            if waiting is not None:
-                return
-        now = self._clock.now()
-        session.add(
-            OutboxMessage(
-                key=key,
-                kind=kind,
-                payload=payload,
-                status=OutboxStatus.PENDING,
-                attempts=0,
-                created_at=now,
-                next_attempt_at=now,
+        return waiting is not None
+
+    async def read_waiting(self, session: AsyncSession, keys: Iterable[str]) -> None:
+        """In a batched transaction: what waits on these keys, read in one query, so that
+        coalescing on them asks the database nothing more."""
+        batch: _Batch | None = session.info.get(BATCHED)
+        if batch is None:
+            return
+        keys = [k for k in set(keys) if k not in batch.read]
+        if not keys:
+            return
+        with session.no_autoflush:
+            rows = await session.execute(
+                select(OutboxMessage.key, OutboxMessage.kind).where(
+                    OutboxMessage.key.in_(keys), OutboxMessage.status == OutboxStatus.PENDING
+                )
             )
-        )
+        for key, kind in rows:
+            batch.waiting.setdefault(key, set()).add(kind)
+        batch.read.update(keys)
 
     @asynccontextmanager
     async def transaction(
-        self, sessions: async_sessionmaker[AsyncSession]
+        self, sessions: async_sessionmaker[AsyncSession], *, batch: bool = False
     ) -> AsyncIterator[AsyncSession]:
-        """A transaction whose queued messages the worker hears about once it commits."""
+        """A transaction whose queued messages the worker hears about once it commits.
+
+        batch: its new rows and messages are written together as it ends (a few statements
+        for many incidents) rather than as each is made (bot/store/bulk.py)."""
         async with sessions.begin() as session:
-            yield session
+            if batch:
+                session.info[BATCHED] = _Batch()
+                begin_batch(session)
+            try:
+                yield session
+                if batch:
+                    await self._write_batch(session)
+            finally:
+                session.info.pop(BATCHED, None)
+                drop_batch(session)
         self.wake()
+
+    async def _write_batch(self, session: AsyncSession) -> None:
+        # The rows the messages name get their ids; then the messages and the other rows
+        # written later, one statement a table.
+        await session.flush()
+        for kind, key, payload in session.info[BATCHED].queued:
+            session.add(OutboxMessage(**self._row(kind, key, payload)))
+        await end_batch(session)
 
     def wake(self) -> None:
         """Tell the worker there is something to deliver (call after commit)."""
@@ -106,27 +212,53 @@ class Outbox:
         self._wakeup.clear()
 
 
-async def due_messages(session: AsyncSession, now: datetime, limit: int) -> list[OutboxMessage]:
-    """Pending messages that are due and have no earlier undelivered message on their key."""
+def _claimable(now: Any, in_flight: Any) -> ColumnElement[bool]:
+    """Pending and due, or claimed by a worker whose lease ran out (it died) and that is not
+    the caller's own delivery still running (in_flight)."""
+    return or_(
+        and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+        and_(
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.claimed_until < now,
+            OutboxMessage.id.not_in(in_flight),
+        ),
+    )
+
+
+def _claim_statement() -> Any:
+    """One UPDATE … RETURNING that takes due messages with no earlier undelivered message on
+    their key. Built once: the claim runs after every delivery, and building the statement
+    cost more than running it. A row another worker (or process) took between the inner
+    SELECT and the UPDATE fails the outer condition and is skipped."""
+    now: Any = bindparam("now")
+    limit: Any = bindparam("limit")
+    in_flight: Any = bindparam("in_flight", expanding=True)
     earlier = aliased(OutboxMessage)
     blocked = exists().where(
-        and_(
-            earlier.key == OutboxMessage.key,
-            earlier.id < OutboxMessage.id,
-            earlier.status.in_(WAITING),
-        )
+        earlier.key == OutboxMessage.key,
+        earlier.id < OutboxMessage.id,
+        earlier.status.in_(WAITING),
     )
-    query = (
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.next_attempt_at <= now,
-            ~blocked,
-        )
+    due = (
+        select(OutboxMessage.id)
+        .where(_claimable(now, in_flight), ~blocked)
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
-    return list((await session.scalars(query)).all())
+    return (
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due.scalar_subquery()), _claimable(now, in_flight))
+        .values(
+            status=OutboxStatus.SENDING,
+            claimed_until=bindparam("until"),
+            attempts=OutboxMessage.attempts + 1,
+        )
+        .returning(OutboxMessage)
+        .execution_options(synchronize_session=False)
+    )
+
+
+_CLAIM = _claim_statement()
 
 
 async def claim_due(
@@ -136,25 +268,8 @@ async def claim_due(
 
     A claim whose lease ran out (its worker died) is taken back, unless it is one of
     in_flight: the caller's own deliveries, still running."""
-    expired = [OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_until < now]
-    if in_flight:
-        expired.append(OutboxMessage.id.notin_(list(in_flight)))
-    await session.execute(
-        update(OutboxMessage)
-        .where(*expired)
-        .values(status=OutboxStatus.PENDING, claimed_until=None)
-    )
-    ids = [m.id for m in await due_messages(session, now, limit)]
-    if not ids:
-        return []
     claimed = await session.scalars(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
-        .values(
-            status=OutboxStatus.SENDING,
-            claimed_until=now + CLAIM_LEASE,
-            attempts=OutboxMessage.attempts + 1,
-        )
-        .returning(OutboxMessage)
+        _CLAIM,
+        {"now": now, "limit": limit, "in_flight": list(in_flight), "until": now + CLAIM_LEASE},
     )
     return sorted(claimed.all(), key=lambda m: m.id)

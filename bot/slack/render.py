@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from bot.config import Plan, format_duration
 from bot.errors import SupportbotError
 from bot.slack import blocks as elements
-from bot.slack.ids import BOT_ACTOR, SUGGEST, Action, Field, View
+from bot.slack.ids import BOT_ACTOR, DECLARE_ANYWAY, SUGGEST, Action, Field, View
 from bot.slack.text import clip, escape_mrkdwn, mention_ids
 
 
@@ -63,6 +63,7 @@ class Renderer:
             Field=Field,
             BOT_ACTOR=BOT_ACTOR,
             SUGGEST=SUGGEST,
+            DECLARE_ANYWAY=DECLARE_ANYWAY,
             plan=plan,
             button=elements.button,
             option=elements.option,

@@ -1,10 +1,9 @@
-"""User text made safe: control characters stripped, mrkdwn escaped, clipped to limits, titles."""
+"""User text made safe: control characters stripped, mrkdwn escaped, clipped to limits."""
 
 from __future__ import annotations
 
 import re
 
-TITLE_LIMIT = 140
 _ENTITY_TAIL = re.compile(r"&[a-z]{0,4}$")
 
 
@@ -56,19 +55,3 @@ def clip(text: str, limit: int) -> str:
         cut = cut[:opened]
     cut = _ENTITY_TAIL.sub("", cut)
     return cut.rstrip() + "…"
-
-
-def split_title(text: str, description: str = "") -> tuple[str, str]:
-    """A one-line title from free text; anything cut off is kept in the description."""
-    text = text.strip()
-    first_line, _, rest = text.partition("\n")
-    first_line = " ".join(first_line.split())
-    title = first_line
-    if len(first_line) > TITLE_LIMIT:
-        cut = first_line[: TITLE_LIMIT - 1]
-        if " " in cut[TITLE_LIMIT // 2 :]:
-            cut = cut[: cut.rfind(" ")]
-        title = cut.rstrip() + "…"
-    overflow = text if (rest.strip() or title != first_line) else ""
-    full = "\n\n".join(part for part in (overflow, description.strip()) if part)
-    return title, full

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -64,12 +64,13 @@ class DeliveryWorker:
         self._outbox = outbox
         self._clock = clock
         self._handlers = handlers
+        # Deliveries that ended and are not recorded yet (the run loop records them).
+        self._ended: list[Outcome] = []
 
     async def deliver_due(self) -> int:
         """One pass: claim what is due, deliver it, record the outcomes; returns the count."""
-        async with self._sessions.begin() as session:
-            claimed = await claim_due(session, self._clock.now(), BATCH)
-        await asyncio.gather(*(self._deliver_and_record(m) for m in claimed))
+        claimed = await self._record_and_claim([], BATCH, ())
+        await self._record(list(await asyncio.gather(*map(self._deliver_message, claimed))))
         return len(claimed)
 
     async def run(self, stopping: asyncio.Event) -> None:
@@ -77,43 +78,65 @@ class DeliveryWorker:
 
         Claims overlap deliveries: what was queued a moment ago goes out while slower calls
         from an earlier claim are still waiting on Slack (a page is not held up behind them).
-        Per-key order still holds: a message is not claimed while an earlier one on its key is
-        being sent."""
+        Each pass records every delivery that ended since the last one and claims what is due
+        in one transaction: a delivery is recorded as soon as the loop hears of it, not behind
+        a slow one (a crash meanwhile would send it again), and what it unblocked on its key
+        is claimed at once. Per-key order still holds: a message is not claimed while an
+        earlier one on its key is being sent."""
         in_flight: dict[int, asyncio.Task[None]] = {}
         while not stopping.is_set():
-            room = MAX_IN_FLIGHT - len(in_flight)
+            ended, self._ended = self._ended, []
+            room = min(BATCH, MAX_IN_FLIGHT - len(in_flight))
             claimed: list[OutboxMessage] = []
-            if room > 0:
-                try:
-                    async with self._sessions.begin() as session:
-                        claimed = await claim_due(
-                            session, self._clock.now(), min(BATCH, room), in_flight=in_flight
-                        )
-                except Exception:
-                    log.exception("outbox claim failed; trying again")
+            try:
+                claimed = await self._record_and_claim(ended, room, in_flight)
+            except Exception:
+                log.exception("outbox claim failed; trying again")
+                await self._record(ended)
             for message in claimed:
-                task = asyncio.create_task(self._deliver_and_record(message))
+                task = asyncio.create_task(self._deliver_in_background(message))
                 in_flight[message.id] = task
                 task.add_done_callback(partial(_forget, in_flight, message.id))
-            if not claimed:
-                # Woken by a new message or a finished delivery (which may free a key).
+            if (room <= 0 or len(claimed) < room) and not self._ended:
+                # Nothing more is due until a new message or a finished delivery (which may
+                # free a key) wakes the loop.
                 await self._outbox.wait(IDLE_POLL_SECONDS)
         if in_flight:
             await asyncio.gather(*in_flight.values(), return_exceptions=True)
+        await self._record(self._ended)
 
-    async def _deliver_and_record(self, message: OutboxMessage) -> None:
-        # Each outcome is recorded as soon as it is known: one slow call must not keep the
-        # others unrecorded (a crash meanwhile would send them again).
+    async def _deliver_in_background(self, message: OutboxMessage) -> None:
         try:
-            outcome = await self._deliver(
-                message.id, message.kind, message.payload, message.attempts
-            )
-            await self._record(outcome)
-        except Exception:
-            # The claim runs out and another pass takes the message again.
-            log.exception("outbox #%s could not be recorded", message.id)
+            outcome = await self._deliver_message(message)
+            # Appended once it ended: the loop swaps the list for a new one as it records.
+            self._ended.append(outcome)
         finally:
             self._outbox.wake()
+
+    async def _deliver_message(self, message: OutboxMessage) -> Outcome:
+        return await self._deliver(message.id, message.kind, message.payload, message.attempts)
+
+    async def _record_and_claim(
+        self, ended: list[Outcome], limit: int, in_flight: Collection[int]
+    ) -> list[OutboxMessage]:
+        """Record how deliveries ended, then claim up to limit due messages, in one transaction."""
+        async with self._sessions.begin() as session:
+            for outcome in ended:
+                await self._write(session, outcome)
+            if limit <= 0:
+                return []
+            return await claim_due(session, self._clock.now(), limit, in_flight=in_flight)
+
+    async def _record(self, ended: list[Outcome]) -> None:
+        """Record outcomes one transaction each: one that cannot be written (its writeback
+        fails) must not take the others with it."""
+        for outcome in ended:
+            try:
+                async with self._sessions.begin() as session:
+                    await self._write(session, outcome)
+            except Exception:
+                # The claim runs out and another pass takes the message again.
+                log.exception("outbox #%s could not be recorded", outcome.message_id)
 
     async def _deliver(
         self, message_id: int, kind: str, payload: dict[str, Any], attempt: int
@@ -145,19 +168,18 @@ class DeliveryWorker:
         wait = after or min(timedelta(seconds=2 ** min(attempt, 10)), MAX_BACKOFF)
         return Outcome(message_id, OutboxStatus.PENDING, error=error, retry_after=wait)
 
-    async def _record(self, outcome: Outcome) -> None:
-        """Write how a delivery ended, with what it learned (its writeback), in one transaction."""
+    async def _write(self, session: AsyncSession, outcome: Outcome) -> None:
+        """Write how a delivery ended, with what it learned (its writeback)."""
         now = self._clock.now()
         values: dict[str, Any] = {"status": outcome.status, "claimed_until": None}
-        async with self._sessions.begin() as session:
-            if outcome.status == OutboxStatus.SENT:
-                if outcome.writeback is not None:
-                    await outcome.writeback(session)
-                values["sent_at"] = now
-            else:
-                values["last_error"] = (outcome.error or "")[:2000]
-            if outcome.retry_after is not None:
-                values["next_attempt_at"] = now + outcome.retry_after
-            await session.execute(
-                update(OutboxMessage).where(OutboxMessage.id == outcome.message_id).values(**values)
-            )
+        if outcome.status == OutboxStatus.SENT:
+            if outcome.writeback is not None:
+                await outcome.writeback(session)
+            values["sent_at"] = now
+        else:
+            values["last_error"] = (outcome.error or "")[:2000]
+        if outcome.retry_after is not None:
+            values["next_attempt_at"] = now + outcome.retry_after
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == outcome.message_id).values(**values)
+        )

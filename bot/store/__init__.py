@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# bulk registers its flush hook on every session.
+from bot.store.bulk import begin_batch, drop_batch, end_batch
 from bot.store.engine import async_engine, session_factory, sync_engine
 from bot.store.heartbeat import beat
 from bot.store.install import (
@@ -91,6 +93,9 @@ __all__ = [
     "WrongDatabase",
     "async_engine",
     "beat",
+    "begin_batch",
+    "drop_batch",
+    "end_batch",
     "first_start",
     "install_id",
     "session_factory",

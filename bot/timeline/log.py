@@ -41,15 +41,19 @@ class IncidentLog:
         """Timeline entry, thread reply and an in-place post update, in the caller's transaction."""
         incident.updated_at = self._clock.now()
         event = self.record(session, incident, actor, kind, text)
-        await session.flush()
-        key = incident_key(incident.id)
+        if incident.id is None:
+            await session.flush()
+        await self.show(session, incident.id)
+        payload: dict[str, Any] = {"incident": incident.id, "event": event}
+        await self._outbox.add(session, Kind.TIMELINE, incident_key(incident.id), payload)
+
+    async def show(self, session: AsyncSession, incident_id: int) -> None:
+        """An edit of the post to show the incident as it will be once the caller commits."""
         await self._outbox.add(
             session,
             Kind.UPDATE_INCIDENT,
-            key,
-            {"incident": incident.id},
+            incident_key(incident_id),
+            {"incident": incident_id},
             coalesce=True,
             covered_by=(Kind.POST_INCIDENT,),
         )
-        payload: dict[str, Any] = {"incident": incident.id, "event": event.id}
-        await self._outbox.add(session, Kind.TIMELINE, key, payload)

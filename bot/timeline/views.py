@@ -130,6 +130,13 @@ class IncidentView:
     def is_open(self) -> bool:
         return self.status != IncidentStatus.RESOLVED
 
+    @property
+    def overdue(self) -> bool:
+        """A missed target still outstanding: not acknowledged past its acknowledgement target,
+        or open past its resolution target. Once met late, a breach is history."""
+        late_ack = self.ack_breached_at is not None and self.acknowledged_at is None
+        return self.is_open and (late_ack or self.resolve_breached_at is not None)
+
     @classmethod
     def of(cls, incident: Incident) -> IncidentView:
         policy = incident.policy

@@ -8,9 +8,11 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.slack import Action
 from handlers.actions import (
+    alert_buttons,
     checklist_buttons,
     home_buttons,
     incident_buttons,
+    lookalike_buttons,
     page_buttons,
     rating,
 )
@@ -27,10 +29,13 @@ def register(app: AsyncApp) -> None:
     # Acknowledging from a DM is acknowledging: the service updates the post and every copy.
     app.action(Action.PAGE_ACKNOWLEDGE)(incident_buttons.acknowledge)
     app.action(Action.PAGE_DECLINE)(page_buttons.decline)
+    app.action(Action.ADD_TO_INCIDENT)(lookalike_buttons.add_to_incident)
+    app.action(Action.DECLARE_ANYWAY)(lookalike_buttons.declare_anyway)
     app.action(Action.CHECKLIST_TICK)(checklist_buttons.tick_item)
     app.action(Action.RECHECK)(checklist_buttons.rerun_check)
     app.action(Action.HOME_DECLARE)(home_buttons.open_declare_modal)
     app.action(Action.HOME_ONCALL)(home_buttons.show_oncall)
+    app.action(Action.ALERT_ACKNOWLEDGE)(alert_buttons.acknowledge_alert)
     # Five buttons in one block need five action ids: incident.rate.1 … incident.rate.5.
     app.action(re.compile(rf"^{re.escape(Action.RATE)}\.[1-5]$"))(rating.rate_incident)
     # One button per tier in a close call's answer: incident.confirm_tier.1, .2, …

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers.commands import checklist, incident, oncall, report, runbook
+from handlers.commands import alerts, checklist, incident, oncall, report, runbook
 
 COMMANDS = {
     "/incident": incident.incident_command,
@@ -12,6 +12,7 @@ COMMANDS = {
     "/runbook": runbook.runbook_command,
     "/oncall": oncall.oncall_command,
     "/report": report.report_command,
+    "/alerts": alerts.alerts_command,
 }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck
 
 from bot.errors import NotDeclared
-from bot.incidents import Command, Declaration, parse
+from bot.incidents import Command, Declaration, carry, parse, split_report
 from bot.services import Services
 from bot.slack import Message
 from bot.timeline import IncidentView
@@ -49,6 +49,8 @@ async def _run(parsed: Command, command: dict[str, Any], services: Services) -> 
             )
             # Acked already: if it is not stored, the reporter must hear so, with their text.
             with failing_as(lambda: NotDeclared(text=request.text)):
+                if (hint := await _look_alike(services, request)) is not None:
+                    return hint
                 declared = await incidents.declare(request)
             return render.message(
                 "declared.j2",
@@ -85,6 +87,16 @@ async def _run(parsed: Command, command: dict[str, Any], services: Services) -> 
         case "reopen":
             return _changed(services, await incidents.reopen(number, by=user), "reopened")
     raise AssertionError(f"unhandled /incident subcommand {parsed.name}")
+
+
+async def _look_alike(services: Services, request: Declaration) -> Message | None:
+    """ "Looks like INC-2 — add to it instead?", the report riding on the buttons that answer."""
+    alike = await services.incidents.look_alike(request)
+    value = carry(request, alike.id) if alike else None
+    if alike is None or value is None:
+        return None
+    title, _ = split_report(request.text)
+    return services.render.message("lookalike.j2", i=alike, title=title, value=value)
 
 
 def _changed(services: Services, incident: IncidentView, change: str) -> Message:

@@ -35,6 +35,7 @@ async def publish_for(services: Services, user: str) -> None:
         oncall=await services.oncall.roster(),
         checklists=await services.checklists.today(),
         runbooks=await services.checklists.today(RunKind.RUNBOOK),
+        firing=(await services.alerts.firing()).alerts,
         glance=await services.reports.glance(),
         chart=await services.reports.latest_chart("incidents_per_day"),
         now=services.clock.now(),

@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck
 from bot.errors import NotDeclared, SupportbotError
 from bot.incidents import Declaration
 from bot.services import Services
-from bot.slack import SUGGEST, Field, Message
+from bot.slack import DECLARE_ANYWAY, SUGGEST, Field, Message
 from handlers.replies import failing_as, listener
 from handlers.views.inputs import value
 
@@ -28,7 +28,7 @@ def problem_field(error: SupportbotError | None) -> str:
 @listener(field=problem_field)
 async def submit_declaration(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], services: Services
-) -> Message:
+) -> Message | None:
     """Declare from the form; problems are shown on the form's fields (or, once the form has
     been answered, sent in a DM with what was typed)."""
     tier, category = value(view, Field.TIER), value(view, Field.CATEGORY)
@@ -41,6 +41,27 @@ async def submit_declaration(
         source_key=f"view:{view['id']}" if view.get("id") else None,
     )
     with failing_as(lambda: NotDeclared(text=request.text, description=request.description)):
+        if view.get("private_metadata") != DECLARE_ANYWAY and await _asked(ack, request, services):
+            return None
         declared = await services.incidents.declare(request)
     await ack()
     return services.render.message("declared.j2", i=declared.incident, duplicate=declared.duplicate)
+
+
+async def _asked(ack: AsyncAck, request: Declaration, services: Services) -> bool:
+    """When the report reads like an open incident, the form stays open with what was typed
+    and asks, once, whether to add to it instead."""
+    alike = await services.incidents.look_alike(request)
+    # Once the form has been answered "working on it" (a slow database), it can no longer ask.
+    if alike is None or ack.response is not None:
+        return False
+    again = services.render.view(
+        "declare_modal.j2",
+        title=request.text,
+        description=request.description,
+        tier=str(request.tier or ""),
+        category=request.category or "",
+        alike=alike,
+    )
+    await ack(response_action="update", view=again)
+    return True

@@ -46,6 +46,7 @@ async function start() {
   badge.className = "unread"; badge.id = "dm-unread"; badge.textContent = "new"; badge.hidden = true;
   dms.querySelector("a").append(badge);
   $("#home-link").addEventListener("click", (e) => { e.preventDefault(); showPane("home", "supportbot — App Home"); });
+  if (info.demo) setUpDemo(info.demo);
   const jobs = await getJSON("/pg/jobs");
   for (const j of jobs) {
     const li = document.createElement("li");
@@ -57,6 +58,23 @@ async function start() {
   }
   $("#thread-close").addEventListener("click", () => { state.thread = null; $("#thread").hidden = true; });
   showPane(info.channels[0].id, `# ${info.channels[0].name}`);
+}
+
+// The demo site's switch: down, the demo monitor fails, alerts and opens an incident; up, it recovers.
+function setUpDemo(demo) {
+  $("#demo-monitor").textContent = demo.monitor;
+  const show = (up) => {
+    $("#demo-state").textContent = up ? "up" : "down";
+    $("#demo").dataset.up = up ? "true" : "false";
+    $("#demo-switch").textContent = up ? "Take it down" : "Bring it back up";
+  };
+  show(demo.up);
+  $("#demo-switch").addEventListener("click", async () => {
+    const r = await post("/pg/demo-target/switch", { up: $("#demo").dataset.up !== "true" });
+    if (!r.ok) { toast(`Failed: ${r.error}`); return; }
+    show(r.up);
+    toast(r.up ? `${r.monitor} is back up: watch it recover.` : `${r.monitor} is down: an alert after three failed checks (about 30 s).`);
+  });
 }
 
 function showChannels(channels) {

@@ -4,6 +4,7 @@ reply as Slack shows them, a close call answered with one click, and a correctio
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -16,6 +17,9 @@ from tests.integration.flows import (
     settled,
     updated,
 )
+
+# Past the duplicate window: a second report like the first is declared without asking.
+LATER = timedelta(minutes=31)
 
 
 def declare_reply(slack, user: str, ref: str) -> dict:
@@ -95,7 +99,9 @@ def test_a_clear_suggestion_asks_nothing(slack, reporter):
     assert buttons(reply) == []
 
 
-def test_a_tier_change_teaches_the_next_similar_report(slack, reporter, responder, person, db):
+def test_a_tier_change_teaches_the_next_similar_report(
+    slack, reporter, responder, person, bot_clock, db
+):
     first = declare(reporter, slack, "the loyalty points page shows an error")
     assert "3 — Medium" in post_text(first)
     responder.click(first, Action.CHANGE_TIER, option="1:2")
@@ -105,6 +111,7 @@ def test_a_tier_change_teaches_the_next_similar_report(slack, reporter, responde
             sa.text("SELECT text, tier, category, incident_id, learned_by FROM classifier_examples")
         ).one()
     assert kept == ("the loyalty points page shows an error", 2, "errors", 1, "U0SUP1")
+    bot_clock.advance(LATER)  # a like report minutes later would be asked to join INC-1
     second = declare(person("U2"), slack, "Loyalty points page shows an error again")
     text = post_text(second)
     assert "2 — High" in text and "learned from INC-1" in text
@@ -112,11 +119,12 @@ def test_a_tier_change_teaches_the_next_similar_report(slack, reporter, responde
     assert (json.loads(stored) if isinstance(stored, str) else stored)["learned_from"] == 1
 
 
-def test_a_reporters_own_retier_is_not_learned(slack, reporter, db):
+def test_a_reporters_own_retier_is_not_learned(slack, reporter, bot_clock, db):
     declare(reporter, slack, "the loyalty points page shows an error")
     assert reporter.command("tier INC-1 1").status_code == 200
     eventually(lambda: incident_row(db, 1).tier == 1)
     with db.connect() as conn:
         assert conn.scalar(sa.text("SELECT count(*) FROM classifier_examples")) == 0
+    bot_clock.advance(LATER)
     second = declare(reporter, slack, "loyalty points page shows an error again")
     assert "learned from" not in post_text(second) and "3 — Medium" in post_text(second)

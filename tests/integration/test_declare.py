@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from bot.incidents import TITLE_LIMIT
 from bot.slack import Action, Field
 from tests.integration.flows import (
     INCIDENTS,
@@ -137,13 +138,44 @@ def test_mentions_in_user_text_ping_nobody(slack, reporter):
     assert "&lt;!channel&gt; &lt;!here&gt; &lt;@U0MGR1&gt; checkout &amp;" in post["text"]
 
 
+def stored(db: sa.Engine) -> sa.Row:
+    with db.connect() as conn:
+        return conn.execute(sa.text("SELECT title, description FROM incidents")).one()
+
+
 def test_a_hundred_kilobytes_of_text_is_cut_for_slack_and_kept_whole(slack, reporter, db):
     text = "payment failing " + "x" * 100_000
     post = declare(reporter, slack, text)
     assert len(post["blocks"][0]["text"]["text"]) <= 150
-    with db.connect() as conn:
-        description = conn.scalar(sa.text("SELECT description FROM incidents"))
-    assert description == text
+    row = stored(db)
+    assert len(row.title) <= TITLE_LIMIT and row.title.endswith("x…")
+    assert row.title[:-1] + row.description[1:] == text  # cut mid-word, continued in the details
+
+
+def test_a_five_thousand_character_report_gets_a_title_and_keeps_every_word(slack, reporter, db):
+    first = (
+        "Checkout returns a 502 for every card payment, web and app alike, since the 10:02 deploy."
+    )
+    text = f"{first} " + " ".join(f"Customer {n} could not pay and called us." for n in range(125))
+    assert len(text) > 5_000
+    post = declare(reporter, slack, text)
+    row = stored(db)
+    # The same cap as the form's title field, cut after a whole sentence: a title, not a wall.
+    assert len(row.title) <= TITLE_LIMIT and row.title.startswith(first)
+    assert row.title.endswith("called us.")
+    assert post["blocks"][0]["text"]["text"] == f"🔴 INC-1 · {row.title}"
+    assert f"{row.title} {row.description}" == text  # nothing typed is lost
+    assert "Customer 124 could not pay" in row.description
+    # The post shows the start of the details and says where the rest is.
+    shown = post_text(post)
+    assert "Customer 0 could not pay" in shown and "Customer 124" not in shown
+    assert "The rest: `/incident show INC-1`" in shown
+    # ...and /incident show shows all of it.
+    reporter.command("show INC-1")
+    replies_to("U1", slack, count=2)
+    answers = [c.args for c in slack.calls_to("response_url")]
+    detail = next(a for a in answers if a.get("text", "").startswith("INC-1 ·"))
+    assert "Customer 124 could not pay" in str(detail["blocks"])
 
 
 def test_a_retried_request_declares_once(slack, reporter, db):

@@ -47,7 +47,14 @@ def test_state_lists_people_per_level_plus_admin_and_the_channels(playground):
         "level 4, admin",
     ]
     assert [c["name"] for c in state["channels"]] == ["incidents", "ops", "reports", "alerts"]
-    assert state["commands"] == ["/checklist", "/incident", "/oncall", "/report", "/runbook"]
+    assert state["commands"] == [
+        "/alerts",
+        "/checklist",
+        "/incident",
+        "/oncall",
+        "/report",
+        "/runbook",
+    ]
 
 
 def test_the_demo_people_are_whoever_is_on_call_now_and_everyone_else_is_listed(playground):

@@ -80,10 +80,15 @@ class SlackUser:
         )
 
     def click_in_view(
-        self, view: dict[str, Any], action_id: str, *, value: str | None = None
+        self,
+        view: dict[str, Any],
+        action_id: str,
+        *,
+        value: str | None = None,
+        answers: dict[str, Any] | None = None,
     ) -> httpx.Response:
         """Click a button in a view (a modal or the App Home); value picks one of several
-        buttons sharing an action_id."""
+        buttons sharing an action_id, answers are what the modal's inputs hold."""
         found = [
             element
             for block in view["blocks"]
@@ -93,7 +98,9 @@ class SlackUser:
         ]
         assert found, f"no element {action_id!r} ({value}) in {json.dumps(view['blocks'])[:500]}"
         action = {"action_id": action_id, "type": "button", "value": found[0].get("value")}
-        return self.send(block_actions_body(user_id=self.id, action=action, view=view))
+        state = state_values_for(view["blocks"], answers) if answers is not None else None
+        body = block_actions_body(user_id=self.id, action=action, view=view, state_values=state)
+        return self.send(body)
 
     def open_home(self) -> httpx.Response:
         body = event_body(

@@ -10,6 +10,7 @@ import pytest
 
 from bot.config import Plan, Policy
 from bot.errors import BadInput, IncidentNotFound, InvalidTransition, NotAllowed
+from bot.incidents import TITLE_LIMIT
 from bot.oncall.calendar import PHASE_TITLES, Phase
 from bot.oncall.service import CoverView, LevelOnCall, Roster
 from bot.paging.delivery import PageView
@@ -114,7 +115,9 @@ def page(status: PageStatus = PageStatus.SENT, notify_only: bool = False) -> Pag
 
 @pytest.fixture
 def render() -> Renderer:
-    return Renderer(Plan())
+    render = Renderer(Plan())
+    render.add_global("title_limit", TITLE_LIMIT)  # as bot/services.py sets it
+    return render
 
 
 @pytest.mark.parametrize("state", STATES)
@@ -153,6 +156,7 @@ def test_detail_with_a_long_timeline(render):
         ("incident_list.j2", {"incidents": [], "total": 0}),
         ("timeline_entry.j2", {"e": EventView(NOW, "U1", "update", HUGE)}),
         ("declared.j2", {"i": view(), "duplicate": False}),
+        ("lookalike.j2", {"i": view(), "title": HUGE[:140], "value": "v" * 2000}),
         ("declared.j2", {"i": view(), "duplicate": False, "meant": "tier"}),
         ("incident_changed.j2", {"i": view(), "change": "escalated"}),
         ("rating_request.j2", {"i": view()}),
@@ -178,6 +182,16 @@ def test_messages(render, template, context):
 
 def test_modals(render):
     assert validate_view(render.view("declare_modal.j2", title="x" * 500)) == []
+    asked = render.view(
+        "declare_modal.j2",
+        title="x" * 500,
+        description=HUGE,
+        tier="2",
+        category="bug",
+        alike=view(),
+    )
+    assert validate_view(asked) == [] and asked["private_metadata"]
+    assert validate_view(render.view("lookalike_added.j2", i=view())) == []
     assert validate_view(render.view("resolve_modal.j2", i=view(), summary=HUGE)) == []
     assert validate_view(render.view("decline_modal.j2", i=view())) == []
 

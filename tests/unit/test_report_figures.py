@@ -139,7 +139,7 @@ async def test_the_rendered_report_shows_the_figures(services):
         "3.5/5 from 2 ratings _(prev no data)_\\nLowest: 2/5 INC-2 incident 2",
         "INC-3 tier 4 → 3 by <@U0SUP2>",
         "❌ Critical issues resolved < 2 h: 1/2 within 2 h",
-        "⚪ Uptime > 99.5 %: no data (monitoring is not set up yet)",
+        "⚪ Uptime > 99.5 %: no data _(prev no data)_ (no monitors configured)",
         "Generated Fri 27 Nov 2026 16:00 EST",
     ):
         assert expected in text, expected

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.slack.text import TITLE_LIMIT, clean_text, clip, escape_mrkdwn, split_title
+from bot.slack.text import clean_text, clip, escape_mrkdwn
 
 
 def test_mentions_and_markup_are_defused() -> None:
@@ -18,20 +18,6 @@ def test_clip_never_cuts_inside_an_entity_or_link() -> None:
     clipped = clip("abc &amp; def", 8)
     assert clipped == "abc…" and len(clipped) <= 8
     assert clip("see <#C123|general> now", 12) == "see…"
-
-
-def test_long_titles_are_cut_and_kept_whole_in_the_description() -> None:
-    text = "word " * 20_000
-    title, description = split_title(text)
-    assert len(title) <= TITLE_LIMIT and title.endswith("…")
-    assert description == text.strip()
-
-
-def test_multiline_text_titles_the_first_line() -> None:
-    title, description = split_title("checkout down\nsince 10:02, all cards", "extra")
-    assert title == "checkout down"
-    assert description == "checkout down\nsince 10:02, all cards\n\nextra"
-    assert split_title("  site   down ") == ("site down", "")
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,83 @@
+"""Rows nobody reads back as objects (outbox messages, escalation steps) are inserted in one
+statement per table and flush, not one per row; in a batched transaction, in one statement
+per table as it ends.
+
+The ORM inserts new objects one at a time on SQLite: it reads each row's id back, and SQLite
+gives no order-preserving way to read several. A Tier 1 declaration writes seven steps and
+seven messages; one executemany each is one round trip (on SQLite, one hop to aiosqlite's
+thread) instead of seven. A batch (the watcher's chunk of many incidents, whose reads flush
+often) keeps them out of every flush until end_batch. Rows go in the order they were added,
+so outbox ids (the delivery order on a key) stay as they were."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm.attributes import instance_state
+
+from bot.store.models import EscalationStep, OutboxMessage
+
+WRITE_ONLY = (OutboxMessage, EscalationStep)
+# session.info key of the rows a batched transaction writes as it ends, by table.
+HELD = "store.bulk.held"
+
+Rows = dict[type, list[dict[str, Any]]]
+
+
+def _values(row: Any) -> dict[str, Any]:
+    # Only what was set: an unset column keeps its default, as the ORM would give it.
+    return {
+        c.key: row.__dict__[c.key]
+        for c in inspect(row).mapper.column_attrs
+        if c.key in row.__dict__
+    }
+
+
+def _insert(session: Session, model: type, values: list[dict[str, Any]]) -> None:
+    connection = session.connection()
+    # executemany needs the same columns in every row: consecutive runs of them, in order.
+    for _, run in groupby(values, key=tuple):
+        connection.execute(insert(model), list(run))
+
+
+@event.listens_for(Session, "before_flush")
+def insert_in_bulk(session: Session, _context: UOWTransaction, _instances: object) -> None:
+    """Take the write-only rows out of the flush: insert them in bulk first, or hold them
+    for the end of the batch."""
+    held: Rows | None = session.info.get(HELD)
+    for model in WRITE_ONLY:
+        new = sorted(
+            (row for row in session.new if type(row) is model),
+            key=lambda row: instance_state(row).insert_order or 0,
+        )
+        if held is None and len(new) < 2:
+            continue
+        values = [_values(row) for row in new]
+        for row in new:
+            session.expunge(row)
+        if held is None:
+            _insert(session, model, values)
+        else:
+            held.setdefault(model, []).extend(values)
+
+
+def begin_batch(session: AsyncSession) -> None:
+    """From now until end_batch, new write-only rows are held back from every flush."""
+    session.info[HELD] = {}
+
+
+async def end_batch(session: AsyncSession) -> None:
+    """Write the batch's rows (in the order added, table by table) and leave batch mode."""
+    await session.flush()
+    held: Rows = session.info.pop(HELD, {})
+    for model, values in held.items():
+        await session.run_sync(_insert, model, values)
+
+
+def drop_batch(session: AsyncSession) -> None:
+    """Leave batch mode without writing (the transaction is rolling back)."""
+    session.info.pop(HELD, None)

@@ -1,0 +1,57 @@
+"""The playground's demo site and its switch, in real headless Chromium: the switch takes the
+page the demo monitor watches down and back up, and the status page lists the monitor."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_playground_browser import playground
+
+__all__ = ["playground"]  # the fixture, shared with the main browser test
+
+
+def test_the_switch_takes_the_demo_site_down_and_back(playground, page):
+    target = f"{playground.url}/pg/demo-target"
+    assert httpx.get(target).status_code == 200
+    page.goto(playground.url)
+    demo = page.locator("#demo")
+    expect(demo).to_contain_text("demo-shop")
+    expect(page.locator("#demo-state")).to_have_text("up")
+
+    page.locator("#demo-switch").click()
+    expect(page.locator("#demo-state")).to_have_text("down")
+    expect(page.locator("#demo-switch")).to_have_text("Bring it back up")
+    expect(page.locator("#toast")).to_contain_text("demo-shop is down")
+    assert httpx.get(target).status_code == 503
+
+    page.reload()  # the switch is the server's, not the page's
+    expect(page.locator("#demo-state")).to_have_text("down")
+    page.locator("#demo-switch").click()
+    expect(page.locator("#demo-state")).to_have_text("up")
+    assert httpx.get(target).status_code == 200
+
+    with page.expect_popup() as opened:
+        page.locator("#status-link").click()
+    status = opened.value
+    expect(status.locator('[data-monitor="demo-shop"]')).to_contain_text("/pg/demo-target")
+
+
+def test_taking_the_demo_site_down_raises_an_alert_and_an_incident_then_recovers(playground, page):
+    jobs = [j["name"] for j in httpx.get(f"{playground.url}/pg/jobs").json()]
+    if "monitors" not in jobs:
+        pytest.skip("the monitor runner (branch mon-alert) is not in this build yet")
+    page.goto(playground.url)
+    expect(page.locator("#demo-state")).to_have_text("up")
+    page.locator("#demo-switch").click()
+    page.get_by_role("link", name="# alerts").click()
+    # Three failed checks 10 s apart: the alert, and the Tier 1 incident it declares.
+    alert = page.locator("#messages .message", has_text="demo-shop is down").first
+    expect(alert).to_contain_text("INC-1", timeout=60_000)
+    status = httpx.get(f"{playground.url}/status").text
+    assert 'data-banner="outage"' in status and "INC-1 demo-shop" in status
+
+    page.locator("#demo-switch").click()
+    expect(alert).to_contain_text("recovered", timeout=60_000)
+    assert 'data-monitor="demo-shop" data-state="up"' in httpx.get(f"{playground.url}/status").text
