@@ -118,7 +118,13 @@ def test_a_restarted_bot_runs_the_steps_that_fell_due_while_it_was_down(
     with BotServer(settings, plan, bot_clock, schedule=True) as again:
         eventually(lambda: page_counts(slack, PEOPLE) == {"U0SUP1": 2}, timeout=15)
         board = {job["name"]: job for job in again.services.jobs.snapshot()}
-        assert set(board) == {"checklists", "reports", "sla-watcher", "oncall-handoff"}
+        assert set(board) == {
+            "checklists",
+            "reports",
+            "sla-watcher",
+            "oncall-handoff",
+            "monitor-retention",
+        }
         assert board["sla-watcher"]["runs"] >= 1 and board["sla-watcher"]["failures"] == 0
 
 
