@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Table, delete, func, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -86,7 +86,7 @@ async def _add(session: AsyncSession, deltas: Deltas) -> None:
     """Add the deltas to the rollup rows, creating them as needed: one statement for all the
     rows (per CHUNK), each (monitor, period, start) once in it."""
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = MonitorRollup.__table__
     assert isinstance(table, Table)
     rows = [
@@ -103,7 +103,7 @@ async def _add(session: AsyncSession, deltas: Deltas) -> None:
         if any(changes.values())
     ]
     for first in range(0, len(rows), CHUNK):
-        statement = insert(table).values(rows[first : first + CHUNK])
+        statement = upsert(table).values(rows[first : first + CHUNK])
         statement = statement.on_conflict_do_update(
             index_elements=["monitor", "period", "start"],
             set_={name: table.c[name] + statement.excluded[name] for name in COLUMNS},
@@ -172,6 +172,7 @@ async def _record_group(
         plan,
     )
     deltas: Deltas = {}
+    rows: list[dict[str, object]] = []
     for obs in observations:
         _, at, until = spans[obs.monitor]
         kept = windows[obs.monitor]
@@ -185,17 +186,19 @@ async def _record_group(
                 before.until = obs.at
         _credit(deltas, obs.monitor, obs.state, at, until, windows=kept)
         _count(deltas, obs)
-        session.add(
-            MonitorSample(
-                monitor=obs.monitor,
-                at=obs.at,
-                until=obs.until,
-                state=obs.state,
-                response_ms=obs.response_ms,
-                value=obs.value,
-                summary=obs.result.summary[:200],
-            )
+        rows.append(
+            {
+                "monitor": obs.monitor,
+                "at": obs.at,
+                "until": obs.until,
+                "state": obs.state,
+                "response_ms": obs.response_ms,
+                "value": obs.value,
+                "summary": obs.result.summary[:200],
+            }
         )
+    # Nobody reads them back in this transaction: one executemany, not an ORM insert each.
+    await session.execute(insert(MonitorSample), rows)
     await _add(session, deltas)
 
 
