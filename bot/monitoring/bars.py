@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import Integer, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.monitoring.spans import HOUR, floor_to, moment, seconds
@@ -96,6 +96,17 @@ class SeriesPoint:
     avg_ms: float | None
 
 
+def _slice(dialect: str, at: Any, since: datetime, step: int) -> Any:
+    """The number of the slice `at` falls in: whole `step`s since `since`."""
+    if dialect == "postgresql":
+        return func.floor(func.extract("epoch", at - since) / step)
+    # SQLite keeps UTC as text; julianday reads it. The millisecond keeps a check taken on a
+    # slice's first second in that slice despite floating point.
+    naive = since.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    days = func.julianday(at) - func.julianday(literal(naive))
+    return cast((days * 86400 + 0.001) / step, Integer)  # truncated: at >= since
+
+
 async def response_series(
     session: AsyncSession, monitor: str, since: datetime, until: datetime, points: int = 48
 ) -> list[SeriesPoint]:
@@ -123,14 +134,13 @@ async def response_series(
         at, total, count = MonitorSample.at, MonitorSample.response_ms, literal(1)
         where = [MonitorSample.monitor == monitor, MonitorSample.at >= since]
     # Sliced and summed by the database: a day of 10-second checks is 8,640 rows.
-    ends = [(at < moment(a + (n + 1) * step), n) for n in range(points - 1)]
-    index = case(*ends, else_=points - 1) if ends else literal(0)
+    index = _slice(session.get_bind().dialect.name, at, since, step)
     rows = await session.execute(
         select(index, func.sum(total), func.sum(count))
         .where(*where, at < until, total.is_not(None))
         .group_by(index)
     )
-    sums = {int(n): (float(t), float(c)) for n, t, c in rows if c}
+    sums = {min(points - 1, int(n)): (float(t), float(c)) for n, t, c in rows if c}
     return [
         SeriesPoint(moment(a + n * step), sums[n][0] / sums[n][1] if n in sums else None)
         for n in range(points)

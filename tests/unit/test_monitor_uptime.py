@@ -157,7 +157,11 @@ async def test_the_response_series_averages_each_slice(session):
     await run(
         session, T0 + timedelta(hours=1), T0 + timedelta(hours=2), timedelta(minutes=1), ms=300
     )
-    fine = await response_series(session, "web", T0, T0 + timedelta(hours=4), points=4)
-    assert [p.avg_ms for p in fine] == [100, 300, None, None]
+    hourly = await response_series(session, "web", T0, T0 + timedelta(hours=4), points=4)
+    assert [p.avg_ms for p in hourly] == [100, 300, None, None]
+    # Under an hour a slice: raw samples; a check on a slice's first second is in that slice.
+    fine = await response_series(session, "web", T0, T0 + timedelta(hours=4), points=8)
+    assert [p.avg_ms for p in fine] == [100, 100, 300, 300, None, None, None, None]
+    assert fine[2].start == T0 + timedelta(hours=1)
     coarse = await response_series(session, "web", T0, T0 + timedelta(days=2), points=2)
     assert [p.avg_ms for p in coarse] == [200, None]
