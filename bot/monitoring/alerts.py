@@ -9,6 +9,7 @@ the restarts and replicas.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -66,6 +67,18 @@ class AlertBook:
             select(Alert).where(Alert.monitor == monitor, Alert.open_key.is_not(None))
         )
         return {Rule(a.rule): a for a in rows}
+
+    async def open_alerts_of(
+        self, session: AsyncSession, monitors: Collection[str]
+    ) -> dict[str, dict[Rule, Alert]]:
+        """Each monitor's open alerts by rule, for many monitors in one query."""
+        found: dict[str, dict[Rule, Alert]] = {m: {} for m in monitors}
+        rows = await session.scalars(
+            select(Alert).where(Alert.monitor.in_(list(monitors)), Alert.open_key.is_not(None))
+        )
+        for alert in rows:
+            found[alert.monitor][Rule(alert.rule)] = alert
+        return found
 
     async def apply(
         self,

@@ -4,8 +4,10 @@ they found.
 A monitor is claimed by moving its `next_due` forward in one conditional UPDATE, so across
 replicas (and a restart) each check runs once. Checks run concurrently, a few at a time, each
 bounded; a probe that could not run is an unknown sample, never a down one. Each observation is
-stored, folded into the monitor's status and read by the rules in one transaction; an alert
-that wants an incident then declares it through the incidents service, once (its source key).
+stored, folded into the monitor's status and read by the rules, a pass's observations in one
+transaction (each table read or written once for all of them; should that fail, each on its
+own); an alert that wants an incident then declares it through the incidents service, once
+(its source key).
 """
 
 from __future__ import annotations
@@ -28,13 +30,13 @@ from bot.incidents import Declaration, IncidentService
 from bot.monitoring.alerts import AlertBook
 from bot.monitoring.declaring import Wanted, wanted_incident
 from bot.monitoring.history import last_week
-from bot.monitoring.mutes import is_muted
+from bot.monitoring.mutes import muted_monitors
 from bot.monitoring.observation import Observation
 from bot.monitoring.rules import Limits, Rule, observed_state, read
-from bot.monitoring.samples import record
+from bot.monitoring.samples import record_many
 from bot.oncall.calendar import Calendar
 from bot.slack import BOT_ACTOR, Outbox
-from bot.store import AlertState, MonitorStatus, SampleState
+from bot.store import Alert, AlertState, MonitorStatus, SampleState
 
 log = logging.getLogger(__name__)
 
@@ -84,13 +86,23 @@ class MonitorRunner:
         observations = await asyncio.gather(
             *(self._observe(monitor, now, until) for monitor, until in claimed)
         )
-        for monitor, obs in zip((m for m, _ in claimed), observations, strict=True):
+        pairs = list(zip((m for m, _ in claimed), observations, strict=True))
+        try:
+            wanted = await self._fold(pairs)
+        except Exception:
+            # One monitor's trouble must not lose the others' checks: each on its own.
+            log.exception("monitor pass: its checks could not be recorded together")
+            wanted = []
+            for monitor, obs in pairs:
+                try:
+                    wanted += await self._fold([(monitor, obs)])
+                except Exception:
+                    log.exception("monitor %s: its check could not be recorded", monitor.name)
+        for want in wanted:
             try:
-                wanted = await self._fold(monitor, obs)
-                if wanted is not None:
-                    await self._declare(wanted)
+                await self._declare(want)
             except Exception:
-                log.exception("monitor %s: its check could not be recorded", monitor.name)
+                log.exception("alert %s: its incident could not be declared", want.alert_id)
         return [m.name for m, _ in claimed]
 
     async def _register(self, now: datetime) -> None:
@@ -173,41 +185,79 @@ class MonitorRunner:
         state = observed_state(check.kind, result.status, result.values)
         return Observation(monitor.name, at, until, state, result)
 
-    async def _fold(self, monitor: MonitorConfig, obs: Observation) -> Wanted | None:
-        """Store the observation, update the status, apply the rules; the incident an alert
-        wants declared, if any."""
-        limits = Limits.of(monitor, self._plan.monitoring)
+    async def _fold(self, pairs: list[tuple[MonitorConfig, Observation]]) -> list[Wanted]:
+        """Store a pass's observations, update the statuses, apply the rules — one
+        transaction, each read once for the whole pass; the incidents alerts want declared."""
+        if not pairs:
+            return []
+        names = [m.name for m, _ in pairs]
+        at = pairs[0][1].at
+        wanted = []
         async with self._outbox.transaction(self._sessions) as session:
-            await record(session, obs, self._plan)
-            status = await session.get(MonitorStatus, monitor.name, with_for_update=True)
-            if status is None:
-                return None
-            _fold_status(status, obs)
-            muted = await is_muted(session, self._plan, monitor.name, obs.at)
-            open_now = await self.book.open_alerts(session, monitor.name)
-            down = open_now.get(Rule.DOWN)
-            before = None
-            if monitor.measures in BUSINESS_MEASURES:
-                before = await last_week(session, monitor.name, obs.at, monitor.every)
-            readings = read(
-                obs,
-                monitor,
-                limits,
-                failed_in_row=status.failed_in_row,
-                down_firing=down is not None and down.state is AlertState.FIRING,
-                last_week=before,
-            )
-            for reading in readings:
-                await self.book.apply(
-                    session, monitor.name, reading, limits, muted=muted, open_now=open_now
+            await record_many(session, [obs for _, obs in pairs], self._plan)
+            statuses = {
+                s.monitor: s
+                for s in await session.scalars(
+                    select(MonitorStatus)
+                    .where(MonitorStatus.monitor.in_(names))
+                    .with_for_update()
+                    .execution_options(populate_existing=True)
                 )
-            return wanted_incident(
-                {rule: a for rule, a in open_now.items() if a.open_key is not None},
-                monitor.name,
-                limits,
-                self._plan.monitoring,
-                business_hours=self._calendar.is_business_hours(obs.at),
+            }
+            muted = await muted_monitors(session, self._plan, names, at)
+            open_alerts = await self.book.open_alerts_of(session, names)
+            for monitor, obs in pairs:
+                status = statuses.get(monitor.name)
+                if status is None:
+                    continue
+                want = await self._evaluate(
+                    session,
+                    monitor,
+                    obs,
+                    status,
+                    muted=monitor.name in muted,
+                    open_now=open_alerts[monitor.name],
+                )
+                if want is not None:
+                    wanted.append(want)
+        return wanted
+
+    async def _evaluate(
+        self,
+        session: AsyncSession,
+        monitor: MonitorConfig,
+        obs: Observation,
+        status: MonitorStatus,
+        *,
+        muted: bool,
+        open_now: dict[Rule, Alert],
+    ) -> Wanted | None:
+        """Fold one observation into its monitor's status and alerts."""
+        limits = Limits.of(monitor, self._plan.monitoring)
+        _fold_status(status, obs)
+        down = open_now.get(Rule.DOWN)
+        before = None
+        if monitor.measures in BUSINESS_MEASURES:
+            before = await last_week(session, monitor.name, obs.at, monitor.every)
+        readings = read(
+            obs,
+            monitor,
+            limits,
+            failed_in_row=status.failed_in_row,
+            down_firing=down is not None and down.state is AlertState.FIRING,
+            last_week=before,
+        )
+        for reading in readings:
+            await self.book.apply(
+                session, monitor.name, reading, limits, muted=muted, open_now=open_now
             )
+        return wanted_incident(
+            {rule: a for rule, a in open_now.items() if a.open_key is not None},
+            monitor.name,
+            limits,
+            self._plan.monitoring,
+            business_hours=self._calendar.is_business_hours(obs.at),
+        )
 
     async def _declare(self, wanted: Wanted) -> None:
         declared = await self._incidents.declare(

@@ -13,9 +13,10 @@ that starts a second late is not a gap. Anything longer is a gap: no data, never
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -33,17 +34,35 @@ from bot.monitoring.spans import (
 )
 from bot.store import MonitorRollup, MonitorSample, RollupPeriod, SampleState
 
-# (period, bucket start) -> column -> amount to add
-Deltas = dict[tuple[RollupPeriod, int], dict[str, float]]
+# (monitor, period, bucket start) -> column -> amount to add
+Deltas = dict[tuple[str, RollupPeriod, int], dict[str, float]]
+
+# Every column a delta can touch: a pass's rows are written in one statement, so each row
+# names them all (a zero adds nothing).
+COLUMNS = (
+    *STATE_FIELD.values(),
+    "maintenance_s",
+    "checks",
+    "failed_checks",
+    "response_ms_sum",
+    "response_count",
+    "value_sum",
+    "value_count",
+)
+FLOATS = frozenset({"response_ms_sum", "value_sum"})
+# Rows per upsert statement: well inside SQLite's and PostgreSQL's bound-parameter limits.
+CHUNK = 500
 
 
-def _credit(deltas: Deltas, state: SampleState, start: int, end: int, windows: list[Span]) -> None:
+def _credit(
+    deltas: Deltas, monitor: str, state: SampleState, start: int, end: int, *, windows: list[Span]
+) -> None:
     """Add (or, with start > end, take back) the seconds of [start, end) in `state`."""
     sign, (start, end) = (1, (start, end)) if start <= end else (-1, (end, start))
     for period, size in SIZES.items():
         for bucket, a, b in pieces(start, end, size):
             kept = overlap(windows, a, b)
-            row = deltas.setdefault((period, bucket), defaultdict(float))
+            row = deltas.setdefault((monitor, period, bucket), defaultdict(float))
             row["maintenance_s"] += sign * kept
             row[STATE_FIELD[state]] += sign * (b - a - kept)
 
@@ -52,7 +71,7 @@ def _count(deltas: Deltas, obs: Observation) -> None:
     """The check itself, in the hour and day it ran."""
     at = seconds(obs.at)
     for period, size in SIZES.items():
-        row = deltas.setdefault((period, at - at % size), defaultdict(float))
+        row = deltas.setdefault((obs.monitor, period, at - at % size), defaultdict(float))
         row["checks"] += 1
         row["failed_checks"] += obs.state is SampleState.DOWN
         if obs.response_ms is not None:
@@ -63,28 +82,53 @@ def _count(deltas: Deltas, obs: Observation) -> None:
             row["value_count"] += 1
 
 
-async def _add(session: AsyncSession, monitor: str, deltas: Deltas) -> None:
-    """Add the deltas to the rollup rows, creating them as needed (one statement per row)."""
+async def _add(session: AsyncSession, deltas: Deltas) -> None:
+    """Add the deltas to the rollup rows, creating them as needed: one statement for all the
+    rows (per CHUNK), each (monitor, period, start) once in it."""
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = MonitorRollup.__table__
     assert isinstance(table, Table)
-    for (period, bucket), changes in deltas.items():
-        values = {
-            name: int(v) if name.endswith(("_s", "checks", "count")) else v
-            for name, v in changes.items()
-            if v
+    rows = [
+        {
+            "monitor": monitor,
+            "period": period,
+            "start": moment(bucket),
+            **{
+                name: changes.get(name, 0.0) if name in FLOATS else int(changes.get(name, 0))
+                for name in COLUMNS
+            },
         }
-        if not values:
-            continue
-        statement = insert(table).values(
-            monitor=monitor, period=period, start=moment(bucket), **values
-        )
+        for (monitor, period, bucket), changes in deltas.items()
+        if any(changes.values())
+    ]
+    for first in range(0, len(rows), CHUNK):
+        statement = upsert(table).values(rows[first : first + CHUNK])
         statement = statement.on_conflict_do_update(
             index_elements=["monitor", "period", "start"],
-            set_={name: table.c[name] + statement.excluded[name] for name in values},
+            set_={name: table.c[name] + statement.excluded[name] for name in COLUMNS},
         )
         await session.execute(statement)
+
+
+async def _previous(
+    session: AsyncSession, observations: Sequence[Observation]
+) -> dict[str, MonitorSample]:
+    """Each observed monitor's latest sample before its observation, in one query (the
+    observations share one time, as a runner pass's do)."""
+    at = observations[0].at
+    latest = (
+        select(MonitorSample.monitor, func.max(MonitorSample.at).label("at"))
+        .where(MonitorSample.monitor.in_([o.monitor for o in observations]), MonitorSample.at < at)
+        .group_by(MonitorSample.monitor)
+        .subquery()
+    )
+    rows = await session.scalars(
+        select(MonitorSample).join(
+            latest, (MonitorSample.monitor == latest.c.monitor) & (MonitorSample.at == latest.c.at)
+        )
+    )
+    return {row.monitor: row for row in rows}
 
 
 async def record(session: AsyncSession, obs: Observation, plan: Plan | None = None) -> None:
@@ -92,39 +136,70 @@ async def record(session: AsyncSession, obs: Observation, plan: Plan | None = No
 
     `plan` gives the configured maintenance windows (mutes are read from the database either
     way). The caller commits."""
-    previous = await session.scalar(
-        select(MonitorSample)
-        .where(MonitorSample.monitor == obs.monitor, MonitorSample.at < obs.at)
-        .order_by(MonitorSample.at.desc())
-        .limit(1)
+    await record_many(session, [obs], plan)
+
+
+async def record_many(
+    session: AsyncSession, observations: Sequence[Observation], plan: Plan | None = None
+) -> None:
+    """Keep a runner pass's checks: a few statements for all of them rather than a few each.
+    Observations of one monitor, or at different times, are kept one group at a time."""
+    groups: list[list[Observation]] = []
+    for obs in observations:
+        group = groups[-1] if groups else None
+        if group and obs.at == group[0].at and all(o.monitor != obs.monitor for o in group):
+            group.append(obs)
+        else:
+            groups.append([obs])
+    for group in groups:
+        await _record_group(session, group, plan)
+
+
+async def _record_group(
+    session: AsyncSession, observations: list[Observation], plan: Plan | None
+) -> None:
+    previous = await _previous(session, observations)
+    spans = {}
+    for obs in observations:
+        at, until = seconds(obs.at), max(seconds(obs.until), seconds(obs.at))
+        before = previous.get(obs.monitor)
+        spans[obs.monitor] = (min(at, seconds(before.until)) if before else at), at, until
+    windows = await maintenance(
+        session,
+        [o.monitor for o in observations],
+        moment(min(start for start, _, _ in spans.values())),
+        max(o.until for o in observations),
+        plan,
     )
-    at, until = seconds(obs.at), max(seconds(obs.until), seconds(obs.at))
-    start = min(at, seconds(previous.until)) if previous is not None else at
-    windows = (await maintenance(session, [obs.monitor], moment(start), obs.until, plan))[
-        obs.monitor
-    ]
     deltas: Deltas = {}
-    if previous is not None:
-        ended = seconds(previous.until)
-        interval = ended - seconds(previous.at)
-        if ended > at or 0 < at - ended <= interval // 2:
-            # Cut short (taken back) or stretched to meet this check.
-            _credit(deltas, previous.state, ended, at, windows)
-            previous.until = obs.at
-    _credit(deltas, obs.state, at, until, windows)
-    _count(deltas, obs)
-    session.add(
-        MonitorSample(
-            monitor=obs.monitor,
-            at=obs.at,
-            until=obs.until,
-            state=obs.state,
-            response_ms=obs.response_ms,
-            value=obs.value,
-            summary=obs.result.summary[:200],
+    rows: list[dict[str, object]] = []
+    for obs in observations:
+        _, at, until = spans[obs.monitor]
+        kept = windows[obs.monitor]
+        before = previous.get(obs.monitor)
+        if before is not None:
+            ended = seconds(before.until)
+            interval = ended - seconds(before.at)
+            if ended > at or 0 < at - ended <= interval // 2:
+                # Cut short (taken back) or stretched to meet this check.
+                _credit(deltas, obs.monitor, before.state, ended, at, windows=kept)
+                before.until = obs.at
+        _credit(deltas, obs.monitor, obs.state, at, until, windows=kept)
+        _count(deltas, obs)
+        rows.append(
+            {
+                "monitor": obs.monitor,
+                "at": obs.at,
+                "until": obs.until,
+                "state": obs.state,
+                "response_ms": obs.response_ms,
+                "value": obs.value,
+                "summary": obs.result.summary[:200],
+            }
         )
-    )
-    await _add(session, obs.monitor, deltas)
+    # Nobody reads them back in this transaction: one executemany, not an ORM insert each.
+    await session.execute(insert(MonitorSample), rows)
+    await _add(session, deltas)
 
 
 async def prune(session: AsyncSession, plan: Plan, now: datetime) -> tuple[int, int]:
