@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from bot.clock import TravelClock
 from bot.config import Plan, Settings
@@ -108,3 +110,18 @@ def reporter(person) -> SlackUser:
 @pytest.fixture
 def responder(person) -> SlackUser:
     return person("U0SUP1")
+
+
+@pytest.fixture
+def statements(bot: BotServer) -> Iterator[Counter[str]]:
+    """Statements the bot sends, by their first two words (INSERT INTO, UPDATE outbox…)."""
+    counted: Counter[str] = Counter()
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        words = statement.split()
+        counted[" ".join(words[:3] if words[0] == "INSERT" else words[:2])] += 1
+
+    engine = bot.services.engine.sync_engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    yield counted
+    sa.event.remove(engine, "before_cursor_execute", count)

@@ -7,37 +7,18 @@ Slack, until nothing is left to deliver. Every statement the bot's engine sends 
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 
 from bot.store import Incident
 from tests.integration.flows import declare, eventually, pages_to, settled
-from tests.support.bot_server import BotServer
 
 PAGED = ["U0SUP1", "U0SUP2", "U0DEV1", "U0DEV2"]  # Tier 1 in the launch fortnight
 # Measured on SQLite (BEGIN IMMEDIATE counted; PostgreSQL sends no BEGIN of its own): 130 before
 # issue 15's work, 83-91 after it. The outbox worker's claims vary a little with timing (how
 # many deliveries end before the loop records them), hence the room above what was measured.
 MOST_STATEMENTS = 100
-
-
-@pytest.fixture
-def statements(bot: BotServer) -> Iterator[Counter[str]]:
-    """Statements the bot sends, by their first two words (INSERT INTO, UPDATE outbox…)."""
-    counted: Counter[str] = Counter()
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        words = statement.split()
-        counted[" ".join(words[:3] if words[0] == "INSERT" else words[:2])] += 1
-
-    engine = bot.services.engine.sync_engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    yield counted
-    sa.event.remove(engine, "before_cursor_execute", count)
 
 
 def declare_and_deliver(reporter, slack, db: sa.Engine, text: str) -> None:

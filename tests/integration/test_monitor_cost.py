@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -40,20 +39,6 @@ def plan(target: HttpTarget) -> Plan:
             for n in range(MONITORS)
         ]
     )
-
-
-@pytest.fixture
-def statements(bot: BotServer) -> Iterator[Counter[str]]:
-    counted: Counter[str] = Counter()
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        words = statement.split()
-        counted[" ".join(words[:3] if words[0] == "INSERT" else words[:2])] += 1
-
-    engine = bot.services.engine.sync_engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    yield counted
-    sa.event.remove(engine, "before_cursor_execute", count)
 
 
 def test_a_pass_of_twenty_monitors_takes_few_statements(
