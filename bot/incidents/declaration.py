@@ -30,10 +30,12 @@ class Declaration:
 
 @dataclass(frozen=True)
 class Declared:
-    """The declared incident; duplicate is True when a retried request found it."""
+    """The declared incident; duplicate is True when a retried request found it, alike when
+    the report reads like this open incident and nothing was declared."""
 
     incident: IncidentView
     duplicate: bool = False
+    alike: bool = False
 
 
 def suggest(text: str, plan: Plan, classify: Callable[[str], Suggestion]) -> Suggestion:

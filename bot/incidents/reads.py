@@ -106,24 +106,28 @@ class IncidentReads:
     async def look_alike(self, request: Declaration) -> IncidentView | None:
         """The newest incident still open, declared within the plan's duplicate window, whose
         title reads like the report's; None when there is none (or the plan never asks)."""
+        async with self._sessions() as session:
+            found = await self._alike(session, request)
+            return IncidentView.of(found) if found else None
+
+    async def _alike(self, session: AsyncSession, request: Declaration) -> Incident | None:
         window = self._plan.incidents.duplicate_window
         title, _ = split_report(request.text)
         if window is None or not title:
             return None
-        async with self._sessions() as session:
-            # Titles only: a busy half hour has dozens of open incidents, each with its pages
-            # and policy, and at most one of them is shown.
-            rows = await session.execute(
-                select(Incident.id, Incident.title)
-                .where(
-                    Incident.status != IncidentStatus.RESOLVED,
-                    Incident.created_at >= self._clock.now() - window,
-                )
-                .order_by(Incident.id.desc())
-                .limit(ALIKE_LIMIT)
+        # Titles only: a busy half hour has dozens of open incidents, each with its pages
+        # and policy, and at most one of them is shown.
+        rows = await session.execute(
+            select(Incident.id, Incident.title)
+            .where(
+                Incident.status != IncidentStatus.RESOLVED,
+                Incident.created_at >= self._clock.now() - window,
             )
-            found = next((row.id for row in rows if alike(title, row.title)), None)
-            return IncidentView.of(await self._load(session, found)) if found else None
+            .order_by(Incident.id.desc())
+            .limit(ALIKE_LIMIT)
+        )
+        found = next((row.id for row in rows if alike(title, row.title)), None)
+        return await self._load(session, found) if found else None
 
     async def _by_source(self, source_key: str) -> IncidentView | None:
         async with self._sessions() as session:

@@ -26,6 +26,8 @@ MAX_COVER = timedelta(days=31)
 # Matched after lower-casing, so ISO's "T" separator is a "t" by then.
 _DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ t](\d{1,2}:\d{2}))?$")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+# session.info key of the covers a transaction read (_covers_from).
+COVERS = "oncall.covers"
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,22 @@ async def active_covers(session: AsyncSession, at: datetime) -> list[OnCallOverr
     return list(rows)
 
 
+async def _covers_from(session: AsyncSession, at: datetime) -> list[OnCallOverride]:
+    """Covers not over by a time, oldest first, read once per transaction: those in force at
+    any later moment are among them. Not flushed first: nothing the transaction has pending
+    changes who covers whom, and the declaration's rows go in one flush after this."""
+    read: tuple[datetime, list[OnCallOverride]] | None = session.info.get(COVERS)
+    if read is None or at < read[0]:
+        with session.no_autoflush:
+            rows = await session.scalars(
+                select(OnCallOverride)
+                .where(OnCallOverride.ends_at > at)
+                .order_by(OnCallOverride.id)
+            )
+        read = session.info[COVERS] = (at, list(rows))
+    return read[1]
+
+
 class OnCallService:
     """Rosters, the 14-day schedule, covers and the daily handoff announcement."""
 
@@ -129,12 +147,13 @@ class OnCallService:
     ) -> tuple[str, ...]:
         """Who of a level's members (as an incident's policy lists them) is on call at a time.
 
-        Covers are read once per transaction and moment: a declaration asks for every level
-        it pages, and covers only change in a transaction of their own."""
-        cache: dict[datetime, list[OnCallOverride]] = session.info.setdefault("covers", {})
-        if at not in cache:
-            cache[at] = await active_covers(session, at)
-        covers = [c for c in cache[at] if c.level == level]
+        Covers are read once per transaction: a declaration asks for every level it pages, a
+        few microseconds apart, and covers only change in a transaction of their own."""
+        covers = [
+            c
+            for c in await _covers_from(session, at)
+            if c.level == level and c.starts_at <= at < c.ends_at
+        ]
         return apply_covers(self.calendar.scheduled(members, at), covers)
 
     async def roster(self, at: datetime | None = None) -> Roster:

@@ -49,9 +49,9 @@ async def _run(parsed: Command, command: dict[str, Any], services: Services) -> 
             )
             # Acked already: if it is not stored, the reporter must hear so, with their text.
             with failing_as(lambda: NotDeclared(text=request.text)):
-                if (hint := await _look_alike(services, request)) is not None:
-                    return hint
-                declared = await incidents.declare(request)
+                declared = await incidents.declare(request, ask_if_alike=True)
+            if declared.alike:
+                return _look_alike(services, request, declared.incident)
             return render.message(
                 "declared.j2",
                 i=declared.incident,
@@ -89,13 +89,10 @@ async def _run(parsed: Command, command: dict[str, Any], services: Services) -> 
     raise AssertionError(f"unhandled /incident subcommand {parsed.name}")
 
 
-async def _look_alike(services: Services, request: Declaration) -> Message | None:
+def _look_alike(services: Services, request: Declaration, alike: IncidentView) -> Message:
     """ "Looks like INC-2 — add to it instead?", the report riding on the buttons that answer."""
-    alike = await services.incidents.look_alike(request)
-    value = carry(request, alike.id) if alike else None
-    if alike is None or value is None:
-        return None
     title, _ = split_report(request.text)
+    value = carry(request, alike.id)
     return services.render.message("lookalike.j2", i=alike, title=title, value=value)
 
 
