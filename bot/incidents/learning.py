@@ -14,16 +14,27 @@ from bot.store import ClassifierExample, Incident
 LEARNED_LIMIT = 2000
 
 
+_LEARNED = (
+    select(
+        ClassifierExample.text,
+        ClassifierExample.tier,
+        ClassifierExample.category,
+        ClassifierExample.incident_id,
+    )
+    .order_by(ClassifierExample.id.desc())
+    .limit(LEARNED_LIMIT)
+)
+
+
 def report_text(title: str, description: str) -> str:
     """What the classifier reads of an incident."""
     return f"{title}\n{description}".strip()
 
 
 async def learned_examples(session: AsyncSession) -> list[Example]:
-    """Corrections kept so far, newest first."""
-    rows = await session.scalars(
-        select(ClassifierExample).order_by(ClassifierExample.id.desc()).limit(LEARNED_LIMIT)
-    )
+    """Corrections kept so far, newest first (read on every declaration: as columns, not as
+    objects the session would track)."""
+    rows = await session.execute(_LEARNED)
     return [Example(r.text, r.tier, r.category, "learned", r.incident_id) for r in rows]
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from bot.errors import BadInput
 from bot.incidents.declaration import Declaration
@@ -27,30 +29,41 @@ BUTTON_VALUE_LIMIT = 2000
 
 def words(title: str) -> tuple[str, ...]:
     """The title's words that tell problems apart, lowercase and without accents."""
-    return tuple(w for w in re.findall(r"[a-z0-9]+", ascii_fold(title)) if w not in FILLER)
+    return _read(title).words
+
+
+@dataclass(frozen=True)
+class _Title:
+    words: tuple[str, ...]
+    distinct: frozenset[str]
+    numbered: frozenset[str]  # the words with a digit: a number or an id
+
+
+@lru_cache(maxsize=4096)
+def _read(title: str) -> _Title:
+    # Kept per title: each declaration compares its title with every open incident's, and
+    # reading a title again cost more than the comparison.
+    found = tuple(w for w in re.findall(r"[a-z0-9]+", ascii_fold(title)) if w not in FILLER)
+    numbered = frozenset(w for w in found if any(c.isdigit() for c in w))
+    return _Title(found, frozenset(found), numbered)
 
 
 def alike(title: str, other: str) -> bool:
     """Whether two titles read as the same problem."""
-    mine, theirs = words(title), words(other)
-    if not mine or not theirs:
+    mine, theirs = _read(title), _read(other)
+    if not mine.words or not theirs.words:
         return False
-    if mine == theirs:
+    if mine.words == theirs.words:
         return True
     # Naming different numbers or ids, they are different problems however alike the rest:
     # "server 3 down" is not "server 4 down", nor "order A17 stuck" "order A18 stuck".
-    numbered, other_numbered = _numbered(mine), _numbered(theirs)
-    if numbered and other_numbered and numbered != other_numbered:
+    if mine.numbered and theirs.numbered and mine.numbered != theirs.numbered:
         return False
-    shorter = min(len(set(mine)), len(set(theirs)))
-    if shorter >= 2 and len(set(mine) & set(theirs)) / shorter >= SHARED_WORDS:
+    shorter = min(len(mine.distinct), len(theirs.distinct))
+    if shorter >= 2 and len(mine.distinct & theirs.distinct) / shorter >= SHARED_WORDS:
         return True
-    spelled = SequenceMatcher(None, " ".join(mine), " ".join(theirs)).ratio()
+    spelled = SequenceMatcher(None, " ".join(mine.words), " ".join(theirs.words)).ratio()
     return spelled >= SPELLED_ALIKE
-
-
-def _numbered(title_words: tuple[str, ...]) -> set[str]:
-    return {w for w in title_words if any(c.isdigit() for c in w)}
 
 
 def carry(request: Declaration, incident_id: int) -> str | None:

@@ -2,11 +2,11 @@
 statement per table and flush, not one per row; in a batched transaction, in one statement
 per table as it ends.
 
-The ORM inserts new objects one at a time on SQLite: it reads each row's id back, and SQLite
-gives no order-preserving way to read several. A Tier 1 declaration writes seven steps and
-seven messages; one executemany each is one round trip (on SQLite, one hop to aiosqlite's
-thread) instead of seven. A batch (the watcher's chunk of many incidents, whose reads flush
-often) keeps them out of every flush until end_batch. Rows go in the order they were added,
+The ORM reads each new row's id back (one INSERT … RETURNING per flush and table, on SQLite
+too: bot/store/engine.py), and builds an object state for each. A Tier 1 declaration writes
+seven steps and seven messages that nothing reads back: one executemany each, no RETURNING.
+A batch (a declaration; the watcher's chunk of many incidents, whose reads flush often)
+keeps them out of every flush until end_batch. Rows go in the order they were added,
 so outbox ids (the delivery order on a key) stay as they were."""
 
 from __future__ import annotations
