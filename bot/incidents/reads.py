@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
@@ -21,6 +21,19 @@ from bot.timeline import EventView, IncidentDetail, IncidentView, ref
 LIST_LIMIT = 20
 # Enough open incidents from the last half hour to compare a report with, however busy.
 ALIKE_LIMIT = 50
+
+
+# Titles only: a busy half hour has dozens of open incidents, each with its pages and policy,
+# and at most one of them is shown. Built once: every declaration asks.
+_OPEN_TITLES = (
+    select(Incident.id, Incident.title)
+    .where(
+        Incident.status != IncidentStatus.RESOLVED,
+        Incident.created_at >= bindparam("since"),
+    )
+    .order_by(Incident.id.desc())
+    .limit(ALIKE_LIMIT)
+)
 
 
 @dataclass(frozen=True)
@@ -115,17 +128,7 @@ class IncidentReads:
         title, _ = split_report(request.text)
         if window is None or not title:
             return None
-        # Titles only: a busy half hour has dozens of open incidents, each with its pages
-        # and policy, and at most one of them is shown.
-        rows = await session.execute(
-            select(Incident.id, Incident.title)
-            .where(
-                Incident.status != IncidentStatus.RESOLVED,
-                Incident.created_at >= self._clock.now() - window,
-            )
-            .order_by(Incident.id.desc())
-            .limit(ALIKE_LIMIT)
-        )
+        rows = await session.execute(_OPEN_TITLES, {"since": self._clock.now() - window})
         found = next((row.id for row in rows if alike(title, row.title)), None)
         return await self._load(session, found) if found else None
 

@@ -8,7 +8,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -26,8 +26,6 @@ MAX_COVER = timedelta(days=31)
 # Matched after lower-casing, so ISO's "T" separator is a "t" by then.
 _DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ t](\d{1,2}:\d{2}))?$")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
-# session.info key of the covers a transaction read (_covers_from).
-COVERS = "oncall.covers"
 
 
 @dataclass(frozen=True)
@@ -111,19 +109,22 @@ async def active_covers(session: AsyncSession, at: datetime) -> list[OnCallOverr
     return list(rows)
 
 
+_NOT_OVER = (
+    select(OnCallOverride)
+    .where(OnCallOverride.ends_at > bindparam("at"))
+    .order_by(OnCallOverride.id)
+)
+
+
 async def _covers_from(session: AsyncSession, at: datetime) -> list[OnCallOverride]:
     """Covers not over by a time, oldest first, read once per transaction: those in force at
     any later moment are among them. Not flushed first: nothing the transaction has pending
     changes who covers whom, and the declaration's rows go in one flush after this."""
-    read: tuple[datetime, list[OnCallOverride]] | None = session.info.get(COVERS)
+    read: tuple[datetime, list[OnCallOverride]] | None = session.info.get("oncall.covers")
     if read is None or at < read[0]:
         with session.no_autoflush:
-            rows = await session.scalars(
-                select(OnCallOverride)
-                .where(OnCallOverride.ends_at > at)
-                .order_by(OnCallOverride.id)
-            )
-        read = session.info[COVERS] = (at, list(rows))
+            rows = await session.scalars(_NOT_OVER, {"at": at})
+        read = session.info["oncall.covers"] = (at, list(rows))
     return read[1]
 
 
