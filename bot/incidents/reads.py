@@ -116,14 +116,9 @@ class IncidentReads:
             )
             return int(total or 0)
 
-    async def look_alike(self, request: Declaration) -> IncidentView | None:
+    async def _alike(self, session: AsyncSession, request: Declaration) -> Incident | None:
         """The newest incident still open, declared within the plan's duplicate window, whose
         title reads like the report's; None when there is none (or the plan never asks)."""
-        async with self._sessions() as session:
-            found = await self._alike(session, request)
-            return IncidentView.of(found) if found else None
-
-    async def _alike(self, session: AsyncSession, request: Declaration) -> Incident | None:
         window = self._plan.incidents.duplicate_window
         title, _ = split_report(request.text)
         if window is None or not title:

@@ -13,7 +13,6 @@ from bot.errors import BadInput, InvalidTransition, NotAllowed
 from bot.incidents.classifier import Classifier
 from bot.incidents.declaration import Declaration, Declared, new_incident
 from bot.incidents.learning import learn, learned_examples, report_text
-from bot.incidents.lookalike import carry
 from bot.incidents.reads import IncidentReads
 from bot.incidents.titles import split_report
 from bot.oncall import OnCallService
@@ -60,15 +59,14 @@ class IncidentService(IncidentReads):
     async def declare(self, request: Declaration, *, ask_if_alike: bool = False) -> Declared:
         """Create an incident, post it, and open its dedicated channel if its tier wants one.
 
-        ask_if_alike: when the report reads like an open incident (and fits on the buttons
-        that ask), nothing is declared and that incident comes back as alike. Read in the
-        declaration's transaction, as are the learned examples: one transaction, and its
-        rows and messages written together as it ends (a batch, bot/store/bulk.py)."""
+        ask_if_alike: when the report reads like an open incident, nothing is declared and
+        that incident comes back as alike. Read in the declaration's transaction, as are the
+        learned examples: one transaction, and its rows and messages written together as it
+        ends (a batch, bot/store/bulk.py)."""
         try:
             async with self._outbox.transaction(self._sessions, batch=True) as session:
                 if ask_if_alike and (open_one := await self._alike(session, request)):
-                    if carry(request, open_one.id) is not None:
-                        return Declared(IncidentView.of(open_one), alike=True)
+                    return Declared(IncidentView.of(open_one), alike=True)
                 learned = await learned_examples(session)
                 incident = new_incident(
                     request,

@@ -50,8 +50,11 @@ async def _run(parsed: Command, command: dict[str, Any], services: Services) -> 
             # Acked already: if it is not stored, the reporter must hear so, with their text.
             with failing_as(lambda: NotDeclared(text=request.text)):
                 declared = await incidents.declare(request, ask_if_alike=True)
-            if declared.alike:
-                return _look_alike(services, request, declared.incident)
+                if declared.alike and (value := carry(request, declared.incident.id)):
+                    return _look_alike(services, request, declared.incident, value)
+                if declared.alike:
+                    # Too long to ride on the buttons that would ask: declared without asking.
+                    declared = await incidents.declare(request)
             return render.message(
                 "declared.j2",
                 i=declared.incident,
@@ -89,10 +92,11 @@ async def _run(parsed: Command, command: dict[str, Any], services: Services) -> 
     raise AssertionError(f"unhandled /incident subcommand {parsed.name}")
 
 
-def _look_alike(services: Services, request: Declaration, alike: IncidentView) -> Message:
+def _look_alike(
+    services: Services, request: Declaration, alike: IncidentView, value: str
+) -> Message:
     """ "Looks like INC-2 — add to it instead?", the report riding on the buttons that answer."""
     title, _ = split_report(request.text)
-    value = carry(request, alike.id)
     return services.render.message("lookalike.j2", i=alike, title=title, value=value)
 
 

@@ -10,6 +10,7 @@ from bot.errors import NotDeclared, SupportbotError
 from bot.incidents import Declaration
 from bot.services import Services
 from bot.slack import DECLARE_ANYWAY, SUGGEST, Field, Message
+from bot.timeline import IncidentView
 from handlers.replies import failing_as, listener
 from handlers.views.inputs import value
 
@@ -40,20 +41,24 @@ async def submit_declaration(
         category=None if category in ("", SUGGEST) else category,
         source_key=f"view:{view['id']}" if view.get("id") else None,
     )
+    asks = view.get("private_metadata") != DECLARE_ANYWAY
     with failing_as(lambda: NotDeclared(text=request.text, description=request.description)):
-        if view.get("private_metadata") != DECLARE_ANYWAY and await _asked(ack, request, services):
+        declared = await services.incidents.declare(request, ask_if_alike=asks)
+        if declared.alike and await _asked(ack, request, declared.incident, services):
             return None
-        declared = await services.incidents.declare(request)
+        if declared.alike:
+            declared = await services.incidents.declare(request)
     await ack()
     return services.render.message("declared.j2", i=declared.incident, duplicate=declared.duplicate)
 
 
-async def _asked(ack: AsyncAck, request: Declaration, services: Services) -> bool:
+async def _asked(
+    ack: AsyncAck, request: Declaration, alike: IncidentView, services: Services
+) -> bool:
     """When the report reads like an open incident, the form stays open with what was typed
     and asks, once, whether to add to it instead."""
-    alike = await services.incidents.look_alike(request)
     # Once the form has been answered "working on it" (a slow database), it can no longer ask.
-    if alike is None or ack.response is not None:
+    if ack.response is not None:
         return False
     again = services.render.view(
         "declare_modal.j2",

@@ -85,6 +85,15 @@ def test_a_different_problem_or_an_old_one_is_declared_without_asking(
     assert len(titles(db)) == 4 and not hints(slack, "U2")
 
 
+def test_a_repeat_too_long_for_the_buttons_that_ask_is_declared_without_asking(
+    slack, reporter, person, db
+):
+    declare(reporter, slack, FIRST)
+    # The report rides on the buttons that answer, and Slack keeps 2,000 characters of one.
+    declare(person("U2"), slack, FIRST + "\n" + "cards declined at the last step. " * 70)
+    assert titles(db) == [FIRST, FIRST] and not hints(slack, "U2")
+
+
 def open_form(slack, who) -> dict[str, Any]:
     opened = len(slack.calls_to("views.open"))
     who.command("")
