@@ -65,6 +65,28 @@ class _Batch:
     read: set[str] = field(default_factory=set)  # keys whose waiting kinds were read
 
 
+# session.info key of the kinds an unbatched transaction knows wait on each key (_known).
+QUEUED = "outbox.queued"
+_WAITING = select(OutboxMessage.kind).where(
+    OutboxMessage.kind.in_(bindparam("kinds", expanding=True)),
+    OutboxMessage.key == bindparam("key"),
+    OutboxMessage.status == OutboxStatus.PENDING,
+)
+
+
+def _known(session: AsyncSession, batch: _Batch | None) -> dict[str, set[str]]:
+    """Kinds known to wait on each key: those the transaction queued or found waiting (and in
+    a batch, those read_waiting read). Kept for the transaction, not the session: after a
+    commit the worker may have sent what was queued."""
+    if batch is not None:
+        return batch.waiting
+    transaction = session.sync_session.get_transaction()
+    known: tuple[object, dict[str, set[str]]] | None = session.info.get(QUEUED)
+    if known is None or known[0] is not transaction:
+        known = session.info[QUEUED] = (transaction, {})
+    return known[1]
+
+
 def _unflushed(payload: dict[str, Any]) -> bool:
     return any(isinstance(v, Base) and inspect(v).identity is None for v in payload.values())
 
@@ -110,9 +132,9 @@ class Outbox:
         batch: _Batch | None = session.info.get(BATCHED)
         if coalesce and await self._waiting(session, batch, key, {kind, *covered_by}):
             return
+        _known(session, batch).setdefault(key, set()).add(kind)
         if batch is not None:
             batch.queued.append((kind, key, payload))
-            batch.waiting.setdefault(key, set()).add(kind)
             return
         if _unflushed(payload):
             await session.flush()
@@ -134,21 +156,16 @@ class Outbox:
         self, session: AsyncSession, batch: _Batch | None, key: str, kinds: set[str]
     ) -> bool:
         """Whether a message of one of kinds still waits on key."""
-        if batch is not None:
-            # What this transaction queued is not written yet, and waits until it commits.
-            if batch.waiting.get(key, set()) & kinds:
-                return True
-            if key in batch.read:
-                return False
+        # What this transaction queued waits at least until it commits: no need to ask.
+        if _known(session, batch).get(key, set()) & kinds:
+            return True
+        if batch is not None and key in batch.read:
+            return False
         # A batch writes its rows as it ends, not before each read.
         with session.no_autoflush if batch is not None else nullcontext():
-            waiting = await session.scalar(
-                select(OutboxMessage.id).where(
-                    OutboxMessage.kind.in_(kinds),
-                    OutboxMessage.key == key,
-                    OutboxMessage.status == OutboxStatus.PENDING,
-                )
-            )
+            waiting = await session.scalar(_WAITING, {"kinds": sorted(kinds), "key": key})
+        if waiting is not None:
+            _known(session, batch).setdefault(key, set()).add(waiting)
         return waiting is not None
 
     async def read_waiting(self, session: AsyncSession, keys: Iterable[str]) -> None:

@@ -12,6 +12,7 @@ from tests.integration.flows import (
     post_text,
     posts,
     replies_to,
+    settled,
     thread_texts,
     updated,
 )
@@ -104,6 +105,9 @@ def test_runbook_button_without_a_matching_runbook_says_how_to_pick_one(slack, r
 
 def test_subcommands_work_an_incident_end_to_end(slack, reporter, responder, db):
     post = declare(reporter, slack, "emails not sending")
+    # The page DMs out first: a page whose turn comes after the acknowledgement is dropped,
+    # and the escalation below would then page its person again.
+    eventually(lambda: settled(db))
     responder.command("ack INC-1")
     updated(slack, post, "Acknowledged by <@U0SUP1>")
     responder.command("escalate 1 need a developer")
