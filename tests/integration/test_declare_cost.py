@@ -16,7 +16,7 @@ from tests.integration.flows import declare, eventually, pages_to, settled
 
 PAGED = ["U0SUP1", "U0SUP2", "U0DEV1", "U0DEV2"]  # Tier 1 in the launch fortnight
 # Measured on SQLite (BEGIN IMMEDIATE counted; PostgreSQL sends no BEGIN of its own): 130 before
-# issue 15's work, 83-91 once the channel's invites went in one call, 75-79 (PostgreSQL 58)
+# issue 15's work, 83-91 once the channel's invites went in one call, 75-80 (PostgreSQL 55-59)
 # once the declaration was one batched transaction. The outbox worker's claims vary a little
 # with timing (how many deliveries end before the loop records them), hence the room above
 # what was measured.
