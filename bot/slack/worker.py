@@ -33,6 +33,10 @@ IDLE_POLL_SECONDS = 1.0
 # have been preceded by one Slack carried out but whose answer never came back.
 Writeback = Callable[[AsyncSession], Awaitable[None]]
 Handler = Callable[[dict[str, Any]], Awaitable[Writeback | None]]
+# What must be written before a handler calls Slack (a page marked attempted), run in the
+# claim's transaction with the payloads of every message of its kind just claimed: one
+# statement for the batch instead of a write transaction per message.
+Claimed = Callable[[AsyncSession, list[dict[str, Any]]], Awaitable[None]]
 
 
 def _forget(in_flight: dict[int, asyncio.Task[None]], message_id: int, _: object) -> None:
@@ -59,11 +63,13 @@ class DeliveryWorker:
         outbox: Outbox,
         clock: Clock,
         handlers: Mapping[str, Handler],
+        claimed: Mapping[str, Claimed] | None = None,
     ) -> None:
         self._sessions = sessions
         self._outbox = outbox
         self._clock = clock
         self._handlers = handlers
+        self._claimed = claimed or {}
         # Deliveries that ended and are not recorded yet (the run loop records them).
         self._ended: list[Outcome] = []
 
@@ -125,7 +131,14 @@ class DeliveryWorker:
                 await self._write(session, outcome)
             if limit <= 0:
                 return []
-            return await claim_due(session, self._clock.now(), limit, in_flight=in_flight)
+            claimed = await claim_due(session, self._clock.now(), limit, in_flight=in_flight)
+            payloads: dict[str, list[dict[str, Any]]] = {}
+            for message in claimed:
+                if message.kind in self._claimed:
+                    payloads.setdefault(message.kind, []).append(message.payload)
+            for kind, taken in payloads.items():
+                await self._claimed[kind](session, taken)
+            return claimed
 
     async def _record(self, ended: list[Outcome]) -> None:
         """Record outcomes one transaction each: one that cannot be written (its writeback
