@@ -125,7 +125,8 @@ class DeliveryWorker:
     async def _record_and_claim(
         self, ended: list[Outcome], limit: int, in_flight: Collection[int]
     ) -> list[OutboxMessage]:
-        """Record how deliveries ended, then claim up to limit due messages, in one transaction."""
+        """Record how deliveries ended, then claim up to limit due messages and write what
+        their kinds need written before they are sent (claimed hooks), in one transaction."""
         async with self._sessions.begin() as session:
             for outcome in ended:
                 await self._write(session, outcome)

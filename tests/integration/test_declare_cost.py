@@ -17,7 +17,7 @@ from tests.integration.flows import declare, eventually, pages_to, settled
 PAGED = ["U0SUP1", "U0SUP2", "U0DEV1", "U0DEV2"]  # Tier 1 in the launch fortnight
 # Measured (BEGIN IMMEDIATE counted on SQLite; PostgreSQL sends no BEGIN of its own): 130 on
 # SQLite before issue 15's work; 91 and 66 with a write transaction per page DM; 86-88 and
-# 64-65 once the worker's claim marks the pages attempted. The outbox worker's claims vary a
+# 63-67 once the worker's claim marks the pages attempted. The outbox worker's claims vary a
 # little with timing (how many deliveries end before the loop records them), hence the room
 # above what was measured.
 MOST_STATEMENTS = {"sqlite": 92, "postgresql": 70}
