@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -47,18 +48,35 @@ def _tune_sqlite(engine: Engine) -> None:
 
 
 class _InlineSQLite(aiosqlite.Connection):
-    """aiosqlite that runs statements on the caller's thread, and only BEGIN on its own.
+    """aiosqlite that runs statements on the caller's thread; only a BEGIN that must wait
+    goes to its own.
 
     Handing each statement to aiosqlite's thread and waking the event loop with its result
     cost more CPU than the statement itself (a declaration sends about 90). Only BEGIN
-    IMMEDIATE can wait (for another process's write lock, up to busy_timeout): it keeps the
-    hop, so the loop never blocks on a lock. In WAL mode the rest cannot wait and take
-    microseconds. The engine's pool holds one connection: it is never used twice at once."""
+    IMMEDIATE can wait (for another process's write lock, up to busy_timeout): it is tried
+    at once, and if the lock is taken it waits on aiosqlite's thread, so the loop never
+    blocks on a lock. In WAL mode the rest cannot wait and take microseconds. The engine's
+    pool holds one connection: it is never used from two places at once."""
 
     async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        if self._connection is None or (args and str(args[0]).startswith("BEGIN")):
+        if self._connection is None:
             return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
-        return fn(*args, **kwargs)
+        if not (args and str(args[0]).startswith("BEGIN")):
+            return fn(*args, **kwargs)
+        try:
+            return self._without_waiting(partial(fn, *args, **kwargs))
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                raise
+        return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+
+    def _without_waiting(self, begin: Callable[[], Any]) -> Any:
+        (timeout,) = self._conn.execute("PRAGMA busy_timeout").fetchone()
+        self._conn.execute("PRAGMA busy_timeout=0")
+        try:
+            return begin()
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout={int(timeout)}")
 
 
 def _connect_inline(database: str, **kwargs: Any) -> aiosqlite.Connection:

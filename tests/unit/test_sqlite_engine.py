@@ -45,8 +45,8 @@ async def test_statements_run_on_the_event_loops_thread(engine: AsyncEngine) -> 
 async def test_waiting_for_another_process_lock_does_not_hold_up_the_loop(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    """BEGIN IMMEDIATE waits (busy_timeout) while another connection writes: it keeps its hop
-    to aiosqlite's thread, so acks and deliveries go on meanwhile."""
+    """A BEGIN IMMEDIATE that finds the write lock taken waits for it (busy_timeout) on
+    aiosqlite's thread, so acks and deliveries go on meanwhile."""
     holder = sqlite3.connect(tmp_path / "bot.db", isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")
     ticks = 0
