@@ -110,7 +110,7 @@ class Services:
 def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -> Services:
     """Wire the core together."""
     clock = clock or SystemClock()
-    engine = async_engine(settings.database_url)
+    engine = async_engine(settings.database_url, inline=True)
     sessions = session_factory(engine)
     outbox = Outbox(clock)
     # Read once: every marker the bot puts on a message carries it (see find_marked).

@@ -181,14 +181,21 @@ class IncidentDelivery:
         raise SlackCallFailed("conversations.create", "name_taken", transient=False)
 
     async def _invite(self, channel_id: str, users: list[str]) -> None:
-        # One unknown member must not keep everyone else out: invite one by one.
-        for user in users:
-            try:
-                await self._gateway.call("conversations.invite", channel=channel_id, users=user)
-            except SlackCallFailed as exc:
-                if exc.transient:
-                    raise
-                log.warning("could not invite %s to %s: %s", user, channel_id, exc.error)
+        # One call for everyone. force: Slack invites the people it can and lists the rest in
+        # "errors", so one unknown member does not keep everyone else out.
+        try:
+            response = await self._gateway.call(
+                "conversations.invite", channel=channel_id, users=",".join(users), force=True
+            )
+        except SlackCallFailed as exc:
+            if exc.transient:
+                raise
+            # Nobody could be invited (all unknown, or all already in after a retry).
+            log.warning("could not invite %s to %s: %s", users, channel_id, exc.error)
+            return
+        for failure in response.get("errors") or ():
+            user, error = failure.get("user"), failure.get("error")
+            log.warning("could not invite %s to %s: %s", user, channel_id, error)
 
     async def rating_dm(self, payload: dict[str, Any]) -> Writeback | None:
         """Ask the reporter, by DM, to rate how the incident was handled."""

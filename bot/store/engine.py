@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
+import aiosqlite
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -43,8 +47,53 @@ def _tune_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def async_engine(database_url: str, *, single_connection: bool = False) -> AsyncEngine:
-    """The app's engine; single_connection for one that only pings (a live check's)."""
+class _InlineSQLite(aiosqlite.Connection):
+    """aiosqlite that runs statements on the caller's thread; only a BEGIN that must wait
+    goes to its own.
+
+    Handing each statement to aiosqlite's thread and waking the event loop with its result
+    cost more CPU than the statement itself (a declaration sends about 90). Only BEGIN
+    IMMEDIATE can wait (for another process's write lock, up to busy_timeout): it is tried
+    at once, and if the lock is taken it waits on aiosqlite's thread, so the loop never
+    blocks on a lock. In WAL mode the rest cannot wait and take microseconds. The engine's
+    pool holds one connection: it is never used from two places at once."""
+
+    async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        if self._connection is None:
+            return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+        if not (args and str(args[0]).startswith("BEGIN")):
+            return fn(*args, **kwargs)
+        try:
+            return self._without_waiting(partial(fn, *args, **kwargs))
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                raise
+        return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+
+    def _without_waiting(self, begin: Callable[[], Any]) -> Any:
+        (timeout,) = self._conn.execute("PRAGMA busy_timeout").fetchone()
+        self._conn.execute("PRAGMA busy_timeout=0")
+        try:
+            return begin()
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout={int(timeout)}")
+
+
+def _connect_inline(database: str, **kwargs: Any) -> aiosqlite.Connection:
+    # Opened on aiosqlite's thread, used on the loop's: sqlite3 must allow that.
+    connector = partial(sqlite3.connect, database, **{**kwargs, "check_same_thread": False})
+    connection = _InlineSQLite(connector, iter_chunk_size=64)
+    connection._thread.daemon = True  # as SQLAlchemy's aiosqlite dialect does
+    return connection
+
+
+def async_engine(
+    database_url: str, *, single_connection: bool = False, inline: bool = False
+) -> AsyncEngine:
+    """The app's engine; single_connection for one that only pings (a live check's).
+
+    inline (SQLite): statements run on the event loop's thread (_InlineSQLite). For the app's
+    own statements, not for queries someone configured: a slow one would hold up the loop."""
     url = _url(database_url, is_async=True)
     # Errors quote their statement's parameters, which hold what users typed: keep them out
     # of every log line.
@@ -56,6 +105,8 @@ def async_engine(database_url: str, *, single_connection: bool = False) -> Async
         # (woken the moment the previous one ends) instead of in SQLite's busy handler, which
         # sleeps up to 100 ms between tries. Code never holds a transaction across a Slack call.
         kwargs = {"pool_size": 1, "max_overflow": 0, "hide_parameters": True}
+        if inline:
+            kwargs["connect_args"] = {"async_creator_fn": _connect_inline}
     engine = create_async_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
         _tune_sqlite(engine.sync_engine)

@@ -72,8 +72,11 @@ def test_tier_one_gets_a_dedicated_channel_with_people_invited(slack, reporter):
     created = slack.wait_for("conversations.create")[0]
     assert created.args["name"] == "inc-1-site-down-for-everyone"
     channel = created.response["channel"]["id"]
-    invited = {c.args["users"] for c in slack.wait_for("conversations.invite", count=5)}
-    assert invited == {"U1", "U0SUP1", "U0SUP2", "U0DEV1", "U0DEV2"}  # the reporter and the paged
+    # The reporter and the paged, in one call (issue 15: one Slack call, not one per person).
+    (invite,) = slack.wait_for("conversations.invite")
+    assert set(invite.args["users"].split(",")) == {"U1", "U0SUP1", "U0SUP2", "U0DEV1", "U0DEV2"}
+    members = slack.channel_by_name("inc-1-site-down-for-everyone")["members"]
+    assert {"U1", "U0SUP1", "U0SUP2", "U0DEV1", "U0DEV2"} <= set(members)
     assert "INC-1" in eventually(lambda: posts(slack, channel))[0]["text"]
     updated(slack, post, f"<#{channel}>")
 

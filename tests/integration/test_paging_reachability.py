@@ -31,3 +31,17 @@ def test_a_level_with_nobody_reachable_is_skipped_and_the_channel_told(slack, re
     assert any("UGHOST1" in t for t in broadcasts(slack, "could not reach"))
     assert any("level 2" in t for t in broadcasts(slack, "skipped a level"))
     assert "Level 3 — Senior Developer/Architect" in post_text(current(slack, post))
+
+
+@pytest.mark.moment(ROTATION_MORNING)
+def test_an_incident_channel_takes_everyone_slack_knows_when_one_is_unknown(slack, reporter, db):
+    """The invite is one call with force: Slack invites the people it can and lists the rest,
+    so UGHOST1 keeps nobody else out of the channel."""
+    declare(reporter, slack, "site down for everyone")
+    eventually(lambda: settled(db))
+    (invite,) = slack.calls_to("conversations.invite")
+    assert "UGHOST1" in invite.args["users"].split(",")
+    channel = slack.channel_by_name(slack.calls_to("conversations.create")[0].args["name"])
+    assert "U1" in channel["members"] and "UGHOST1" not in channel["members"]
+    assert "U0SUP2" in channel["members"]
+    assert any("INC-1" in m["text"] for m in slack.messages(channel["id"]))
