@@ -139,7 +139,11 @@ class PageDelivery:
         of their DMs can go out, one statement for the whole claim."""
         await session.execute(
             update(Page)
-            .where(Page.id.in_([p["page"] for p in payloads]), Page.attempted_at.is_(None))
+            .where(
+                Page.id.in_([p["page"] for p in payloads]),
+                Page.attempted_at.is_(None),
+                Page.status == PageStatus.QUEUED,
+            )
             .values(attempted_at=self._clock.now())
             .execution_options(synchronize_session=False)
         )
