@@ -23,7 +23,7 @@ from bot.slack import (
     Writeback,
     find_marked,
 )
-from bot.store import Incident, IncidentEvent
+from bot.store import Incident, IncidentEvent, read_incident
 from bot.timeline import EventView, IncidentLog, IncidentView
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class IncidentDelivery:
 
     async def _view(self, incident_id: int) -> IncidentView:
         async with self._sessions() as session:
-            incident = await session.get(Incident, incident_id)
+            incident = await read_incident(session, incident_id)
             if incident is None:
                 raise LookupError(f"incident {incident_id} no longer exists")
             return IncidentView.of(incident)
@@ -133,7 +133,7 @@ class IncidentDelivery:
     async def create_channel(self, payload: dict[str, Any]) -> Writeback | None:
         """A dedicated channel for the incident, with the people on it invited."""
         async with self._sessions() as session:
-            incident = await session.get(Incident, payload["incident"])
+            incident = await read_incident(session, payload["incident"])
             if incident is None:
                 raise LookupError(f"incident {payload['incident']} no longer exists")
             view = IncidentView.of(incident)
