@@ -30,7 +30,7 @@ from bot.store.models import (
     Page,
 )
 from bot.store.monitoring import Alert, MonitorMute, MonitorRollup, MonitorSample, MonitorStatus
-from bot.store.records import IncidentRecord, read_incident
+from bot.store.records import IncidentRecord, read_entry, read_incident
 from bot.store.reports import Report
 from bot.store.resolutions import Resolution
 from bot.store.seen import SeenRequest
@@ -102,6 +102,7 @@ __all__ = [
     "install_id",
     "session_factory",
     "open_database",
+    "read_entry",
     "read_incident",
     "record_first_start",
     "sync_engine",

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.config import Policy
-from bot.store import IncidentEvent, IncidentStatus, PageKind, PageStatus
+from bot.store import IncidentStatus, PageKind, PageStatus
 
 
 class PageFields(Protocol):
@@ -90,6 +90,19 @@ class IncidentFields(Protocol):
     def pages(self) -> Sequence[PageFields]: ...
 
 
+class EventFields(Protocol):
+    """What a view reads of a timeline entry: an IncidentEvent, or a row read without the ORM."""
+
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+
+
 def ref(incident_id: int) -> str:
     """The short id people type: INC-42."""
     return f"INC-{incident_id}"
@@ -105,7 +118,7 @@ class EventView:
     text: str
 
     @classmethod
-    def of(cls, event: IncidentEvent) -> EventView:
+    def of(cls, event: EventFields) -> EventView:
         return cls(at=event.at, actor=event.actor, kind=event.kind, text=event.text)
 
 
