@@ -2,11 +2,105 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from bot.store import Incident, IncidentEvent, IncidentStatus, Page, PageKind, PageStatus
+from bot.config import Policy
+from bot.store import IncidentStatus, PageKind, PageStatus
+
+
+class PageFields(Protocol):
+    """What a view reads of a page: a Page, or a row read without the ORM."""
+
+    @property
+    def user(self) -> str: ...
+    @property
+    def level(self) -> int: ...
+    @property
+    def status(self) -> PageStatus: ...
+    @property
+    def kind(self) -> PageKind: ...
+
+
+class IncidentFields(Protocol):
+    """What a view reads of an incident: an Incident, or an IncidentRecord (a delivery's
+    read without the ORM)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def tier(self) -> int: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def suggested(self) -> bool: ...
+    @property
+    def matched_phrase(self) -> str | None: ...
+    @property
+    def status(self) -> IncidentStatus: ...
+    @property
+    def reporter(self) -> str: ...
+    @property
+    def level(self) -> int: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def ack_due_at(self) -> datetime: ...
+    @property
+    def resolve_due_at(self) -> datetime | None: ...
+    @property
+    def acknowledged_at(self) -> datetime | None: ...
+    @property
+    def acknowledged_by(self) -> str | None: ...
+    @property
+    def resolved_at(self) -> datetime | None: ...
+    @property
+    def resolved_by(self) -> str | None: ...
+    @property
+    def summary(self) -> str | None: ...
+    @property
+    def root_cause(self) -> str | None: ...
+    @property
+    def lessons(self) -> str | None: ...
+    @property
+    def post_channel(self) -> str: ...
+    @property
+    def post_ts(self) -> str | None: ...
+    @property
+    def dedicated_channel(self) -> str | None: ...
+    @property
+    def rating(self) -> int | None: ...
+    @property
+    def policy(self) -> Policy: ...
+    @property
+    def ack_breached_at(self) -> datetime | None: ...
+    @property
+    def resolve_breached_at(self) -> datetime | None: ...
+    @property
+    def paging_deferred_until(self) -> datetime | None: ...
+    @property
+    def suggestion(self) -> dict[str, Any] | None: ...
+    @property
+    def pages(self) -> Sequence[PageFields]: ...
+
+
+class EventFields(Protocol):
+    """What a view reads of a timeline entry: an IncidentEvent, or a row read without the ORM."""
+
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def text(self) -> str: ...
 
 
 def ref(incident_id: int) -> str:
@@ -24,7 +118,7 @@ class EventView:
     text: str
 
     @classmethod
-    def of(cls, event: IncidentEvent) -> EventView:
+    def of(cls, event: EventFields) -> EventView:
         return cls(at=event.at, actor=event.actor, kind=event.kind, text=event.text)
 
 
@@ -39,8 +133,8 @@ class PagedPerson:
     notify_only: bool
 
     @classmethod
-    def of_pages(cls, pages: list[Page]) -> tuple[PagedPerson, ...]:
-        latest: dict[str, Page] = {}
+    def of_pages(cls, pages: Sequence[PageFields]) -> tuple[PagedPerson, ...]:
+        latest: dict[str, PageFields] = {}
         tries: dict[str, int] = {}
         for page in pages:
             latest[page.user] = page
@@ -138,7 +232,7 @@ class IncidentView:
         return self.is_open and (late_ack or self.resolve_breached_at is not None)
 
     @classmethod
-    def of(cls, incident: Incident) -> IncidentView:
+    def of(cls, incident: IncidentFields) -> IncidentView:
         policy = incident.policy
         level = policy.level(incident.level)
         return cls(

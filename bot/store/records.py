@@ -1,0 +1,64 @@
+"""An incident and its pages read for a message, without the ORM's bookkeeping."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+from sqlalchemy import Row, Table, bindparam, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.models import Incident, IncidentEvent, Page
+
+_INCIDENTS = cast(Table, Incident.__table__)
+_EVENTS = cast(Table, IncidentEvent.__table__)
+_PAGES = cast(Table, Page.__table__)
+# Built once: building a statement and its cache key cost about what running it does.
+_INCIDENT = select(_INCIDENTS).where(_INCIDENTS.c.id == bindparam("incident_id"))
+_ITS_PAGES = (
+    select(_PAGES).where(_PAGES.c.incident_id == bindparam("incident_id")).order_by(_PAGES.c.id)
+)
+
+_ENTRY = (
+    select(
+        _EVENTS.c.at,
+        _EVENTS.c.actor,
+        _EVENTS.c.kind,
+        _EVENTS.c.text,
+        _INCIDENTS.c.post_channel,
+        _INCIDENTS.c.post_ts,
+    )
+    .join(_INCIDENTS, _INCIDENTS.c.id == _EVENTS.c.incident_id)
+    .where(_EVENTS.c.id == bindparam("event_id"))
+)
+
+
+class IncidentRecord:
+    """An incident's columns as attributes (its policy, states and times typed as on the
+    model), with its pages in id order: what an Incident with its pages shows, read with two
+    Core statements. Loading the ORM objects cost twice as much, and a delivery only reads.
+    Nothing written to it is saved."""
+
+    __slots__ = ("_row", "pages")
+
+    def __init__(self, row: Row[Any], pages: Sequence[Row[Any]]) -> None:
+        self._row = row
+        self.pages = pages
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._row, name)
+
+
+async def read_incident(session: AsyncSession, incident_id: int) -> IncidentRecord | None:
+    """The incident with its pages, or None if there is no such incident."""
+    row = (await session.execute(_INCIDENT, {"incident_id": incident_id})).one_or_none()
+    if row is None:
+        return None
+    pages = (await session.execute(_ITS_PAGES, {"incident_id": incident_id})).all()
+    return IncidentRecord(row, pages)
+
+
+async def read_entry(session: AsyncSession, event_id: int) -> Row[*tuple[Any, ...]] | None:
+    """A timeline entry (at, actor, kind, text) with where its incident's post is
+    (post_channel, post_ts): what its thread reply needs, in one statement."""
+    return (await session.execute(_ENTRY, {"event_id": event_id})).one_or_none()
