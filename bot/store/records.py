@@ -15,6 +15,11 @@ _EVENTS = cast(Table, IncidentEvent.__table__)
 _PAGES = cast(Table, Page.__table__)
 # Built once: building a statement and its cache key cost about what running it does.
 _INCIDENT = select(_INCIDENTS).where(_INCIDENTS.c.id == bindparam("incident_id"))
+_INCIDENT_OF_PAGE = (
+    select(_INCIDENTS)
+    .join(_PAGES, _PAGES.c.incident_id == _INCIDENTS.c.id)
+    .where(_PAGES.c.id == bindparam("page_id"))
+)
 _ITS_PAGES = (
     select(_PAGES).where(_PAGES.c.incident_id == bindparam("incident_id")).order_by(_PAGES.c.id)
 )
@@ -49,12 +54,18 @@ class IncidentRecord:
         return getattr(self._row, name)
 
 
-async def read_incident(session: AsyncSession, incident_id: int) -> IncidentRecord | None:
-    """The incident with its pages, or None if there is no such incident."""
-    row = (await session.execute(_INCIDENT, {"incident_id": incident_id})).one_or_none()
+async def read_incident(
+    session: AsyncSession, incident_id: int | None = None, *, page_id: int | None = None
+) -> IncidentRecord | None:
+    """The incident (or the incident of page_id) with its pages, or None if there is none."""
+    if page_id is not None:
+        found = await session.execute(_INCIDENT_OF_PAGE, {"page_id": page_id})
+    else:
+        found = await session.execute(_INCIDENT, {"incident_id": incident_id})
+    row = found.one_or_none()
     if row is None:
         return None
-    pages = (await session.execute(_ITS_PAGES, {"incident_id": incident_id})).all()
+    pages = (await session.execute(_ITS_PAGES, {"incident_id": row.id})).all()
     return IncidentRecord(row, pages)
 
 

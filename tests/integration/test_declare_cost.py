@@ -66,4 +66,6 @@ def test_a_declaration_loads_no_other_incident(reporter, slack, db):
         declare_and_deliver(reporter, slack, db, "payment processing fails for every customer")
     finally:
         sa.event.remove(Incident, "load", keep)
-    assert set(loaded) == {4}, loaded
+    # At most its own (deliveries read it as Core rows, bot/store/records.py, and need no ORM
+    # object of it at all), and never one of the three before it.
+    assert set(loaded) <= {4}, loaded
