@@ -68,10 +68,15 @@ def start(name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen[b
     )
 
 
-async def shoot(url: str, count: int, concurrency: int, slack_base: str) -> list[float]:
-    """Send count signed commands, concurrency at a time; return each time-to-ack in ms."""
+async def shoot(
+    url: str, count: int, concurrency: int, slack_base: str, first: int = 0
+) -> list[float]:
+    """Send count signed commands, concurrency at a time; return each time-to-ack in ms.
+
+    Numbered from first: a report repeating one still open would be asked "looks like INC-n
+    — add to it instead?" rather than declared, so no two in a run are the same."""
     latencies: list[float] = []
-    queue = list(range(count))
+    queue = list(range(first, first + count))
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(timeout=10, limits=limits) as client:
 
@@ -173,10 +178,12 @@ def main() -> int:
         }
         processes["fake Slack"] = psutil.Process(fake.pid)
         cpu: dict[str, float] = dict.fromkeys(processes, 0.0)
-        for _ in range(args.rounds):
+        for round_ in range(args.rounds):
             for name, url in urls.items():
                 before = {n: sum(p.cpu_times()[:2]) for n, p in processes.items()}
-                results[name] += asyncio.run(shoot(url, per_round, args.concurrency, slack_base))
+                results[name] += asyncio.run(  # numbered after the warm-up's 30
+                    shoot(url, per_round, args.concurrency, slack_base, 30 + round_ * per_round)
+                )
                 if name == "supportbot":
                     drained.append(wait_for_outbox(f"sqlite:///{workdir}/bench.db"))
                 cpu[name] += sum(processes[name].cpu_times()[:2]) - before[name]

@@ -141,6 +141,9 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
     # The declare form's title field holds what a typed title is cut to (bot/incidents/titles).
     render.add_global("title_limit", TITLE_LIMIT)
     reports = ReportService(sessions, plan, outbox, clock, render)
+    page_delivery = PageDelivery(
+        sessions=sessions, gateway=gateway, renderer=render, clock=clock, pager=pager
+    )
     checklist_delivery = ChecklistDelivery(
         checklists=checklists, gateway=gateway, renderer=render, plan=plan, incidents=incidents
     )
@@ -186,9 +189,7 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
             {
                 **delivery.handlers(),
                 **checklist_delivery.handlers(),
-                **PageDelivery(
-                    sessions=sessions, gateway=gateway, renderer=render, clock=clock, pager=pager
-                ).handlers(),
+                **page_delivery.handlers(),
                 **OnCallDelivery(
                     oncall=oncall, gateway=gateway, renderer=render, plan=plan
                 ).handlers(),
@@ -204,6 +205,7 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
                     sessions=sessions, gateway=gateway, renderer=render, clock=clock
                 ).handlers(),
             },
+            claimed=page_delivery.claimed(),
         ),
         seen=SeenRequests(sessions, clock),
         status=StatusBoard(sessions, plan, clock),

@@ -23,7 +23,7 @@ from bot.slack import (
     Writeback,
     find_marked,
 )
-from bot.store import Incident, IncidentEvent
+from bot.store import Incident, IncidentEvent, read_entry, read_incident
 from bot.timeline import EventView, IncidentLog, IncidentView
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class IncidentDelivery:
 
     async def _view(self, incident_id: int) -> IncidentView:
         async with self._sessions() as session:
-            incident = await session.get(Incident, incident_id)
+            incident = await read_incident(session, incident_id)
             if incident is None:
                 raise LookupError(f"incident {incident_id} no longer exists")
             return IncidentView.of(incident)
@@ -116,16 +116,18 @@ class IncidentDelivery:
 
     async def timeline(self, payload: dict[str, Any]) -> Writeback | None:
         """One timeline entry as a reply in the post's thread."""
-        view = await self._ready(payload["incident"])
         async with self._sessions() as session:
-            event = await session.get(IncidentEvent, payload["event"])
-            if event is None:
-                raise LookupError(f"timeline event {payload['event']} no longer exists")
-            entry = EventView.of(event)
+            row = await read_entry(session, payload["event"])
+        if row is None:
+            raise LookupError(f"timeline event {payload['event']} no longer exists")
+        if not row.post_ts:
+            # Messages on a key go out in order, so a missing ts means the post itself failed.
+            raise LookupError(f"INC-{payload['incident']} was never posted; nothing to reply to")
+        entry = EventView.of(row)
         await self._gateway.post(
-            view.post_channel,
+            row.post_channel,
             self._render.message("timeline_entry.j2", e=entry),
-            thread_ts=view.post_ts,
+            thread_ts=row.post_ts,
             reply_broadcast=entry.kind in BROADCAST or None,
         )
         return None
@@ -133,7 +135,7 @@ class IncidentDelivery:
     async def create_channel(self, payload: dict[str, Any]) -> Writeback | None:
         """A dedicated channel for the incident, with the people on it invited."""
         async with self._sessions() as session:
-            incident = await session.get(Incident, payload["incident"])
+            incident = await read_incident(session, payload["incident"])
             if incident is None:
                 raise LookupError(f"incident {payload['incident']} no longer exists")
             view = IncidentView.of(incident)

@@ -1,16 +1,18 @@
 """How pages reach people: one DM per attempt, sent at most once, and kept up to date.
 
-Record and check: a page is marked attempted (committed) before its DM is sent, and the DM
-carries the page id in its message metadata. A later try of an attempted page first looks in
-the DM history for that id, so a worker that died after Slack took the message (or an answer
-lost on the way back) never makes a second DM."""
+Record and check: a page is marked attempted (committed, as the outbox worker claims its
+message) before its DM is sent, and the DM carries the page id in its message metadata. A
+later claim of the message first looks in the DM history for that id, so a worker that died
+after Slack took the message (or an answer lost on the way back) never makes a second DM."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -19,6 +21,7 @@ from bot.clock import Clock
 from bot.paging.digest import gathered, rides_along, taken_along
 from bot.paging.pager import Pager
 from bot.slack import (
+    Claimed,
     Handler,
     Kind,
     Message,
@@ -28,12 +31,21 @@ from bot.slack import (
     Writeback,
     find_marked,
 )
-from bot.store import Incident, IncidentStatus, Page, PageKind, PageStatus
-from bot.timeline import IncidentView
+from bot.store import (
+    Incident,
+    IncidentRecord,
+    IncidentStatus,
+    Page,
+    PageKind,
+    PageStatus,
+    read_incident,
+)
+from bot.timeline import IncidentFields, IncidentView, PageFields
 
 log = logging.getLogger(__name__)
 
 PAGE_EVENT = "supportbot_page"
+P = TypeVar("P", bound=PageFields)
 
 
 @dataclass(frozen=True)
@@ -52,7 +64,7 @@ class PageView:
     incident: IncidentView
 
 
-def page_view(page: Page, incident: Incident) -> PageView:
+def page_view(page: PageFields, incident: IncidentFields) -> PageView:
     return PageView(
         id=page.id,
         user=page.user,
@@ -65,6 +77,60 @@ def page_view(page: Page, incident: Incident) -> PageView:
         notify_only=page.kind == PageKind.NOTICE,
         incident=IncidentView.of(incident),
     )
+
+
+async def _locked(session: AsyncSession, page_id: int) -> tuple[Incident, Page]:
+    """The page with its incident and the incident's pages, locked to write."""
+    query = select(Incident).join(Incident.pages).where(Page.id == page_id)
+    incident = await session.scalar(query.with_for_update(of=Page))
+    if incident is None:
+        raise LookupError(f"page {page_id} no longer exists")
+    return incident, _page_in(incident.pages, page_id)
+
+
+async def _read(session: AsyncSession, page_id: int) -> tuple[IncidentRecord, PageFields]:
+    """The page with its incident and the incident's pages, to read only: Core rows, not
+    ORM objects (half the CPU, and most turns only read)."""
+    incident = await read_incident(session, page_id=page_id)
+    if incident is None:
+        raise LookupError(f"page {page_id} no longer exists")
+    return incident, _page_in(incident.pages, page_id)
+
+
+def _page_in(pages: Sequence[P], page_id: int) -> P:
+    page = next((p for p in pages if p.id == page_id), None)
+    if page is None:
+        raise LookupError(f"page {page_id} no longer exists")
+    return page
+
+
+class Turn(Enum):
+    """What a page's turn in the outbox comes to."""
+
+    SEND = "send"
+    CANCEL = "cancel"  # acknowledged before its turn came, or a later try will say the same
+    DONE = "done"  # sent, answered, or on its way in another page's DM
+
+
+def _turn(incident: IncidentFields, page: PageFields) -> Turn:
+    if page.ts is not None or page.status != PageStatus.QUEUED or rides_along(page):
+        return Turn.DONE
+    newer = any(
+        p.user == page.user and p.level == page.level and p.attempt > page.attempt
+        for p in incident.pages
+    )
+    # Pages made after the acknowledgement (an escalation, the 2-hour rule) still go.
+    acked = incident.acknowledged_at
+    taken = (
+        acked is not None and acked >= page.created_at
+    ) or incident.status == IncidentStatus.RESOLVED
+    return Turn.CANCEL if (taken and page.kind == PageKind.PAGE) or newer else Turn.SEND
+
+
+def _since(page: PageFields, attempt: int) -> datetime | None:
+    """Since when Slack may hold this page's DM: an earlier claim of its message may have
+    sent it (the answer lost, or the worker died waiting); the first claim sent nothing."""
+    return (page.attempted_at or page.created_at) if attempt > 1 else None
 
 
 class PageDelivery:
@@ -89,18 +155,36 @@ class PageDelivery:
         """Outbox kind → handler."""
         return {Kind.PAGE: self.send, Kind.UPDATE_PAGE: self.update}
 
+    def claimed(self) -> dict[str, Claimed]:
+        """Outbox kind → what the worker writes as it claims messages of that kind."""
+        return {Kind.PAGE: self.attempting}
+
+    async def attempting(self, session: AsyncSession, payloads: list[dict[str, Any]]) -> None:
+        """Mark the claimed pages attempted, in the claim's transaction: committed before any
+        of their DMs can go out, one statement for the whole claim."""
+        await session.execute(
+            update(Page)
+            .where(
+                Page.id.in_([p["page"] for p in payloads]),
+                Page.attempted_at.is_(None),
+                Page.status == PageStatus.QUEUED,
+            )
+            .values(attempted_at=self._clock.now())
+            .execution_options(synchronize_session=False)
+        )
+
     async def send(self, payload: dict[str, Any]) -> Writeback | None:
         """DM one page attempt, unless it is no longer needed or Slack already has it."""
-        ready = await self._record_attempt(payload["page"])
+        ready = await self._ready(payload["page"], payload["attempt"])
         if ready is None:
             return None
-        view, attempted_before, digest = ready
+        view, since, digest = ready
         try:
             channel = await self._gateway.open_dm(view.user)
             marker = self._gateway.marker(PAGE_EVENT, page=view.id)
             found = None
-            if attempted_before is not None:
-                found = await find_marked(self._gateway, channel, marker, since=attempted_before)
+            if since is not None:
+                found = await find_marked(self._gateway, channel, marker, since=since)
             if found is None:
                 response = await self._gateway.post(
                     channel, self._message(view, digest), once=True, metadata=marker
@@ -141,48 +225,38 @@ class PageDelivery:
             return self._render.message("page_digest.j2", pages=digest, user=view.user)
         return self._render.message("page_dm.j2", p=view)
 
-    async def _record_attempt(
-        self, page_id: int
+    async def _ready(
+        self, page_id: int, attempt: int
     ) -> tuple[PageView, datetime | None, list[PageView]] | None:
-        """Mark the page attempted before any DM goes out; None when it need not go out.
+        """The page to DM, since when Slack may already have it (None: never tried), and the
+        pages a re-page takes along (the digest, else empty); None when it need not go out.
 
-        A re-page takes the person's other unanswered pages along (the digest, else empty)."""
-        async with self._sessions.begin() as session:
-            # The incident with its pages, this one locked: one read for both.
-            incident = await session.scalar(
-                select(Incident)
-                .join(Incident.pages)
-                .where(Page.id == page_id)
-                .with_for_update(of=Page)
-            )
-            page = next((p for p in incident.pages if p.id == page_id), None) if incident else None
-            if incident is None or page is None:
-                raise LookupError(f"page {page_id} no longer exists")
-            if page.ts is not None or page.status != PageStatus.QUEUED or rides_along(page):
+        The worker's claim marked it attempted (attempting), so the common turn only reads. A
+        turn that must write (cancel it, send a digest's pages with it, or mark a page the
+        claim did not) does so under the page's lock, deciding again on what it locked."""
+        async with self._sessions() as session:
+            record, read = await _read(session, page_id)
+            turn = _turn(record, read)
+            if turn == Turn.DONE:
                 return None
-            newer = any(
-                p.user == page.user and p.level == page.level and p.attempt > page.attempt
-                for p in incident.pages
-            )
-            # Pages made after the acknowledgement (an escalation, the 2-hour rule) still go.
-            acked = incident.acknowledged_at
-            taken = (
-                acked is not None and acked >= page.created_at
-            ) or incident.status == IncidentStatus.RESOLVED
-            if (taken and page.kind == PageKind.PAGE) or newer:
-                # Acknowledged before its turn came, or a later try will say the same.
+            if turn == Turn.SEND and read.attempted_at is not None and read.digest_of != read.id:
+                return page_view(read, record), _since(read, attempt), []
+        async with self._sessions.begin() as session:
+            incident, page = await _locked(session, page_id)
+            turn = _turn(incident, page)
+            if turn == Turn.DONE:
+                return None
+            if turn == Turn.CANCEL:
                 page.status = PageStatus.CANCELLED
                 page.note = "no longer needed when its turn came"
                 return None
-            attempted_before = page.attempted_at
-            if attempted_before is None:
-                page.attempted_at = self._clock.now()
+            page.attempted_at = page.attempted_at or self._clock.now()
             digest = []
             if page.digest_of == page.id:
                 linked = await gathered(session, page)
                 taken_along([p for p, _ in linked], self._clock.now())
                 digest = [page_view(p, i) for p, i in linked]
-            return page_view(page, incident), attempted_before, digest
+            return page_view(page, incident), _since(page, attempt), digest
 
     def _unreachable(self, view: PageView, error: str) -> Writeback:
         log.warning("page %s to %s cannot be delivered: %s", view.id, view.user, error)

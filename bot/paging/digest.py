@@ -25,6 +25,7 @@ from bot.store import (
     StepKind,
     StepStatus,
 )
+from bot.timeline import PageFields
 
 # A DM holds at most 50 blocks; each incident takes two.
 MOST = 20
@@ -60,7 +61,7 @@ async def link(session: AsyncSession, trigger: Page) -> bool:
     return True
 
 
-def rides_along(page: Page) -> bool:
+def rides_along(page: PageFields) -> bool:
     """A page that goes out in another page's DM, not in one of its own."""
     return page.digest_of is not None and page.digest_of != page.id and page.ts is None
 

@@ -8,11 +8,12 @@ from bot.slack.outbox import Kind, Outbox
 from bot.slack.render import Message, Renderer
 from bot.slack.replays import SeenRequests
 from bot.slack.text import clean_text, plain
-from bot.slack.worker import DeliveryWorker, Handler, Writeback
+from bot.slack.worker import Claimed, DeliveryWorker, Handler, Writeback
 
 __all__ = [
     "Action",
     "BOT_ACTOR",
+    "Claimed",
     "DECLARE_ANYWAY",
     "DeliveryWorker",
     "Field",

@@ -5,16 +5,27 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Collection, Iterable
 from contextlib import asynccontextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, bindparam, exists, inspect, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    func,
+    inspect,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
 
 from bot.clock import Clock
+from bot.slack.waiting import BATCHED, WAITING_KIND, Batch, known_waiting
 from bot.store import (
     Base,
     OutboxMessage,
@@ -49,42 +60,6 @@ class Kind(StrEnum):
     POST_ALERT = "alert.post"
     UPDATE_ALERT = "alert.update"
     ALERT_REPLY = "alert.reply"
-
-
-# session.info key of a batched transaction's queue (Outbox.transaction(batch=True)).
-BATCHED = "outbox.batch"
-
-
-@dataclass
-class _Batch:
-    """Messages a batched transaction queues, written together just before it commits."""
-
-    queued: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
-    # Kinds waiting on a key: read up front (read_waiting) or queued in this transaction.
-    waiting: dict[str, set[str]] = field(default_factory=dict)
-    read: set[str] = field(default_factory=set)  # keys whose waiting kinds were read
-
-
-# session.info key of the kinds an unbatched transaction knows wait on each key (_known).
-QUEUED = "outbox.queued"
-_WAITING = select(OutboxMessage.kind).where(
-    OutboxMessage.kind.in_(bindparam("kinds", expanding=True)),
-    OutboxMessage.key == bindparam("key"),
-    OutboxMessage.status == OutboxStatus.PENDING,
-)
-
-
-def _known(session: AsyncSession, batch: _Batch | None) -> dict[str, set[str]]:
-    """Kinds known to wait on each key: those the transaction queued or found waiting (and in
-    a batch, those read_waiting read). Kept for the transaction, not the session: after a
-    commit the worker may have sent what was queued."""
-    if batch is not None:
-        return batch.waiting
-    transaction = session.sync_session.get_transaction()
-    known: tuple[object, dict[str, set[str]]] | None = session.info.get(QUEUED)
-    if known is None or known[0] is not transaction:
-        known = session.info[QUEUED] = (transaction, {})
-    return known[1]
 
 
 def _unflushed(payload: dict[str, Any]) -> bool:
@@ -129,10 +104,10 @@ class Outbox:
         (a post not yet sent needs no edit). A payload value may be a row not flushed yet (a
         Page, an IncidentEvent): the message names its id. In a batched transaction messages
         are written as it ends, in the order queued, with the rows they name."""
-        batch: _Batch | None = session.info.get(BATCHED)
+        batch: Batch | None = session.info.get(BATCHED)
         if coalesce and await self._waiting(session, batch, key, {kind, *covered_by}):
             return
-        _known(session, batch).setdefault(key, set()).add(kind)
+        known_waiting(session, batch).setdefault(key, set()).add(kind)
         if batch is not None:
             batch.queued.append((kind, key, payload))
             return
@@ -153,25 +128,25 @@ class Outbox:
         }
 
     async def _waiting(
-        self, session: AsyncSession, batch: _Batch | None, key: str, kinds: set[str]
+        self, session: AsyncSession, batch: Batch | None, key: str, kinds: set[str]
     ) -> bool:
         """Whether a message of one of kinds still waits on key."""
         # What this transaction queued waits at least until it commits: no need to ask.
-        if _known(session, batch).get(key, set()) & kinds:
+        if known_waiting(session, batch).get(key, set()) & kinds:
             return True
         if batch is not None and key in batch.read:
             return False
         # A batch writes its rows as it ends, not before each read.
         with session.no_autoflush if batch is not None else nullcontext():
-            waiting = await session.scalar(_WAITING, {"kinds": sorted(kinds), "key": key})
+            waiting = await session.scalar(WAITING_KIND, {"kinds": sorted(kinds), "key": key})
         if waiting is not None:
-            _known(session, batch).setdefault(key, set()).add(waiting)
+            known_waiting(session, batch).setdefault(key, set()).add(waiting)
         return waiting is not None
 
     async def read_waiting(self, session: AsyncSession, keys: Iterable[str]) -> None:
         """In a batched transaction: what waits on these keys, read in one query, so that
         coalescing on them asks the database nothing more."""
-        batch: _Batch | None = session.info.get(BATCHED)
+        batch: Batch | None = session.info.get(BATCHED)
         if batch is None:
             return
         keys = [k for k in set(keys) if k not in batch.read]
@@ -197,7 +172,7 @@ class Outbox:
         for many incidents) rather than as each is made (bot/store/bulk.py)."""
         async with sessions.begin() as session:
             if batch:
-                session.info[BATCHED] = _Batch()
+                session.info[BATCHED] = Batch()
                 begin_batch(session)
             try:
                 yield session
@@ -229,49 +204,62 @@ class Outbox:
         self._wakeup.clear()
 
 
-def _claimable(now: Any, in_flight: Any) -> ColumnElement[bool]:
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+
+
+@dataclass(frozen=True)
+class Taken:
+    """A message taken for delivery: what the worker needs of its row."""
+
+    id: int
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+def _claimable(table: Any, now: Any, in_flight: Any) -> ColumnElement[bool]:
     """Pending and due, or claimed by a worker whose lease ran out (it died) and that is not
     the caller's own delivery still running (in_flight)."""
     return or_(
-        and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+        and_(table.c.status == OutboxStatus.PENDING, table.c.next_attempt_at <= now),
         and_(
-            OutboxMessage.status == OutboxStatus.SENDING,
-            OutboxMessage.claimed_until < now,
-            OutboxMessage.id.not_in(in_flight),
+            table.c.status == OutboxStatus.SENDING,
+            table.c.claimed_until < now,
+            table.c.id.not_in(in_flight),
         ),
     )
 
 
 def _claim_statement() -> Any:
     """One UPDATE … RETURNING that takes due messages with no earlier undelivered message on
-    their key. Built once: the claim runs after every delivery, and building the statement
-    cost more than running it. A row another worker (or process) took between the inner
-    SELECT and the UPDATE fails the outer condition and is skipped."""
+    their key. Built once, on the table (no ORM objects): the claim runs after every
+    delivery, and building the statement or the rows it returns cost more than running it.
+    A row another worker (or process) took between the inner SELECT and the UPDATE fails the
+    outer condition and is skipped."""
     now: Any = bindparam("now")
     limit: Any = bindparam("limit")
     in_flight: Any = bindparam("in_flight", expanding=True)
-    earlier = aliased(OutboxMessage)
+    outbox, earlier = _OUTBOX, _OUTBOX.alias("earlier")
     blocked = exists().where(
-        earlier.key == OutboxMessage.key,
-        earlier.id < OutboxMessage.id,
-        earlier.status.in_(WAITING),
+        earlier.c.key == outbox.c.key,
+        earlier.c.id < outbox.c.id,
+        earlier.c.status.in_(WAITING),
     )
     due = (
-        select(OutboxMessage.id)
-        .where(_claimable(now, in_flight), ~blocked)
-        .order_by(OutboxMessage.id)
+        select(outbox.c.id)
+        .where(_claimable(outbox, now, in_flight), ~blocked)
+        .order_by(outbox.c.id)
         .limit(limit)
     )
     return (
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(due.scalar_subquery()), _claimable(now, in_flight))
+        update(outbox)
+        .where(outbox.c.id.in_(due.scalar_subquery()), _claimable(outbox, now, in_flight))
         .values(
             status=OutboxStatus.SENDING,
             claimed_until=bindparam("until"),
-            attempts=OutboxMessage.attempts + 1,
+            attempts=outbox.c.attempts + 1,
         )
-        .returning(OutboxMessage)
-        .execution_options(synchronize_session=False)
+        .returning(outbox.c.id, outbox.c.kind, outbox.c.payload, outbox.c.attempts)
     )
 
 
@@ -280,13 +268,33 @@ _CLAIM = _claim_statement()
 
 async def claim_due(
     session: AsyncSession, now: datetime, limit: int, *, in_flight: Collection[int] = ()
-) -> list[OutboxMessage]:
+) -> list[Taken]:
     """Take due messages for delivery; rows another worker (or process) took are skipped.
 
     A claim whose lease ran out (its worker died) is taken back, unless it is one of
     in_flight: the caller's own deliveries, still running."""
-    claimed = await session.scalars(
+    rows = await session.execute(
         _CLAIM,
         {"now": now, "limit": limit, "in_flight": list(in_flight), "until": now + CLAIM_LEASE},
     )
-    return sorted(claimed.all(), key=lambda m: m.id)
+    return sorted((Taken(*row) for row in rows), key=lambda m: m.id)
+
+
+def _unless_null(column: Any) -> Any:
+    """The parameter named like column, or the column's value as it is when that is NULL."""
+    return func.coalesce(bindparam(column.key, type_=column.type), column)
+
+
+# How a delivery ended, for many messages in one executemany. A NULL parameter leaves its
+# column as it was: a sent message keeps its last error, a retried one its sent_at (none).
+ENDED = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("message_id"))
+    .values(
+        status=bindparam("status", type_=_OUTBOX.c.status.type),
+        claimed_until=None,
+        sent_at=_unless_null(_OUTBOX.c.sent_at),
+        last_error=_unless_null(_OUTBOX.c.last_error),
+        next_attempt_at=_unless_null(_OUTBOX.c.next_attempt_at),
+    )
+)

@@ -10,13 +10,12 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.slack.gateway import SlackCallFailed
-from bot.slack.outbox import CLAIM_LEASE, Outbox, claim_due
-from bot.store import OutboxMessage, OutboxStatus
+from bot.slack.outbox import CLAIM_LEASE, ENDED, Outbox, Taken, claim_due
+from bot.store import OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +32,10 @@ IDLE_POLL_SECONDS = 1.0
 # have been preceded by one Slack carried out but whose answer never came back.
 Writeback = Callable[[AsyncSession], Awaitable[None]]
 Handler = Callable[[dict[str, Any]], Awaitable[Writeback | None]]
+# What must be written before a handler calls Slack (a page marked attempted), run in the
+# claim's transaction with the payloads of every message of its kind just claimed: one
+# statement for the batch instead of a write transaction per message.
+Claimed = Callable[[AsyncSession, list[dict[str, Any]]], Awaitable[None]]
 
 
 def _forget(in_flight: dict[int, asyncio.Task[None]], message_id: int, _: object) -> None:
@@ -59,11 +62,13 @@ class DeliveryWorker:
         outbox: Outbox,
         clock: Clock,
         handlers: Mapping[str, Handler],
+        claimed: Mapping[str, Claimed] | None = None,
     ) -> None:
         self._sessions = sessions
         self._outbox = outbox
         self._clock = clock
         self._handlers = handlers
+        self._claimed = claimed or {}
         # Deliveries that ended and are not recorded yet (the run loop records them).
         self._ended: list[Outcome] = []
 
@@ -87,7 +92,7 @@ class DeliveryWorker:
         while not stopping.is_set():
             ended, self._ended = self._ended, []
             room = min(BATCH, MAX_IN_FLIGHT - len(in_flight))
-            claimed: list[OutboxMessage] = []
+            claimed: list[Taken] = []
             try:
                 claimed = await self._record_and_claim(ended, room, in_flight)
             except Exception:
@@ -105,7 +110,7 @@ class DeliveryWorker:
             await asyncio.gather(*in_flight.values(), return_exceptions=True)
         await self._record(self._ended)
 
-    async def _deliver_in_background(self, message: OutboxMessage) -> None:
+    async def _deliver_in_background(self, message: Taken) -> None:
         try:
             outcome = await self._deliver_message(message)
             # Appended once it ended: the loop swaps the list for a new one as it records.
@@ -113,19 +118,26 @@ class DeliveryWorker:
         finally:
             self._outbox.wake()
 
-    async def _deliver_message(self, message: OutboxMessage) -> Outcome:
+    async def _deliver_message(self, message: Taken) -> Outcome:
         return await self._deliver(message.id, message.kind, message.payload, message.attempts)
 
     async def _record_and_claim(
         self, ended: list[Outcome], limit: int, in_flight: Collection[int]
-    ) -> list[OutboxMessage]:
-        """Record how deliveries ended, then claim up to limit due messages, in one transaction."""
+    ) -> list[Taken]:
+        """Record how deliveries ended, then claim up to limit due messages and write what
+        their kinds need written before they are sent (claimed hooks), in one transaction."""
         async with self._sessions.begin() as session:
-            for outcome in ended:
-                await self._write(session, outcome)
+            await self._write(session, ended)
             if limit <= 0:
                 return []
-            return await claim_due(session, self._clock.now(), limit, in_flight=in_flight)
+            claimed = await claim_due(session, self._clock.now(), limit, in_flight=in_flight)
+            payloads: dict[str, list[dict[str, Any]]] = {}
+            for message in claimed:
+                if message.kind in self._claimed:
+                    payloads.setdefault(message.kind, []).append(message.payload)
+            for kind, taken in payloads.items():
+                await self._claimed[kind](session, taken)
+            return claimed
 
     async def _record(self, ended: list[Outcome]) -> None:
         """Record outcomes one transaction each: one that cannot be written (its writeback
@@ -133,7 +145,7 @@ class DeliveryWorker:
         for outcome in ended:
             try:
                 async with self._sessions.begin() as session:
-                    await self._write(session, outcome)
+                    await self._write(session, [outcome])
             except Exception:
                 # The claim runs out and another pass takes the message again.
                 log.exception("outbox #%s could not be recorded", outcome.message_id)
@@ -168,18 +180,26 @@ class DeliveryWorker:
         wait = after or min(timedelta(seconds=2 ** min(attempt, 10)), MAX_BACKOFF)
         return Outcome(message_id, OutboxStatus.PENDING, error=error, retry_after=wait)
 
-    async def _write(self, session: AsyncSession, outcome: Outcome) -> None:
-        """Write how a delivery ended, with what it learned (its writeback)."""
+    async def _write(self, session: AsyncSession, ended: list[Outcome]) -> None:
+        """Write how deliveries ended, with what each learned (its writeback): the writebacks,
+        then every message's row in one executemany."""
+        if not ended:
+            return
         now = self._clock.now()
-        values: dict[str, Any] = {"status": outcome.status, "claimed_until": None}
-        if outcome.status == OutboxStatus.SENT:
-            if outcome.writeback is not None:
+        rows: list[dict[str, Any]] = []
+        for outcome in ended:
+            sent = outcome.status == OutboxStatus.SENT
+            if sent and outcome.writeback is not None:
                 await outcome.writeback(session)
-            values["sent_at"] = now
-        else:
-            values["last_error"] = (outcome.error or "")[:2000]
-        if outcome.retry_after is not None:
-            values["next_attempt_at"] = now + outcome.retry_after
-        await session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == outcome.message_id).values(**values)
-        )
+            rows.append(
+                {
+                    "message_id": outcome.message_id,
+                    "status": outcome.status,
+                    "sent_at": now if sent else None,
+                    "last_error": None if sent else (outcome.error or "")[:2000],
+                    "next_attempt_at": (
+                        now + outcome.retry_after if outcome.retry_after is not None else None
+                    ),
+                }
+            )
+        await session.execute(ENDED, rows)

@@ -30,6 +30,7 @@ from bot.store.models import (
     Page,
 )
 from bot.store.monitoring import Alert, MonitorMute, MonitorRollup, MonitorSample, MonitorStatus
+from bot.store.records import IncidentRecord, read_entry, read_incident
 from bot.store.reports import Report
 from bot.store.resolutions import Resolution
 from bot.store.seen import SeenRequest
@@ -72,6 +73,7 @@ __all__ = [
     "EscalationStep",
     "Handoff",
     "Incident",
+    "IncidentRecord",
     "IncidentEvent",
     "IncidentStatus",
     "InstallSetting",
@@ -100,6 +102,8 @@ __all__ = [
     "install_id",
     "session_factory",
     "open_database",
+    "read_entry",
+    "read_incident",
     "record_first_start",
     "sync_engine",
     "upgrade",

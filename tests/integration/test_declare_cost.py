@@ -15,12 +15,13 @@ from bot.store import Incident
 from tests.integration.flows import declare, eventually, pages_to, settled
 
 PAGED = ["U0SUP1", "U0SUP2", "U0DEV1", "U0DEV2"]  # Tier 1 in the launch fortnight
-# Measured on SQLite (BEGIN IMMEDIATE counted; PostgreSQL sends no BEGIN of its own): 130 before
-# issue 15's work, 83-91 once the channel's invites went in one call, 75-80 (PostgreSQL 55-59)
+# Measured (BEGIN IMMEDIATE counted on SQLite; PostgreSQL sends no BEGIN of its own): 130 on
+# SQLite before issue 15's work; 91 and 66 with a write transaction per page DM; 86-88 and
+# 63-67 once the worker's claim marks the pages attempted; 64-71 and 48-51
 # once the declaration was one batched transaction. The outbox worker's claims vary a little
 # with timing (how many deliveries end before the loop records them), hence the room above
 # what was measured.
-MOST_STATEMENTS = 84
+MOST_STATEMENTS = {"sqlite": 74, "postgresql": 54}
 
 
 def declare_and_deliver(reporter, slack, db: sa.Engine, text: str) -> None:
@@ -38,7 +39,11 @@ def test_a_tier_one_declaration_with_its_pages_takes_few_statements(
     # Not like the first (that would ask "looks like INC-1 — add to it instead?").
     declare_and_deliver(reporter, slack, db, "payment processing fails for every customer")
     total = sum(statements.values())
-    assert total <= MOST_STATEMENTS, sorted(statements.items())
+    assert total <= MOST_STATEMENTS[db.dialect.name], sorted(statements.items())
+    # The worker's claim marks every page it takes attempted, in one UPDATE, and each DM's
+    # writeback keeps its ts: a page DM writes nothing of its own before it is sent (there
+    # were 8: each DM marked its page attempted in a write transaction of its own).
+    assert statements["UPDATE pages"] <= len(PAGED) + 1, sorted(statements.items())
     # Rows nobody reads back go in bulk (bot/store/bulk.py): the declaration's seven steps in
     # one INSERT per flush, its outbox messages likewise (three flushes, and the channel's
     # post edit), not one INSERT per row.
@@ -66,4 +71,6 @@ def test_a_declaration_loads_no_other_incident(reporter, slack, db):
         declare_and_deliver(reporter, slack, db, "payment processing fails for every customer")
     finally:
         sa.event.remove(Incident, "load", keep)
-    assert set(loaded) == {4}, loaded
+    # At most its own (deliveries read it as Core rows, bot/store/records.py, and need no ORM
+    # object of it at all), and never one of the three before it.
+    assert set(loaded) <= {4}, loaded

@@ -46,6 +46,32 @@ def pages_delivered_once(slack, db) -> None:
         assert [m["ts"] for m in dms] == [row.ts]
 
 
+def test_every_page_is_committed_as_attempted_before_its_dm_goes_out(slack, reporter, db):
+    """What a worker that takes the message over (this one died, or lost Slack's answer) sees
+    the moment Slack takes a page DM: the page marked attempted, so it looks before it posts."""
+    seen: dict[int, object] = {}
+
+    def look(event: dict) -> None:
+        call = event.get("call") or {}
+        if call.get("method") != "chat.postMessage" or not to_a_dm(call["args"]):
+            return
+        page = call["args"]["metadata"]["event_payload"]["page"]
+        with db.connect() as conn:
+            seen[page] = conn.scalar(
+                sa.text("SELECT attempted_at FROM pages WHERE id = :id"), {"id": page}
+            )
+
+    unsubscribe = slack.subscribe(look)
+    try:
+        reporter.command("site down for everyone")
+        eventually(lambda: all_delivered(db), timeout=15)
+    finally:
+        unsubscribe()
+    assert len(seen) == len(EVERYONE_PAGED), seen
+    assert all(at is not None for at in seen.values()), seen
+    pages_delivered_once(slack, db)
+
+
 def test_a_minute_of_server_errors_then_every_page_arrives_once(slack, reporter, bot_clock, db):
     outage_ends = bot_clock.now() + timedelta(minutes=1)
     down = lambda: bot_clock.now() < outage_ends  # noqa: E731

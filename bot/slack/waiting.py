@@ -1,0 +1,45 @@
+"""What waits on an outbox key, as one transaction knows it: what it queued, what it read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store import OutboxMessage, OutboxStatus
+
+# session.info key of a batched transaction's queue (Outbox.transaction(batch=True)).
+BATCHED = "outbox.batch"
+# session.info key of the kinds an unbatched transaction knows wait on each key.
+QUEUED = "outbox.queued"
+# Which of some kinds waits on a key: built once, asked for many messages.
+WAITING_KIND = select(OutboxMessage.kind).where(
+    OutboxMessage.kind.in_(bindparam("kinds", expanding=True)),
+    OutboxMessage.key == bindparam("key"),
+    OutboxMessage.status == OutboxStatus.PENDING,
+)
+
+
+@dataclass
+class Batch:
+    """Messages a batched transaction queues, written together just before it commits."""
+
+    queued: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    # Kinds waiting on a key: read up front (read_waiting) or queued in this transaction.
+    waiting: dict[str, set[str]] = field(default_factory=dict)
+    read: set[str] = field(default_factory=set)  # keys whose waiting kinds were read
+
+
+def known_waiting(session: AsyncSession, batch: Batch | None) -> dict[str, set[str]]:
+    """Kinds known to wait on each key: those the transaction queued or found waiting (and in
+    a batch, those read_waiting read). Kept for the transaction, not the session: after a
+    commit the worker may have sent what was queued."""
+    if batch is not None:
+        return batch.waiting
+    transaction = session.sync_session.get_transaction()
+    known: tuple[object, dict[str, set[str]]] | None = session.info.get(QUEUED)
+    if known is None or known[0] is not transaction:
+        known = session.info[QUEUED] = (transaction, {})
+    return known[1]

@@ -1,0 +1,75 @@
+"""An incident and its pages read for a message, without the ORM's bookkeeping."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+from sqlalchemy import Row, Table, bindparam, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.models import Incident, IncidentEvent, Page
+
+_INCIDENTS = cast(Table, Incident.__table__)
+_EVENTS = cast(Table, IncidentEvent.__table__)
+_PAGES = cast(Table, Page.__table__)
+# Built once: building a statement and its cache key cost about what running it does.
+_INCIDENT = select(_INCIDENTS).where(_INCIDENTS.c.id == bindparam("incident_id"))
+_INCIDENT_OF_PAGE = (
+    select(_INCIDENTS)
+    .join(_PAGES, _PAGES.c.incident_id == _INCIDENTS.c.id)
+    .where(_PAGES.c.id == bindparam("page_id"))
+)
+_ITS_PAGES = (
+    select(_PAGES).where(_PAGES.c.incident_id == bindparam("incident_id")).order_by(_PAGES.c.id)
+)
+
+_ENTRY = (
+    select(
+        _EVENTS.c.at,
+        _EVENTS.c.actor,
+        _EVENTS.c.kind,
+        _EVENTS.c.text,
+        _INCIDENTS.c.post_channel,
+        _INCIDENTS.c.post_ts,
+    )
+    .join(_INCIDENTS, _INCIDENTS.c.id == _EVENTS.c.incident_id)
+    .where(_EVENTS.c.id == bindparam("event_id"))
+)
+
+
+class IncidentRecord:
+    """An incident's columns as attributes (its policy, states and times typed as on the
+    model), with its pages in id order: what an Incident with its pages shows, read with two
+    Core statements. Loading the ORM objects cost twice as much, and a delivery only reads.
+    Nothing written to it is saved."""
+
+    __slots__ = ("_row", "pages")
+
+    def __init__(self, row: Row[Any], pages: Sequence[Row[Any]]) -> None:
+        self._row = row
+        self.pages = pages
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._row, name)
+
+
+async def read_incident(
+    session: AsyncSession, incident_id: int | None = None, *, page_id: int | None = None
+) -> IncidentRecord | None:
+    """The incident (or the incident of page_id) with its pages, or None if there is none."""
+    if page_id is not None:
+        found = await session.execute(_INCIDENT_OF_PAGE, {"page_id": page_id})
+    else:
+        found = await session.execute(_INCIDENT, {"incident_id": incident_id})
+    row = found.one_or_none()
+    if row is None:
+        return None
+    pages = (await session.execute(_ITS_PAGES, {"incident_id": row.id})).all()
+    return IncidentRecord(row, pages)
+
+
+async def read_entry(session: AsyncSession, event_id: int) -> Row[*tuple[Any, ...]] | None:
+    """A timeline entry (at, actor, kind, text) with where its incident's post is
+    (post_channel, post_ts): what its thread reply needs, in one statement."""
+    return (await session.execute(_ENTRY, {"event_id": event_id})).one_or_none()
