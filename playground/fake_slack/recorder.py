@@ -48,7 +48,8 @@ class Recorder:
         method: str,
         *,
         count: int = 1,
-        timeout: float = 5.0,
+        # Generous: tests run in parallel workers on loaded machines; a met wait returns at once.
+        timeout: float = 30.0,
         where: Callable[[Call], bool] | None = None,
         ok: bool | None = True,
     ) -> list[Call]:

@@ -4,11 +4,17 @@ page the demo monitor watches down and back up, and the status page lists the mo
 from __future__ import annotations
 
 import httpx
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.test_playground_browser import playground
 
 __all__ = ["playground"]  # the fixture, shared with the main browser test
+
+
+def switch_is_wired(page: Page) -> None:
+    """The page's script has taken over the demo panel (it sets data-up): the static HTML says
+    "up" and shows the switch before that, and a click then goes nowhere."""
+    expect(page.locator("#demo")).to_have_attribute("data-up", "true")
 
 
 def test_the_switch_takes_the_demo_site_down_and_back(playground, page):
@@ -17,6 +23,7 @@ def test_the_switch_takes_the_demo_site_down_and_back(playground, page):
     page.goto(playground.url)
     demo = page.locator("#demo")
     expect(demo).to_contain_text("demo-shop")
+    switch_is_wired(page)
     expect(page.locator("#demo-state")).to_have_text("up")
 
     page.locator("#demo-switch").click()
@@ -41,8 +48,10 @@ def test_taking_the_demo_site_down_raises_an_alert_and_an_incident_then_recovers
     jobs = [j["name"] for j in httpx.get(f"{playground.url}/pg/jobs").json()]
     assert "monitors" in jobs  # the demo monitor has the runner scheduled
     page.goto(playground.url)
+    switch_is_wired(page)
     expect(page.locator("#demo-state")).to_have_text("up")
     page.locator("#demo-switch").click()
+    expect(page.locator("#demo-state")).to_have_text("down")
     page.get_by_role("link", name="# alerts").click()
     # Three failed checks 10 s apart: the alert, and the Tier 1 incident it declares.
     alert = page.locator("#messages .message", has_text="demo-shop is down").first

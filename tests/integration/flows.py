@@ -14,7 +14,12 @@ from tests.support.slack_user import SlackUser
 INCIDENTS = "C0INCIDENTS"
 
 
-def eventually(check: Callable[[], Any], timeout: float = 5.0) -> Any:
+# How long a wait gives the bot by default: generous, since the suite runs in parallel workers
+# on a shared, loaded machine; a passing wait returns as soon as its condition holds.
+WAIT = 30.0
+
+
+def eventually(check: Callable[[], Any], timeout: float = WAIT) -> Any:
     """Poll until check() returns something truthy; fail with the last value."""
     deadline = time.monotonic() + timeout
     while True:
@@ -52,7 +57,7 @@ def current(slack: FakeSlack, post: dict[str, Any]) -> dict[str, Any]:
 
 
 def updated(
-    slack: FakeSlack, post: dict[str, Any], contains: str, timeout: float = 5.0
+    slack: FakeSlack, post: dict[str, Any], contains: str, timeout: float = WAIT
 ) -> dict[str, Any]:
     """Wait until the post has been edited to contain a text."""
     return eventually(
