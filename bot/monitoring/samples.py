@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import Table, bindparam, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -50,8 +51,6 @@ COLUMNS = (
     "value_count",
 )
 FLOATS = frozenset({"response_ms_sum", "value_sum"})
-# Rows per upsert statement: well inside SQLite's and PostgreSQL's bound-parameter limits.
-CHUNK = 500
 
 
 def _credit(
@@ -82,13 +81,23 @@ def _count(deltas: Deltas, obs: Observation) -> None:
             row["value_count"] += 1
 
 
-async def _add(session: AsyncSession, deltas: Deltas) -> None:
-    """Add the deltas to the rollup rows, creating them as needed: one statement for all the
-    rows (per CHUNK), each (monitor, period, start) once in it."""
-    dialect = session.get_bind().dialect.name
-    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+def _upsert(dialect: str) -> Any:
+    """Add a row's amounts to its rollup row, creating it as needed: one statement, built
+    once per database, run for all of a pass's rows as one executemany."""
     table = MonitorRollup.__table__
     assert isinstance(table, Table)
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return statement.on_conflict_do_update(
+        index_elements=["monitor", "period", "start"],
+        set_={name: table.c[name] + statement.excluded[name] for name in COLUMNS},
+    )
+
+
+_UPSERTS = {dialect: _upsert(dialect) for dialect in ("postgresql", "sqlite")}
+
+
+async def _add(session: AsyncSession, deltas: Deltas) -> None:
+    """Add the deltas to the rollup rows, creating them as needed."""
     rows = [
         {
             "monitor": monitor,
@@ -102,13 +111,28 @@ async def _add(session: AsyncSession, deltas: Deltas) -> None:
         for (monitor, period, bucket), changes in deltas.items()
         if any(changes.values())
     ]
-    for first in range(0, len(rows), CHUNK):
-        statement = upsert(table).values(rows[first : first + CHUNK])
-        statement = statement.on_conflict_do_update(
-            index_elements=["monitor", "period", "start"],
-            set_={name: table.c[name] + statement.excluded[name] for name in COLUMNS},
+    if rows:
+        await session.execute(_UPSERTS[session.get_bind().dialect.name], rows)
+
+
+def _previous_query() -> Any:
+    """Each of some monitors' latest sample before a time; built once (a runner pass asks it
+    every time, and building it cost about what running it does)."""
+    latest = (
+        select(MonitorSample.monitor, func.max(MonitorSample.at).label("at"))
+        .where(
+            MonitorSample.monitor.in_(bindparam("monitors", expanding=True)),
+            MonitorSample.at < bindparam("at", type_=MonitorSample.__table__.c.at.type),
         )
-        await session.execute(statement)
+        .group_by(MonitorSample.monitor)
+        .subquery()
+    )
+    return select(MonitorSample).join(
+        latest, (MonitorSample.monitor == latest.c.monitor) & (MonitorSample.at == latest.c.at)
+    )
+
+
+_PREVIOUS = _previous_query()
 
 
 async def _previous(
@@ -116,17 +140,8 @@ async def _previous(
 ) -> dict[str, MonitorSample]:
     """Each observed monitor's latest sample before its observation, in one query (the
     observations share one time, as a runner pass's do)."""
-    at = observations[0].at
-    latest = (
-        select(MonitorSample.monitor, func.max(MonitorSample.at).label("at"))
-        .where(MonitorSample.monitor.in_([o.monitor for o in observations]), MonitorSample.at < at)
-        .group_by(MonitorSample.monitor)
-        .subquery()
-    )
     rows = await session.scalars(
-        select(MonitorSample).join(
-            latest, (MonitorSample.monitor == latest.c.monitor) & (MonitorSample.at == latest.c.at)
-        )
+        _PREVIOUS, {"monitors": [o.monitor for o in observations], "at": observations[0].at}
     )
     return {row.monitor: row for row in rows}
 
