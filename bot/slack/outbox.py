@@ -154,9 +154,9 @@ class Outbox:
             return
         with session.no_autoflush:
             rows = await session.execute(
-                select(OutboxMessage.key, OutboxMessage.kind)
-                .where(OutboxMessage.key.in_(keys), OutboxMessage.status == OutboxStatus.PENDING)
-                .with_for_update(skip_locked=True)  # as WAITING_KIND (bot/slack/waiting.py)
+                select(OutboxMessage.key, OutboxMessage.kind).where(
+                    OutboxMessage.key.in_(keys), OutboxMessage.status == OutboxStatus.PENDING
+                )
             )
         for key, kind in rows:
             batch.waiting.setdefault(key, set()).add(kind)

@@ -14,19 +14,11 @@ from bot.store import OutboxMessage, OutboxStatus
 BATCHED = "outbox.batch"
 # session.info key of the kinds an unbatched transaction knows wait on each key.
 QUEUED = "outbox.queued"
-# Which of some kinds waits on a key: built once, asked for many messages. A change that
-# relies on a waiting message to show it (coalescing) locks that message until it commits, so
-# no worker can claim it and render the state from before the change meanwhile (PostgreSQL:
-# the worker's claim waits for the lock). One being claimed right now is skipped, not waited
-# for: it no longer counts as waiting, and the change queues a message of its own.
-WAITING_KIND = (
-    select(OutboxMessage.kind)
-    .where(
-        OutboxMessage.kind.in_(bindparam("kinds", expanding=True)),
-        OutboxMessage.key == bindparam("key"),
-        OutboxMessage.status == OutboxStatus.PENDING,
-    )
-    .with_for_update(skip_locked=True)
+# Which of some kinds waits on a key: built once, asked for many messages.
+WAITING_KIND = select(OutboxMessage.kind).where(
+    OutboxMessage.kind.in_(bindparam("kinds", expanding=True)),
+    OutboxMessage.key == bindparam("key"),
+    OutboxMessage.status == OutboxStatus.PENDING,
 )
 
 
