@@ -78,6 +78,8 @@ class _InlineSQLite(aiosqlite.Connection):
     blocks on a lock. In WAL mode the rest cannot wait and take microseconds. The engine's
     pool holds one connection: it is never used from two places at once."""
 
+    _busy_timeout: int | None = None  # this connection's, read at its first BEGIN
+
     async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         if self._connection is None:
             return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
@@ -91,12 +93,15 @@ class _InlineSQLite(aiosqlite.Connection):
         return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
 
     def _without_waiting(self, begin: Callable[[], Any]) -> Any:
-        (timeout,) = self._conn.execute("PRAGMA busy_timeout").fetchone()
+        # Read once: the connection's busy_timeout is set as it opens (_tune_sqlite) and never
+        # changed after, and this runs at every transaction.
+        if self._busy_timeout is None:
+            (self._busy_timeout,) = self._conn.execute("PRAGMA busy_timeout").fetchone()
         self._conn.execute("PRAGMA busy_timeout=0")
         try:
             return begin()
         finally:
-            self._conn.execute(f"PRAGMA busy_timeout={int(timeout)}")
+            self._conn.execute(f"PRAGMA busy_timeout={int(self._busy_timeout)}")
 
 
 # Engines made with inline=True (their sessions need no cancellation shield: _InlineSession).
