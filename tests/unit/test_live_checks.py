@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from bot.checks import CheckResult, der_not_after, run_check
 from bot.clock import FixedClock
 from bot.config import CheckSpec, DatabaseCheck, HttpCheck
+from tests.support.loop_ticks import loop_ticks
 
 SHORT = 0.5  # seconds: the timeout for checks that are meant to time out
 
@@ -142,18 +143,9 @@ async def test_host_reports_real_figures() -> None:
 
 
 async def test_host_check_leaves_the_event_loop_free() -> None:
-    ticks = 0
-
-    async def tick() -> None:
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.01)
-            ticks += 1
-
-    ticker = asyncio.create_task(tick())
-    await run_check(spec("{kind: host}"))
-    ticker.cancel()
-    assert ticks >= 5  # the loop kept running during the 0.2 s CPU sample
+    async with loop_ticks() as ticks:
+        await run_check(spec("{kind: host}"))
+    assert ticks.count >= 5  # the loop kept running during the 0.2 s CPU sample
 
 
 async def test_host_thresholds_turn_warn() -> None:

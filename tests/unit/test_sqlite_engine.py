@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.store import async_engine, session_factory
+from tests.support.loop_ticks import loop_ticks
 
 
 @pytest.fixture
@@ -49,26 +50,18 @@ async def test_waiting_for_another_process_lock_does_not_hold_up_the_loop(
     aiosqlite's thread, so acks and deliveries go on meanwhile."""
     holder = sqlite3.connect(tmp_path / "bot.db", isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")
-    ticks = 0
-
-    async def tick() -> None:
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.01)
-            ticks += 1
 
     async def write() -> None:
         async with engine.begin() as conn:
             await conn.execute(sa.text("INSERT INTO notes (body) VALUES ('after the lock')"))
 
-    ticker = asyncio.create_task(tick())
-    writer = asyncio.create_task(write())
-    await asyncio.sleep(0.5)
-    assert not writer.done()  # still waiting for the lock
-    assert ticks >= 10, ticks  # and the loop ran all along
-    holder.execute("COMMIT")
-    await asyncio.wait_for(writer, 10)
-    ticker.cancel()
+    async with loop_ticks() as ticks:
+        writer = asyncio.create_task(write())
+        await asyncio.sleep(0.5)
+        assert not writer.done()  # still waiting for the lock
+        assert ticks.count >= 10, ticks  # and the loop ran all along
+        holder.execute("COMMIT")
+        await asyncio.wait_for(writer, 10)
     holder.close()
     async with engine.connect() as conn:
         assert (await conn.scalar(sa.text("SELECT body FROM notes"))) == "after the lock"
