@@ -10,7 +10,7 @@ from bot.checklists.service import ChecklistService
 from bot.checklists.views import RunView
 from bot.config import Plan
 from bot.incidents import IncidentService
-from bot.slack import Handler, Kind, Message, Renderer, SlackGateway, Writeback
+from bot.slack import Handler, Kind, Message, NotYet, Renderer, SlackGateway, Writeback
 from bot.store import ChecklistRun, RunKind, RunStatus
 
 
@@ -65,8 +65,12 @@ class ChecklistDelivery:
             return None
         thread_ts = run.thread_ts
         if run.incident_id is not None and not thread_ts:
-            # Asked for before the incident post's ts was known: look again now.
+            # Asked for before the incident post's ts was known: look again now, and wait
+            # for it while the post is on its way (people click its buttons before the bot
+            # hears Slack's answer).
             thread_ts = (await self._incidents.get(run.incident_id)).incident.post_ts
+            if not thread_ts and await self._incidents.post_on_its_way(run.incident_id):
+                raise NotYet(f"INC-{run.incident_id}'s post, to reply under")
         response = await self._gateway.post(
             run.channel, await self._message(run), thread_ts=thread_ts or None
         )

@@ -279,6 +279,14 @@ class IncidentService(IncidentReads):
             self._log.record(session, incident, by, "rated", f"{rating}/5")
             return IncidentView.of(incident)
 
+    async def post_on_its_way(self, incident_id: int) -> bool:
+        """Whether the incident's post is still to reach Slack, or reached it and its ts is
+        not recorded yet (a reply in its thread then waits for it)."""
+        async with self._sessions() as session:
+            return await self._outbox.on_its_way(
+                session, incident_key(incident_id), Kind.POST_INCIDENT
+            )
+
     async def _responders(self, session: AsyncSession, incident: Incident) -> Responders:
         # The rule itself is bot/paging/responders.py; this only reads who is on call now.
         roster = await self._oncall.roster_in(session, self._clock.now())

@@ -8,7 +8,7 @@ from bot.slack.outbox import Kind, Outbox
 from bot.slack.render import Message, Renderer
 from bot.slack.replays import SeenRequests
 from bot.slack.text import clean_text, plain
-from bot.slack.worker import Claimed, DeliveryWorker, Handler, Writeback
+from bot.slack.worker import Claimed, DeliveryWorker, Handler, NotYet, Writeback
 
 __all__ = [
     "Action",
@@ -20,6 +20,7 @@ __all__ = [
     "Handler",
     "Kind",
     "Message",
+    "NotYet",
     "Outbox",
     "Renderer",
     "SUGGEST",

@@ -143,6 +143,20 @@ class Outbox:
             known_waiting(session, batch).setdefault(key, set()).add(waiting)
         return waiting is not None
 
+    async def on_its_way(self, session: AsyncSession, key: str, kind: str) -> bool:
+        """Whether a message of kind on key is still to be sent, or sent and not yet recorded
+        (what Slack answered, such as a post's ts, is not written yet)."""
+        found = await session.scalar(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.key == key,
+                OutboxMessage.kind == kind,
+                OutboxMessage.status.in_(WAITING),
+            )
+            .limit(1)
+        )
+        return found is not None
+
     async def read_waiting(self, session: AsyncSession, keys: Iterable[str]) -> None:
         """In a batched transaction: what waits on these keys, read in one query, so that
         coalescing on them asks the database nothing more."""

@@ -24,6 +24,7 @@ MAX_IN_FLIGHT = 100
 DELIVERY_TIMEOUT = CLAIM_LEASE / 2
 MAX_BACKOFF = timedelta(minutes=5)
 IDLE_POLL_SECONDS = 1.0
+NOT_YET_WAIT = timedelta(seconds=1)
 
 # What a handler learned from Slack (a post's ts, a channel id), written in the transaction
 # that marks the message sent. Handlers call Slack outside any transaction: on SQLite an open
@@ -36,6 +37,11 @@ Handler = Callable[[dict[str, Any]], Awaitable[Writeback | None]]
 # claim's transaction with the payloads of every message of its kind just claimed: one
 # statement for the batch instead of a write transaction per message.
 Claimed = Callable[[AsyncSession, list[dict[str, Any]]], Awaitable[None]]
+
+
+class NotYet(Exception):
+    """What a delivery needs is on its way on another key (the incident post a runbook
+    replies under, sent but its ts not yet recorded): try again shortly. Not a failure."""
 
 
 def _forget(in_flight: dict[int, asyncio.Task[None]], message_id: int, _: object) -> None:
@@ -162,6 +168,9 @@ class DeliveryWorker:
                 handler({**payload, "attempt": attempt}), DELIVERY_TIMEOUT.total_seconds()
             )
             return Outcome(message_id, OutboxStatus.SENT, writeback=writeback)
+        except NotYet as exc:
+            log.debug("outbox %s #%s waits: %s", kind, message_id, exc)
+            return self._retry(message_id, attempt, f"waiting: {exc}", NOT_YET_WAIT)
         except SlackCallFailed as exc:
             if exc.transient:
                 after = timedelta(seconds=exc.retry_after) if exc.retry_after else None

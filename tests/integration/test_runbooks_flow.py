@@ -61,6 +61,23 @@ def test_the_runbook_button_posts_in_the_incident_thread_and_timeline(slack, rep
     )
 
 
+def test_the_runbook_goes_in_the_thread_when_clicked_before_the_post_is_recorded(slack, reporter):
+    # Slack has the post (people see it and click) but its answer, with the ts the thread
+    # needs, has not reached the bot yet.
+    slack.hold_next(
+        "chat.postMessage", seconds=3, where=lambda args: args.get("channel") == INCIDENTS
+    )
+    post = declare(reporter, slack, "emails not sending")
+    reporter.click(post, Action.RUNBOOK)
+    eventually(
+        lambda: any(
+            "Email Not Sending" in m["text"] and "posted the runbook" not in m["text"]
+            for m in slack.thread(INCIDENTS, post["ts"])
+        )
+    )
+    assert [p["ts"] for p in posts(slack)] == [post["ts"]]  # nothing went to the channel
+
+
 def test_runbook_by_name_for_an_incident_and_unknown_names(slack, reporter):
     declare(reporter, slack, "emails not sending")
     reporter.command("cache-issues INC-1", command="/runbook")
