@@ -167,10 +167,11 @@ class Outbox:
         if not keys:
             return
         with session.no_autoflush:
+            # Locked as WAITING_KIND locks them, for the same reason.
             rows = await session.execute(
-                select(OutboxMessage.key, OutboxMessage.kind).where(
-                    OutboxMessage.key.in_(keys), OutboxMessage.status == OutboxStatus.PENDING
-                )
+                select(OutboxMessage.key, OutboxMessage.kind)
+                .where(OutboxMessage.key.in_(keys), OutboxMessage.status == OutboxStatus.PENDING)
+                .with_for_update(skip_locked=True)
             )
         for key, kind in rows:
             batch.waiting.setdefault(key, set()).add(kind)
@@ -249,7 +250,8 @@ def _claim_statement() -> Any:
     their key. Built once, on the table (no ORM objects): the claim runs after every
     delivery, and building the statement or the rows it returns cost more than running it.
     A row another worker (or process) took between the inner SELECT and the UPDATE fails the
-    outer condition and is skipped."""
+    outer condition and is skipped; a row another transaction holds (a change relying on
+    that message to show it, see WAITING_KIND) is skipped until it commits."""
     now: Any = bindparam("now")
     limit: Any = bindparam("limit")
     in_flight: Any = bindparam("in_flight", expanding=True)
@@ -264,6 +266,7 @@ def _claim_statement() -> Any:
         .where(_claimable(outbox, now, in_flight), ~blocked)
         .order_by(outbox.c.id)
         .limit(limit)
+        .with_for_update(of=outbox, skip_locked=True)
     )
     return (
         update(outbox)

@@ -14,11 +14,20 @@ from bot.store import OutboxMessage, OutboxStatus
 BATCHED = "outbox.batch"
 # session.info key of the kinds an unbatched transaction knows wait on each key.
 QUEUED = "outbox.queued"
-# Which of some kinds waits on a key: built once, asked for many messages.
-WAITING_KIND = select(OutboxMessage.kind).where(
-    OutboxMessage.kind.in_(bindparam("kinds", expanding=True)),
-    OutboxMessage.key == bindparam("key"),
-    OutboxMessage.status == OutboxStatus.PENDING,
+# Which of some kinds waits on a key: built once, asked for many messages. A change that
+# finds one relies on it to show the change, so the row is locked until the change commits:
+# a claim skips it meanwhile (it would render what is committed, without the change). A row
+# a claim holds is skipped here: it is being sent, so the change queues its own message.
+# SQLite has no row locks and needs none: its write lock keeps claims out of the way.
+WAITING_KIND = (
+    select(OutboxMessage.kind)
+    .where(
+        OutboxMessage.kind.in_(bindparam("kinds", expanding=True)),
+        OutboxMessage.key == bindparam("key"),
+        OutboxMessage.status == OutboxStatus.PENDING,
+    )
+    .limit(1)
+    .with_for_update(skip_locked=True)
 )
 
 
