@@ -127,6 +127,11 @@ def _turn(incident: IncidentFields, page: PageFields) -> Turn:
     return Turn.CANCEL if (taken and page.kind == PageKind.PAGE) or newer else Turn.SEND
 
 
+def _carries(page: PageFields) -> bool:
+    """A re-page others were linked to, whose DM (the digest) has not gone out yet."""
+    return page.digest_of == page.id and page.ts is None
+
+
 def _since(page: PageFields, attempt: int) -> datetime | None:
     """Since when Slack may hold this page's DM: an earlier claim of its message may have
     sent it (the answer lost, or the worker died waiting); the first claim sent nothing."""
@@ -237,25 +242,26 @@ class PageDelivery:
         async with self._sessions() as session:
             record, read = await _read(session, page_id)
             turn = _turn(record, read)
-            if turn == Turn.DONE:
+            carries = _carries(read)
+            if turn == Turn.DONE and not carries:
                 return None
-            if turn == Turn.SEND and read.attempted_at is not None and read.digest_of != read.id:
+            if turn == Turn.SEND and read.attempted_at is not None and not carries:
                 return page_view(read, record), _since(read, attempt), []
         async with self._sessions.begin() as session:
             incident, page = await _locked(session, page_id)
             turn = _turn(incident, page)
-            if turn == Turn.DONE:
-                return None
-            if turn == Turn.CANCEL:
-                page.status = PageStatus.CANCELLED
-                page.note = "no longer needed when its turn came"
+            linked = await gathered(session, page) if _carries(page) else []
+            # A re-page others ride along in goes out for them even when its own page is no
+            # longer needed (its incident acknowledged, a newer try made): they have no DM.
+            riders = any(rides_along(p) for p, _ in linked if p.id != page.id)
+            if turn != Turn.SEND and not riders:
+                if turn == Turn.CANCEL:
+                    page.status = PageStatus.CANCELLED
+                    page.note = "no longer needed when its turn came"
                 return None
             page.attempted_at = page.attempted_at or self._clock.now()
-            digest = []
-            if page.digest_of == page.id:
-                linked = await gathered(session, page)
-                taken_along([p for p, _ in linked], self._clock.now())
-                digest = [page_view(p, i) for p, i in linked]
+            taken_along([p for p, _ in linked], self._clock.now())
+            digest = [page_view(p, i) for p, i in linked]
             return page_view(page, incident), _since(page, attempt), digest
 
     def _unreachable(self, view: PageView, error: str) -> Writeback:

@@ -197,8 +197,11 @@ class Pager:
         self, session: AsyncSession, incident: Incident, level: int, attempt: int
     ) -> int:
         """Send the level's unanswered page again to everyone still on it; returns how many."""
-        # A declined or unreachable person's pages are no longer live, so they drop out here.
-        people = sorted({p.user for p in live_pages(incident, level)})
+        # A declined or unreachable person's pages are no longer live, so they drop out here;
+        # so does anyone this try or a later one already reached (another process ran a later
+        # step first): the page would be stale as it is made.
+        overtaken = {p.user for p in incident.pages if p.level == level and p.attempt >= attempt}
+        people = sorted({p.user for p in live_pages(incident, level)} - overtaken)
         if people:
             await self._add_pages(
                 session,

@@ -157,6 +157,35 @@ def test_several_unanswered_pages_make_one_re_page_listing_them_all(
     assert [r.attempt for r in pages_of(db, "U0SUP1") if r.incident_id == 3] == [1, 2, 3]
 
 
+@pytest.mark.moment(ROTATION_MORNING)
+def test_a_re_page_whose_own_incident_is_acknowledged_still_carries_the_others(
+    slack, reporter, responder, bot, bot_clock, db
+):
+    post = declare(reporter, slack, "emails not sending")
+    watch(bot, db, bot_clock, timedelta(minutes=2))
+    declare(reporter, slack, "orders stuck in pending")
+    watch(bot, db, bot_clock, timedelta(minutes=2))
+    declare(reporter, slack, "the admin panel will not load")
+    eventually(lambda: settled(db))
+    # INC-1's re-page, due at 15 min, carries INC-2 and INC-3: Slack fails it, and INC-1 is
+    # acknowledged before it is tried again.
+    # (the gateway's own retries take all three failures; the outbox tries again later).
+    slack.fail_next("chat.postMessage", times=3, where=lambda args: args["channel"] == "DU0SUP1")
+    bot_clock.advance(timedelta(minutes=11, seconds=5))
+    bot.run_job("sla-watcher")
+    eventually(lambda: len([c for c in slack.calls if c.status == 500]) == 3)
+    responder.click(post, Action.ACKNOWLEDGE)
+    updated(slack, post, "Acknowledged by")
+    bot_clock.advance(timedelta(minutes=1))
+    digest = eventually(
+        lambda: len(pages_to(slack, "U0SUP1")) == 4 and pages_to(slack, "U0SUP1")[-1]
+    )
+    acks = [v for a, v in page_buttons(digest) if a == Action.PAGE_ACKNOWLEDGE]
+    assert sorted(acks) == ["2", "3"]
+    eventually(lambda: settled(db))
+    assert page_counts(slack, PEOPLE) == {"U0SUP1": 4}
+
+
 def pages_of(db: sa.Engine, user: str) -> list[sa.Row]:
     with db.connect() as conn:
         return conn.execute(
