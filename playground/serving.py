@@ -36,7 +36,8 @@ class ThreadedServer:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
-        sock.listen(128)
+        # Room for a burst of connections: four bot processes each deliver 100 at once.
+        sock.listen(1024)
         return sock
 
     def start(self, sock: socket.socket | None = None) -> ThreadedServer:
