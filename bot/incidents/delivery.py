@@ -6,7 +6,7 @@ import logging
 import re
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -23,7 +23,7 @@ from bot.slack import (
     Writeback,
     find_marked,
 )
-from bot.store import Incident, IncidentEvent, read_entry, read_incident
+from bot.store import Incident, IncidentEvent, read_entry, read_incident, table_of
 from bot.timeline import EventView, IncidentLog, IncidentView
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,19 @@ CHANNEL_NAME_ATTEMPTS = 5
 POST_EVENT = "supportbot_incident"
 # Timeline entries the whole channel must see, not only those following the thread.
 BROADCAST = {"level_skipped", "nobody_paged", "breach", "unreachable"}
+_INCIDENTS = table_of(Incident)
+# What Slack answered, written back: built once, on the table (an ORM UPDATE costs more to
+# build than to run).
+_POSTED = (
+    update(_INCIDENTS)
+    .where(_INCIDENTS.c.id == bindparam("incident"))
+    .values(post_ts=bindparam("at_ts"), post_channel=bindparam("at"))
+)
+_CHANNEL_MADE = (
+    update(_INCIDENTS)
+    .where(_INCIDENTS.c.id == bindparam("incident"))
+    .values(dedicated_channel=bindparam("channel_id"))
+)
 
 
 def channel_name(prefix: str, incident_id: int, title: str) -> str:
@@ -97,12 +110,7 @@ class IncidentDelivery:
             ts, channel = str(response["ts"]), str(response.get("channel") or channel)
 
         async def keep_ts(session: AsyncSession) -> None:
-            await session.execute(
-                update(Incident)
-                .where(Incident.id == view.id)
-                .values(post_ts=ts, post_channel=channel)
-                .execution_options(synchronize_session=False)
-            )
+            await session.execute(_POSTED, {"incident": view.id, "at_ts": ts, "at": channel})
 
         return keep_ts
 
@@ -150,10 +158,7 @@ class IncidentDelivery:
 
         async def keep_channel(session: AsyncSession) -> None:
             kept = await session.execute(
-                update(Incident)
-                .where(Incident.id == view.id)
-                .values(dedicated_channel=channel_id)
-                .execution_options(synchronize_session=False)
+                _CHANNEL_MADE, {"incident": view.id, "channel_id": channel_id}
             )
             if not kept.rowcount:  # type: ignore[attr-defined]
                 return

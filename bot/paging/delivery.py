@@ -14,12 +14,13 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.paging.digest import gathered, rides_along, taken_along
 from bot.paging.pager import Pager
+from bot.paging.pages import ATTEMPTING, SENT_BEFORE, SENT_NOW
 from bot.slack import (
     Claimed,
     Handler,
@@ -168,14 +169,7 @@ class PageDelivery:
         """Mark the claimed pages attempted, in the claim's transaction: committed before any
         of their DMs can go out, one statement for the whole claim."""
         await session.execute(
-            update(Page)
-            .where(
-                Page.id.in_([p["page"] for p in payloads]),
-                Page.attempted_at.is_(None),
-                Page.status == PageStatus.QUEUED,
-            )
-            .values(attempted_at=self._clock.now())
-            .execution_options(synchronize_session=False)
+            ATTEMPTING, {"pages": [p["page"] for p in payloads], "now": self._clock.now()}
         )
 
     async def send(self, payload: dict[str, Any]) -> Writeback | None:
@@ -203,25 +197,13 @@ class PageDelivery:
         async def keep_ts(session: AsyncSession) -> None:
             # Single UPDATEs, not a read and a write: this runs in the worker's batch transaction.
             # Queued → sent is the common case, and the one the post's Paged field shows.
-            sent_now = await session.execute(
-                update(Page)
-                .where(Page.id == view.id, Page.ts.is_(None), Page.status == PageStatus.QUEUED)
-                .values(
-                    channel=channel, ts=found, sent_at=self._clock.now(), status=PageStatus.SENT
-                )
-                .returning(Page.incident_id)
-                .execution_options(synchronize_session=False)
-            )
+            sent = {"page": view.id, "dm": channel, "dm_ts": found, "now": self._clock.now()}
+            sent_now = await session.execute(SENT_NOW, sent)
             incident_id = sent_now.scalar_one_or_none()
             if incident_id is not None:
                 await self._pager.delivered(session, incident_id)
                 return
-            await session.execute(
-                update(Page)
-                .where(Page.id == view.id, Page.ts.is_(None))
-                .values(channel=channel, ts=found, sent_at=self._clock.now())
-                .execution_options(synchronize_session=False)
-            )
+            await session.execute(SENT_BEFORE, sent)
 
         return keep_ts
 

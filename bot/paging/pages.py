@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.store import LIVE_PAGES, Incident, Page, PageKind, PageStatus
+from sqlalchemy import bindparam, update
+
+from bot.store import LIVE_PAGES, Incident, Page, PageKind, PageStatus, table_of
 
 # A declined or unreachable person is not asked again about the incident.
 OUT = frozenset({PageStatus.DECLINED, PageStatus.UNREACHABLE})
@@ -25,3 +27,39 @@ def live_pages(incident: Incident, level: int) -> list[Page]:
         for p in incident.pages
         if p.kind == PageKind.PAGE and p.level == level and p.status in LIVE_PAGES
     ]
+
+
+_PAGES = table_of(Page)
+# Built once, on the table: they run for every page DM, and building an ORM UPDATE cost more
+# than running it.
+ATTEMPTING = (
+    update(_PAGES)
+    .where(
+        _PAGES.c.id.in_(bindparam("pages", expanding=True)),
+        _PAGES.c.attempted_at.is_(None),
+        _PAGES.c.status == PageStatus.QUEUED,
+    )
+    .values(attempted_at=bindparam("now"))
+)
+# A DM went out: queued → sent (the common case, and the one the post's Paged field shows)…
+SENT_NOW = (
+    update(_PAGES)
+    .where(
+        _PAGES.c.id == bindparam("page"),
+        _PAGES.c.ts.is_(None),
+        _PAGES.c.status == PageStatus.QUEUED,
+    )
+    .values(
+        channel=bindparam("dm"),
+        ts=bindparam("dm_ts"),
+        sent_at=bindparam("now"),
+        status=PageStatus.SENT,
+    )
+    .returning(_PAGES.c.incident_id)
+)
+# …or the page changed meanwhile (cancelled, carried in a re-page): only where its DM is.
+SENT_BEFORE = (
+    update(_PAGES)
+    .where(_PAGES.c.id == bindparam("page"), _PAGES.c.ts.is_(None))
+    .values(channel=bindparam("dm"), ts=bindparam("dm_ts"), sent_at=bindparam("now"))
+)

@@ -8,11 +8,10 @@ from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Table,
     and_,
     bindparam,
     exists,
@@ -33,6 +32,7 @@ from bot.store import (
     begin_batch,
     drop_batch,
     end_batch,
+    table_of,
 )
 
 CLAIM_LEASE = timedelta(seconds=60)
@@ -219,7 +219,7 @@ class Outbox:
         self._wakeup.clear()
 
 
-_OUTBOX = cast(Table, OutboxMessage.__table__)
+_OUTBOX = table_of(OutboxMessage)
 
 
 @dataclass(frozen=True)

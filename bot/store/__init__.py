@@ -28,6 +28,7 @@ from bot.store.models import (
     OnCallOverride,
     OutboxMessage,
     Page,
+    table_of,
 )
 from bot.store.monitoring import Alert, MonitorMute, MonitorRollup, MonitorSample, MonitorStatus
 from bot.store.records import IncidentRecord, read_entry, read_incident
@@ -66,6 +67,7 @@ __all__ = [
     "DEADLINE_STEPS",
     "LIVE_PAGES",
     "Base",
+    "table_of",
     "ChecklistRun",
     "ChecklistTick",
     "ChecklistUntick",

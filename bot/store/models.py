@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from enum import StrEnum
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
-    DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
     String,
+    Table,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.config import Policy
+from bot.store.columns import PolicyJSON, UTCDateTime, state
 from bot.store.states import (
     IncidentStatus,
     OutboxStatus,
@@ -34,55 +31,15 @@ from bot.store.states import (
 )
 
 
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes on every backend (SQLite would hand back naive ones)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the database")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class PolicyJSON(TypeDecorator[Policy]):
-    """An incident's policy snapshot: JSON in the database, validated once as it is loaded."""
-
-    impl = JSON
-    cache_ok = True
-
-    def process_bind_param(self, value: Policy | None, dialect: Dialect) -> dict[str, Any] | None:
-        return None if value is None else value.to_json()
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Policy | None:
-        return None if value is None else Policy.model_validate(value)
-
-
-def state(enum: type[StrEnum], length: int = 20) -> Enum:
-    """A column holding one of an enum's values as plain text (no database enum type, no CHECK:
-    the schema stays what it was, and a new value needs no migration)."""
-    return Enum(
-        enum,
-        native_enum=False,
-        length=length,
-        validate_strings=True,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
-
 class Base(DeclarativeBase):
     """Declarative base for every table."""
 
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON}
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, for Core statements built once (hot paths skip the ORM's overhead)."""
+    return cast(Table, model.__table__)
 
 
 class Incident(Base):

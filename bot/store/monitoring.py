@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.store.models import Base, state
+from bot.store.columns import state
+from bot.store.models import Base
 from bot.store.states import AlertState, MuteKind, RollupPeriod, SampleState
 
 

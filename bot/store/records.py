@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Row, Table, bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.models import Incident, IncidentEvent, Page
+from bot.store.models import Incident, IncidentEvent, Page, table_of
 
-_INCIDENTS = cast(Table, Incident.__table__)
-_EVENTS = cast(Table, IncidentEvent.__table__)
-_PAGES = cast(Table, Page.__table__)
+_INCIDENTS = table_of(Incident)
+_EVENTS = table_of(IncidentEvent)
+_PAGES = table_of(Page)
 # Built once: building a statement and its cache key cost about what running it does.
 _INCIDENT = select(_INCIDENTS).where(_INCIDENTS.c.id == bindparam("incident_id"))
 _INCIDENT_OF_PAGE = (

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.store.models import Base, Incident, IncidentEvent, Page, state
+from bot.store.columns import state
+from bot.store.models import Base, Incident, IncidentEvent, Page
 from bot.store.states import ReportKind, RunStatus
 
 

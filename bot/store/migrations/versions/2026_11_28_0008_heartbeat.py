@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-from bot.store.models import UTCDateTime
+from bot.store.columns import UTCDateTime
 
 revision = "0008"
 down_revision = "0007"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from bot.store.models import UTCDateTime
+from bot.store.columns import UTCDateTime
 
 revision = "0011"
 down_revision = "0010"
