@@ -46,6 +46,8 @@ from bot.timeline import IncidentFields, IncidentView, PageFields
 log = logging.getLogger(__name__)
 
 PAGE_EVENT = "supportbot_page"
+# Claimed pages read ahead of their turn that this process keeps at most (see attempting).
+MOST_PREPARED = 1000
 P = TypeVar("P", bound=PageFields)
 
 
@@ -89,13 +91,13 @@ async def _locked(session: AsyncSession, page_id: int) -> tuple[Incident, Page]:
     return incident, _page_in(incident.pages, page_id)
 
 
-async def _read(session: AsyncSession, page_id: int) -> tuple[IncidentRecord, PageFields]:
-    """The page with its incident and the incident's pages, to read only: Core rows, not
-    ORM objects (half the CPU, and most turns only read)."""
+async def _read(session: AsyncSession, page_id: int) -> IncidentRecord:
+    """The page's incident with its pages, to read only: Core rows, not ORM objects (half the
+    CPU, and most turns only read)."""
     incident = await read_incident(session, page_id=page_id)
     if incident is None:
         raise LookupError(f"page {page_id} no longer exists")
-    return incident, _page_in(incident.pages, page_id)
+    return incident
 
 
 def _page_in(pages: Sequence[P], page_id: int) -> P:
@@ -156,6 +158,8 @@ class PageDelivery:
         self._render = renderer
         self._clock = clock
         self._pager = pager
+        # Page id → its incident as the claim that took its message read it (attempting).
+        self._prepared: dict[int, IncidentRecord] = {}
 
     def handlers(self) -> dict[str, Handler]:
         """Outbox kind → handler."""
@@ -167,10 +171,26 @@ class PageDelivery:
 
     async def attempting(self, session: AsyncSession, payloads: list[dict[str, Any]]) -> None:
         """Mark the claimed pages attempted, in the claim's transaction: committed before any
-        of their DMs can go out, one statement for the whole claim."""
-        await session.execute(
-            ATTEMPTING, {"pages": [p["page"] for p in payloads], "now": self._clock.now()}
-        )
+        of their DMs can go out, one statement for the whole claim.
+
+        Their incidents are read here too, for the turn each DM takes (_ready): one read per
+        incident for all its pages (a declaration's four), not a transaction per DM."""
+        ids = [p["page"] for p in payloads]
+        await session.execute(ATTEMPTING, {"pages": ids, "now": self._clock.now()})
+        if len(self._prepared) > MOST_PREPARED:
+            self._prepared.clear()  # claims this process never delivered (another took them)
+        left = set(ids)
+        for page_id in ids:
+            if page_id not in left:
+                continue
+            left.discard(page_id)
+            record = await read_incident(session, page_id=page_id)
+            if record is None:
+                continue  # gone: its turn finds out (_read)
+            for page in record.pages:
+                if page.id == page_id or page.id in left:
+                    self._prepared[page.id] = record
+                    left.discard(page.id)
 
     async def send(self, payload: dict[str, Any]) -> Writeback | None:
         """DM one page attempt, unless it is no longer needed or Slack already has it."""
@@ -218,17 +238,21 @@ class PageDelivery:
         """The page to DM, since when Slack may already have it (None: never tried), and the
         pages a re-page takes along (the digest, else empty); None when it need not go out.
 
-        The worker's claim marked it attempted (attempting), so the common turn only reads. A
-        turn that must write (cancel it, send a digest's pages with it, or mark a page the
-        claim did not) does so under the page's lock, deciding again on what it locked."""
-        async with self._sessions() as session:
-            record, read = await _read(session, page_id)
-            turn = _turn(record, read)
-            carries = _carries(read)
-            if turn == Turn.DONE and not carries:
-                return None
-            if turn == Turn.SEND and read.attempted_at is not None and not carries:
-                return page_view(read, record), _since(read, attempt), []
+        The worker's claim marked it attempted and read it (attempting), so the common turn
+        reads nothing more. A turn that must write (cancel it, send a digest's pages with it,
+        or mark a page the claim did not) does so under the page's lock, deciding again on
+        what it locked."""
+        record = self._prepared.pop(page_id, None)
+        if record is None:
+            async with self._sessions() as session:
+                record = await _read(session, page_id)
+        read = _page_in(record.pages, page_id)
+        turn = _turn(record, read)
+        carries = _carries(read)
+        if turn == Turn.DONE and not carries:
+            return None
+        if turn == Turn.SEND and read.attempted_at is not None and not carries:
+            return page_view(read, record), _since(read, attempt), []
         async with self._sessions.begin() as session:
             incident, page = await _locked(session, page_id)
             turn = _turn(incident, page)
