@@ -205,7 +205,7 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
                     sessions=sessions, gateway=gateway, renderer=render, clock=clock
                 ).handlers(),
             },
-            claimed=page_delivery.claimed(),
+            claimed={**delivery.claimed(), **page_delivery.claimed()},
         ),
         seen=SeenRequests(sessions, clock),
         status=StatusBoard(sessions, plan, clock),

@@ -6,7 +6,7 @@ import logging
 import re
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import Row, bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -14,16 +14,25 @@ from bot.config import Plan
 from bot.incidents.titles import ascii_fold
 from bot.slack import (
     BOT_ACTOR,
+    Claimed,
     Handler,
     Kind,
     Outbox,
+    ReadAhead,
     Renderer,
     SlackCallFailed,
     SlackGateway,
     Writeback,
     find_marked,
 )
-from bot.store import Incident, IncidentEvent, read_entry, read_incident, table_of
+from bot.store import (
+    Incident,
+    IncidentEvent,
+    IncidentRecord,
+    read_entry,
+    read_incident,
+    table_of,
+)
 from bot.timeline import EventView, IncidentLog, IncidentView
 
 log = logging.getLogger(__name__)
@@ -71,6 +80,9 @@ class IncidentDelivery:
         self._plan = plan
         self._clock = clock
         self._log = IncidentLog(outbox, clock)
+        # What the claims read for the messages they took (see claimed).
+        self._incidents: ReadAhead[int, IncidentRecord] = ReadAhead()
+        self._entries: ReadAhead[int, Row[Any]] = ReadAhead()
 
     def handlers(self) -> dict[str, Handler]:
         """Outbox kind → handler."""
@@ -82,12 +94,41 @@ class IncidentDelivery:
             Kind.RATING_DM: self.rating_dm,
         }
 
+    def claimed(self) -> dict[str, Claimed]:
+        """Outbox kind → what the worker reads as it claims messages of that kind."""
+        return {
+            Kind.POST_INCIDENT: self._read_incidents,
+            Kind.UPDATE_INCIDENT: self._read_incidents,
+            Kind.CREATE_CHANNEL: self._read_incidents,
+            Kind.RATING_DM: self._read_incidents,
+            Kind.TIMELINE: self._read_entries,
+        }
+
+    async def _read_incidents(self, session: AsyncSession, payloads: list[dict[str, Any]]) -> None:
+        # Every incident message goes on the incident's key: a claim takes one per incident.
+        # Each kind whose handler takes a read ahead is here, so each claim reads it afresh.
+        for payload in payloads:
+            record = await read_incident(session, payload["incident"])
+            if record is not None:
+                self._incidents.keep(record.id, record)
+
+    async def _read_entries(self, session: AsyncSession, payloads: list[dict[str, Any]]) -> None:
+        for payload in payloads:
+            entry = await read_entry(session, payload["event"])
+            if entry is not None:
+                self._entries.keep(payload["event"], entry)
+
+    async def _record(self, incident_id: int) -> IncidentRecord:
+        incident = self._incidents.take(incident_id)
+        if incident is None:
+            async with self._sessions() as session:
+                incident = await read_incident(session, incident_id)
+        if incident is None:
+            raise LookupError(f"incident {incident_id} no longer exists")
+        return incident
+
     async def _view(self, incident_id: int) -> IncidentView:
-        async with self._sessions() as session:
-            incident = await read_incident(session, incident_id)
-            if incident is None:
-                raise LookupError(f"incident {incident_id} no longer exists")
-            return IncidentView.of(incident)
+        return IncidentView.of(await self._record(incident_id))
 
     async def post(self, payload: dict[str, Any]) -> Writeback | None:
         """The incident post in the incidents channel; its ts is kept for edits and thread.
@@ -124,8 +165,10 @@ class IncidentDelivery:
 
     async def timeline(self, payload: dict[str, Any]) -> Writeback | None:
         """One timeline entry as a reply in the post's thread."""
-        async with self._sessions() as session:
-            row = await read_entry(session, payload["event"])
+        row = self._entries.take(payload["event"])
+        if row is None:
+            async with self._sessions() as session:
+                row = await read_entry(session, payload["event"])
         if row is None:
             raise LookupError(f"timeline event {payload['event']} no longer exists")
         if not row.post_ts:
@@ -142,13 +185,10 @@ class IncidentDelivery:
 
     async def create_channel(self, payload: dict[str, Any]) -> Writeback | None:
         """A dedicated channel for the incident, with the people on it invited."""
-        async with self._sessions() as session:
-            incident = await read_incident(session, payload["incident"])
-            if incident is None:
-                raise LookupError(f"incident {payload['incident']} no longer exists")
-            view = IncidentView.of(incident)
-            # An incident the bot declared (a monitor's) has no person as its reporter.
-            people = ({view.reporter} - {BOT_ACTOR}) | incident.policy.responders(view.level)
+        incident = await self._record(payload["incident"])
+        view = IncidentView.of(incident)
+        # An incident the bot declared (a monitor's) has no person as its reporter.
+        people = ({view.reporter} - {BOT_ACTOR}) | incident.policy.responders(view.level)
         if view.dedicated_channel:
             return None
         base = channel_name(self._plan.incidents.channel_prefix, view.id, view.title)

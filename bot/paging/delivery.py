@@ -26,6 +26,7 @@ from bot.slack import (
     Handler,
     Kind,
     Message,
+    ReadAhead,
     Renderer,
     SlackCallFailed,
     SlackGateway,
@@ -46,8 +47,6 @@ from bot.timeline import IncidentFields, IncidentView, PageFields
 log = logging.getLogger(__name__)
 
 PAGE_EVENT = "supportbot_page"
-# Claimed pages read ahead of their turn that this process keeps at most (see attempting).
-MOST_PREPARED = 1000
 P = TypeVar("P", bound=PageFields)
 
 
@@ -158,8 +157,8 @@ class PageDelivery:
         self._render = renderer
         self._clock = clock
         self._pager = pager
-        # Page id → its incident as the claim that took its message read it (attempting).
-        self._prepared: dict[int, IncidentRecord] = {}
+        # Page id → its incident, as the claim that took its message read it (attempting).
+        self._read_ahead: ReadAhead[int, IncidentRecord] = ReadAhead()
 
     def handlers(self) -> dict[str, Handler]:
         """Outbox kind → handler."""
@@ -177,8 +176,6 @@ class PageDelivery:
         incident for all its pages (a declaration's four), not a transaction per DM."""
         ids = [p["page"] for p in payloads]
         await session.execute(ATTEMPTING, {"pages": ids, "now": self._clock.now()})
-        if len(self._prepared) > MOST_PREPARED:
-            self._prepared.clear()  # claims this process never delivered (another took them)
         left = set(ids)
         for page_id in ids:
             if page_id not in left:
@@ -189,7 +186,7 @@ class PageDelivery:
                 continue  # gone: its turn finds out (_read)
             for page in record.pages:
                 if page.id == page_id or page.id in left:
-                    self._prepared[page.id] = record
+                    self._read_ahead.keep(page.id, record)
                     left.discard(page.id)
 
     async def send(self, payload: dict[str, Any]) -> Writeback | None:
@@ -242,7 +239,7 @@ class PageDelivery:
         reads nothing more. A turn that must write (cancel it, send a digest's pages with it,
         or mark a page the claim did not) does so under the page's lock, deciding again on
         what it locked."""
-        record = self._prepared.pop(page_id, None)
+        record = self._read_ahead.take(page_id)
         if record is None:
             async with self._sessions() as session:
                 record = await _read(session, page_id)

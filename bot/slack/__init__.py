@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.slack.gateway import SlackCallFailed, SlackGateway, find_marked, web_client
 from bot.slack.ids import BOT_ACTOR, DECLARE_ANYWAY, SUGGEST, Action, Field, View
 from bot.slack.outbox import Kind, Outbox
+from bot.slack.readahead import ReadAhead
 from bot.slack.render import Message, Renderer
 from bot.slack.replays import SeenRequests
 from bot.slack.text import clean_text, plain
@@ -22,6 +23,7 @@ __all__ = [
     "Message",
     "NotYet",
     "Outbox",
+    "ReadAhead",
     "Renderer",
     "SUGGEST",
     "SeenRequests",
