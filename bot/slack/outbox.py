@@ -213,7 +213,8 @@ class Outbox:
     async def wait(self, timeout: float) -> None:
         """Sleep until woken or timeout, whichever is first."""
         try:
-            await asyncio.wait_for(self._wakeup.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._wakeup.wait()
         except TimeoutError:
             pass
         self._wakeup.clear()

@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.config import Plan, format_duration
 from bot.errors import SupportbotError
+from bot.slack import block_lines
 from bot.slack import blocks as elements
 from bot.slack.ids import BOT_ACTOR, DECLARE_ANYWAY, SUGGEST, Action, Field, View
 from bot.slack.text import clip, escape_mrkdwn, mention_ids
@@ -68,6 +69,8 @@ class Renderer:
             SUGGEST=SUGGEST,
             DECLARE_ANYWAY=DECLARE_ANYWAY,
             plan=plan,
+            # The blocks a template prints, b.section(…) and the rest (block_lines.py).
+            b=block_lines,
             button=elements.button,
             option=elements.option,
             static_select=elements.static_select,

@@ -90,13 +90,16 @@ class SeenRequests:
             return False
         key = hashlib.sha256("\x1f".join(identity).encode()).hexdigest()
         claim = asyncio.ensure_future(self.claim(key))
-        try:
-            first = await asyncio.wait_for(asyncio.shield(claim), CLAIM_WAIT)
-        except TimeoutError:
+        # Waited on without cancelling it (a slow claim finishes in the background), and
+        # without the two more tasks wait_for(shield(…)) would make for every request.
+        done, _ = await asyncio.wait((claim,), timeout=CLAIM_WAIT)
+        if not done:
             log.warning("recording a %s request as seen is slow: handling it anyway", identity[0])
             self._late.add(claim)
             claim.add_done_callback(self._finished_late)
             return False
+        try:
+            first = claim.result()
         except Exception:
             log.warning(
                 "could not record a %s request as seen: handling it anyway",

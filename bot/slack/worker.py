@@ -163,10 +163,10 @@ class DeliveryWorker:
         try:
             if handler is None:
                 raise LookupError(f"no handler for outbox kind {kind!r}")
-            # Well inside the claim's lease, so no other worker takes it back meanwhile.
-            writeback = await asyncio.wait_for(
-                handler({**payload, "attempt": attempt}), DELIVERY_TIMEOUT.total_seconds()
-            )
+            # Well inside the claim's lease, so no other worker takes it back meanwhile. (A
+            # timeout scope, not wait_for: that would wrap every delivery in one more task.)
+            async with asyncio.timeout(DELIVERY_TIMEOUT.total_seconds()):
+                writeback = await handler({**payload, "attempt": attempt})
             return Outcome(message_id, OutboxStatus.SENT, writeback=writeback)
         except NotYet as exc:
             log.debug("outbox %s #%s waits: %s", kind, message_id, exc)

@@ -1,0 +1,59 @@
+"""The blocks templates print, one JSON object a line (render.py reads a block a line).
+
+Called from templates as b.section(…), b.context(…) and so on. They were Jinja macros; as
+functions they cost a fraction (a macro call builds a frame, a context and its output in
+Jinja's runtime). Every text is clipped to its Block Kit limit."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from bot.slack.blocks import plain
+from bot.slack.text import clip
+
+
+def _line(block: dict[str, Any]) -> str:
+    return json.dumps(block, ensure_ascii=False)
+
+
+def _mrkdwn(text: str, limit: int) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": clip(text, limit)}
+
+
+def text_line(text: str) -> str:
+    """The envelope: a message's fallback text."""
+    return _line({"text": clip(text, 3000)})
+
+
+def header(text: str) -> str:
+    return _line({"type": "header", "text": plain(text, 150)})
+
+
+def section(text: str, block_id: str | None = None) -> str:
+    block: dict[str, Any] = {"type": "section"}
+    if block_id:
+        block["block_id"] = block_id
+    block["text"] = _mrkdwn(text, 3000)
+    return _line(block)
+
+
+def fields(items: Sequence[str]) -> str:
+    return _line({"type": "section", "fields": [_mrkdwn(item, 2000) for item in items[:10]]})
+
+
+def context(text: str) -> str:
+    return _line({"type": "context", "elements": [_mrkdwn(text, 2000)]})
+
+
+def divider() -> str:
+    return _line({"type": "divider"})
+
+
+def actions(block_id: str, elements: Sequence[dict[str, Any]]) -> str:
+    return _line({"type": "actions", "block_id": block_id, "elements": list(elements[:25])})
+
+
+def section_with(text: str, accessory: dict[str, Any]) -> str:
+    return _line({"type": "section", "text": _mrkdwn(text, 3000), "accessory": accessory})
