@@ -65,12 +65,13 @@ class ChecklistDelivery:
             return None
         thread_ts = run.thread_ts
         if run.incident_id is not None and not thread_ts:
-            # Asked for before the incident post's ts was known: look again now, and wait
-            # for it while the post is on its way (people click its buttons before the bot
-            # hears Slack's answer).
-            thread_ts = (await self._incidents.get(run.incident_id)).incident.post_ts
-            if not thread_ts and await self._incidents.post_on_its_way(run.incident_id):
+            # Asked for before the incident post's ts was known: wait for it while the post is
+            # on its way (people click its buttons before the bot hears Slack's answer), then
+            # look again. In that order: once the post is no longer on its way, its ts is
+            # written (the other order could read no ts, then find the post just recorded).
+            if await self._incidents.post_on_its_way(run.incident_id):
                 raise NotYet(f"INC-{run.incident_id}'s post, to reply under")
+            thread_ts = (await self._incidents.get(run.incident_id)).incident.post_ts
         response = await self._gateway.post(
             run.channel, await self._message(run), thread_ts=thread_ts or None
         )
