@@ -24,6 +24,7 @@ MAX_IN_FLIGHT = 100
 DELIVERY_TIMEOUT = CLAIM_LEASE / 2
 MAX_BACKOFF = timedelta(minutes=5)
 IDLE_POLL_SECONDS = 1.0
+GATHER_SECONDS = 0.002
 NOT_YET_WAIT = timedelta(seconds=1)
 
 # What a handler learned from Slack (a post's ts, a channel id), written in the transaction
@@ -96,6 +97,11 @@ class DeliveryWorker:
         earlier one on its key is being sent."""
         in_flight: dict[int, asyncio.Task[None]] = {}
         while not stopping.is_set():
+            if self._ended and in_flight:
+                # Others are still out: give them a moment to end too, and record them in the
+                # same pass (each pass is a write transaction; a declaration's dozen deliveries
+                # end a few ms apart). New messages wait no longer than this.
+                await asyncio.sleep(GATHER_SECONDS)
             ended, self._ended = self._ended, []
             room = min(BATCH, MAX_IN_FLIGHT - len(in_flight))
             claimed: list[Taken] = []
