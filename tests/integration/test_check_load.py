@@ -169,9 +169,14 @@ def test_run_check_again_is_limited_per_person(slack, slack_server, sqlite_url, 
             **posted,
             "blocks": [b for b in posted["blocks"] if b.get("block_id") == "check-0"],
         }
+        def edits() -> int:
+            return sum(c.args.get("ts") == posted["ts"] for c in slack.delivered("chat.update"))
+
         for run in range(2, 6):  # a post and four re-runs: five a minute are fine
             sam.click(again, Action.RECHECK)
             eventually(lambda run=run: len(hits) == run)
+            # Its result is in (a click while a run is still going shares that run).
+            eventually(lambda run=run: edits() == run - 1)
         sam.click(again, Action.RECHECK)
         assert "try again in" in replies_to("U0SUP1", slack)[0]
         time.sleep(1.2)
