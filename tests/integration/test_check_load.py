@@ -169,6 +169,7 @@ def test_run_check_again_is_limited_per_person(slack, slack_server, sqlite_url, 
             **posted,
             "blocks": [b for b in posted["blocks"] if b.get("block_id") == "check-0"],
         }
+
         def edits() -> int:
             return sum(c.args.get("ts") == posted["ts"] for c in slack.delivered("chat.update"))
 
