@@ -31,6 +31,7 @@ from bot.store import (
     IncidentRecord,
     read_entry,
     read_incident,
+    read_incidents,
     table_of,
 )
 from bot.timeline import EventView, IncidentLog, IncidentView
@@ -108,10 +109,9 @@ class IncidentDelivery:
     async def _read_incidents(self, session: AsyncSession, payloads: list[dict[str, Any]]) -> None:
         # Every incident message goes on the incident's key: a claim takes one per incident.
         # Each kind whose handler takes a read ahead is here, so each claim reads it afresh.
-        for payload in payloads:
-            record = await read_incident(session, payload["incident"])
-            if record is not None:
-                self._incidents.keep(record.id, record)
+        wanted = {payload["incident"] for payload in payloads}
+        for record in (await read_incidents(session, wanted)).values():
+            self._incidents.keep(record.id, record)
 
     async def _read_entries(self, session: AsyncSession, payloads: list[dict[str, Any]]) -> None:
         for payload in payloads:

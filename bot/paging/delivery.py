@@ -41,6 +41,7 @@ from bot.store import (
     PageKind,
     PageStatus,
     read_incident,
+    read_incidents,
 )
 from bot.timeline import IncidentFields, IncidentView, PageFields
 
@@ -172,22 +173,16 @@ class PageDelivery:
         """Mark the claimed pages attempted, in the claim's transaction: committed before any
         of their DMs can go out, one statement for the whole claim.
 
-        Their incidents are read here too, for the turn each DM takes (_ready): one read per
-        incident for all its pages (a declaration's four), not a transaction per DM."""
+        Their incidents are read here too, for the turn each DM takes (_ready): two statements
+        for all the claim's pages, not a transaction per DM."""
         ids = [p["page"] for p in payloads]
         await session.execute(ATTEMPTING, {"pages": ids, "now": self._clock.now()})
-        left = set(ids)
-        for page_id in ids:
-            if page_id not in left:
-                continue
-            left.discard(page_id)
-            record = await read_incident(session, page_id=page_id)
-            if record is None:
-                continue  # gone: its turn finds out (_read)
+        claimed = set(ids)
+        # A page that is gone is left out: its turn finds out (_read).
+        for record in (await read_incidents(session, page_ids=claimed)).values():
             for page in record.pages:
-                if page.id == page_id or page.id in left:
+                if page.id in claimed:
                     self._read_ahead.keep(page.id, record)
-                    left.discard(page.id)
 
     async def send(self, payload: dict[str, Any]) -> Writeback | None:
         """DM one page attempt, unless it is no longer needed or Slack already has it."""

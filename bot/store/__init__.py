@@ -31,7 +31,7 @@ from bot.store.models import (
     table_of,
 )
 from bot.store.monitoring import Alert, MonitorMute, MonitorRollup, MonitorSample, MonitorStatus
-from bot.store.records import IncidentRecord, read_entry, read_incident
+from bot.store.records import IncidentRecord, read_entry, read_incident, read_incidents
 from bot.store.reports import Report
 from bot.store.resolutions import Resolution
 from bot.store.seen import SeenRequest
@@ -106,6 +106,7 @@ __all__ = [
     "open_database",
     "read_entry",
     "read_incident",
+    "read_incidents",
     "record_first_start",
     "sync_engine",
     "upgrade",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Row, bindparam, select
@@ -22,6 +22,19 @@ _INCIDENT_OF_PAGE = (
 )
 _ITS_PAGES = (
     select(_PAGES).where(_PAGES.c.incident_id == bindparam("incident_id")).order_by(_PAGES.c.id)
+)
+
+# The same for many incidents at once (a claim's): two statements however many there are.
+_INCIDENTS_BY_ID = select(_INCIDENTS).where(_INCIDENTS.c.id.in_(bindparam("ids", expanding=True)))
+_INCIDENTS_OF_PAGES = select(_INCIDENTS).where(
+    _INCIDENTS.c.id.in_(
+        select(_PAGES.c.incident_id).where(_PAGES.c.id.in_(bindparam("page_ids", expanding=True)))
+    )
+)
+_THEIR_PAGES = (
+    select(_PAGES)
+    .where(_PAGES.c.incident_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_PAGES.c.id)
 )
 
 _ENTRY = (
@@ -67,6 +80,24 @@ async def read_incident(
         return None
     pages = (await session.execute(_ITS_PAGES, {"incident_id": row.id})).all()
     return IncidentRecord(row, pages)
+
+
+async def read_incidents(
+    session: AsyncSession, incident_ids: Collection[int] = (), *, page_ids: Collection[int] = ()
+) -> dict[int, IncidentRecord]:
+    """Incidents by id (or the incidents of page_ids) with their pages, in two statements;
+    ids that name nothing are left out."""
+    if page_ids:
+        found = await session.execute(_INCIDENTS_OF_PAGES, {"page_ids": list(page_ids)})
+    else:
+        found = await session.execute(_INCIDENTS_BY_ID, {"ids": list(incident_ids)})
+    rows = found.all()
+    if not rows:
+        return {}
+    pages: dict[int, list[Row[Any]]] = {row.id: [] for row in rows}
+    for page in await session.execute(_THEIR_PAGES, {"ids": list(pages)}):
+        pages[page.incident_id].append(page)
+    return {row.id: IncidentRecord(row, pages[row.id]) for row in rows}
 
 
 async def read_entry(session: AsyncSession, event_id: int) -> Row[*tuple[Any, ...]] | None:

@@ -13,6 +13,7 @@ from bot.store import (
     PageStatus,
     async_engine,
     read_incident,
+    read_incidents,
     session_factory,
 )
 from bot.timeline import IncidentView
@@ -90,5 +91,28 @@ async def test_the_core_read_shows_what_the_orm_read_shows(database_url):
             PageStatus.QUEUED,
         ]
         assert core.suggestion is not None and core.suggestion.close_call
+    finally:
+        await engine.dispose()
+
+
+async def test_many_incidents_read_at_once_show_what_each_read_alone_shows(database_url):
+    engine = async_engine(database_url, inline=True)
+    sessions = session_factory(engine)
+    try:
+        async with sessions.begin() as session:
+            session.add_all(made := [busy_incident(), busy_incident(), busy_incident()])
+        ids = [incident.id for incident in made]
+        async with sessions() as session:
+            alone = {i: IncidentView.of(await read_incident(session, i)) for i in ids}
+            by_id = await read_incidents(session, [*ids, max(ids) + 1])
+            page_ids = [made[0].pages[1].id, made[2].pages[0].id]
+            by_page = await read_incidents(session, page_ids=page_ids)
+            assert await read_incidents(session, [max(ids) + 1]) == {}
+        assert {i: IncidentView.of(r) for i, r in by_id.items()} == alone
+        assert {i: IncidentView.of(r) for i, r in by_page.items()} == {
+            ids[0]: alone[ids[0]],
+            ids[2]: alone[ids[2]],
+        }
+        assert [p.id for p in by_id[ids[1]].pages] == [p.id for p in made[1].pages]
     finally:
         await engine.dispose()
