@@ -14,17 +14,8 @@ _INCIDENTS = table_of(Incident)
 _EVENTS = table_of(IncidentEvent)
 _PAGES = table_of(Page)
 # Built once: building a statement and its cache key cost about what running it does.
-_INCIDENT = select(_INCIDENTS).where(_INCIDENTS.c.id == bindparam("incident_id"))
-_INCIDENT_OF_PAGE = (
-    select(_INCIDENTS)
-    .join(_PAGES, _PAGES.c.incident_id == _INCIDENTS.c.id)
-    .where(_PAGES.c.id == bindparam("page_id"))
-)
-_ITS_PAGES = (
-    select(_PAGES).where(_PAGES.c.incident_id == bindparam("incident_id")).order_by(_PAGES.c.id)
-)
-
-# The same for many incidents at once (a claim's): two statements however many there are.
+# Incidents by id or by page, then their pages: two statements however many there are (a
+# worker's claim reads all of its incidents at once).
 _INCIDENTS_BY_ID = select(_INCIDENTS).where(_INCIDENTS.c.id.in_(bindparam("ids", expanding=True)))
 _INCIDENTS_OF_PAGES = select(_INCIDENTS).where(
     _INCIDENTS.c.id.in_(
@@ -72,14 +63,10 @@ async def read_incident(
 ) -> IncidentRecord | None:
     """The incident (or the incident of page_id) with its pages, or None if there is none."""
     if page_id is not None:
-        found = await session.execute(_INCIDENT_OF_PAGE, {"page_id": page_id})
+        found = await read_incidents(session, page_ids=[page_id])
     else:
-        found = await session.execute(_INCIDENT, {"incident_id": incident_id})
-    row = found.one_or_none()
-    if row is None:
-        return None
-    pages = (await session.execute(_ITS_PAGES, {"incident_id": row.id})).all()
-    return IncidentRecord(row, pages)
+        found = await read_incidents(session, [] if incident_id is None else [incident_id])
+    return next(iter(found.values()), None)
 
 
 async def read_incidents(
