@@ -16,6 +16,7 @@ from bot.store import (
     Incident,
     StepKind,
     StepStatus,
+    add_row,
 )
 
 
@@ -31,16 +32,18 @@ def add_step(
 ) -> None:
     """One step for the watcher, in the caller's transaction (in a batch, written as it ends:
     no step is read back in the transaction that writes it)."""
-    session.add(
-        EscalationStep(
-            incident_id=incident.id,
-            key=key,
-            kind=kind,
-            level=level,
-            attempt=attempt,
-            due_at=due,
-            status=StepStatus.PENDING,
-        )
+    add_row(
+        session,
+        EscalationStep,
+        {
+            "incident_id": incident.id,
+            "key": key,
+            "kind": kind,
+            "level": level,
+            "attempt": attempt,
+            "due_at": due,
+            "status": StepStatus.PENDING,
+        },
     )
 
 

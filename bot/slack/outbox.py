@@ -29,6 +29,7 @@ from bot.store import (
     Base,
     OutboxMessage,
     OutboxStatus,
+    add_row,
     begin_batch,
     drop_batch,
     end_batch,
@@ -203,7 +204,7 @@ class Outbox:
         # written later, one statement a table.
         await session.flush()
         for kind, key, payload in session.info[BATCHED].queued:
-            session.add(OutboxMessage(**self._row(kind, key, payload)))
+            add_row(session, OutboxMessage, self._row(kind, key, payload))
         await end_batch(session)
 
     def wake(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # bulk registers its flush hook on every session.
-from bot.store.bulk import begin_batch, drop_batch, end_batch
+from bot.store.bulk import add_row, begin_batch, drop_batch, end_batch
 from bot.store.engine import async_engine, session_factory, sync_engine
 from bot.store.heartbeat import beat
 from bot.store.install import (
@@ -95,6 +95,7 @@ __all__ = [
     "StepKind",
     "StepStatus",
     "WrongDatabase",
+    "add_row",
     "async_engine",
     "beat",
     "begin_batch",

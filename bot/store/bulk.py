@@ -6,8 +6,9 @@ The ORM reads each new row's id back (one INSERT … RETURNING per flush and tab
 too: bot/store/engine.py), and builds an object state for each. A Tier 1 declaration writes
 seven steps and seven messages that nothing reads back: one executemany each, no RETURNING.
 A batch (a declaration; the watcher's chunk of many incidents, whose reads flush often)
-keeps them out of every flush until end_batch. Rows go in the order they were added,
-so outbox ids (the delivery order on a key) stay as they were."""
+keeps them out of every flush until end_batch, and add_row keeps them as plain values: an
+ORM object built only to be taken apart again at the flush costs more than its INSERT. Rows
+go in the order they were added, so outbox ids (the delivery order on a key) stay as they were."""
 
 from __future__ import annotations
 
@@ -63,6 +64,16 @@ def insert_in_bulk(session: Session, _context: UOWTransaction, _instances: objec
             _insert(session, model, values)
         else:
             held.setdefault(model, []).extend(values)
+
+
+def add_row(session: AsyncSession | Session, model: type, values: dict[str, Any]) -> None:
+    """A write-only row: in a batch, held as values for its end (never an object); else an
+    object that the next flush inserts in bulk with the others."""
+    held: Rows | None = session.info.get(HELD)
+    if held is None:
+        session.add(model(**values))
+    else:
+        held.setdefault(model, []).append(values)
 
 
 def begin_batch(session: AsyncSession) -> None:
