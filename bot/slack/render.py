@@ -55,7 +55,8 @@ class Renderer:
         env.filters.update(
             mrkdwn=escape_mrkdwn,
             clip=clip,
-            json=lambda value: json.dumps(value, ensure_ascii=False),
+            # A whole line's object ({{ {...}|json }}) is printed by reference like a block.
+            json=block_lines.printed_line,
             local=self._local,
             mention=_mention,
             mention_ids=mention_ids,
@@ -88,10 +89,13 @@ class Renderer:
         return when.astimezone(self._plan.zone).strftime(fmt)
 
     def _lines(self, template: str, context: dict[str, Any]) -> list[dict[str, Any]]:
-        output = self._env.get_template(template).render(**context)
+        with block_lines.printing() as printed:
+            output = self._env.get_template(template).render(**context)
         objects: list[dict[str, Any]] = []
         for number, line in enumerate(output.splitlines(), 1):
-            if line.strip():
+            if line.startswith(block_lines.REFERENCE):
+                objects.append(printed[int(line[1:])])
+            elif line.strip():
                 try:
                     objects.append(json.loads(line))
                 except json.JSONDecodeError as exc:
