@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import Any, TypeVar
@@ -19,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.paging.digest import gathered, rides_along, taken_along
+from bot.paging.messages import PageMessages, PageView, page_view
 from bot.paging.pager import Pager
 from bot.paging.pages import ATTEMPTING, SENT_BEFORE, SENT_NOW
 from bot.slack import (
@@ -43,43 +43,12 @@ from bot.store import (
     read_incident,
     read_incidents,
 )
-from bot.timeline import IncidentFields, IncidentView, PageFields
+from bot.timeline import IncidentFields, PageFields
 
 log = logging.getLogger(__name__)
 
 PAGE_EVENT = "supportbot_page"
 P = TypeVar("P", bound=PageFields)
-
-
-@dataclass(frozen=True)
-class PageView:
-    """One DM page with the incident it is about, as the template shows it."""
-
-    id: int
-    user: str
-    level: int
-    level_name: str
-    attempt: int
-    reason: str
-    status: PageStatus
-    note: str | None
-    notify_only: bool
-    incident: IncidentView
-
-
-def page_view(page: PageFields, incident: IncidentFields) -> PageView:
-    return PageView(
-        id=page.id,
-        user=page.user,
-        level=page.level,
-        level_name=incident.policy.level(page.level).name,
-        attempt=page.attempt,
-        reason=page.reason,
-        status=page.status,
-        note=page.note,
-        notify_only=page.kind == PageKind.NOTICE,
-        incident=IncidentView.of(incident),
-    )
 
 
 async def _locked(session: AsyncSession, page_id: int) -> tuple[Incident, Page]:
@@ -155,7 +124,7 @@ class PageDelivery:
     ) -> None:
         self._sessions = sessions
         self._gateway = gateway
-        self._render = renderer
+        self._messages = PageMessages(renderer)
         self._clock = clock
         self._pager = pager
         # Page id → its incident, as the claim that took its message read it (attempting).
@@ -221,8 +190,8 @@ class PageDelivery:
 
     def _message(self, view: PageView, digest: list[PageView]) -> Message:
         if digest:
-            return self._render.message("page_digest.j2", pages=digest, user=view.user)
-        return self._render.message("page_dm.j2", p=view)
+            return self._messages.digest(digest, view.user)
+        return self._messages.dm(view)
 
     async def _ready(
         self, page_id: int, attempt: int
@@ -297,13 +266,12 @@ class PageDelivery:
                 trigger = await session.get(Page, page.digest_of)
                 if trigger is not None and trigger.ts is not None and trigger.channel:
                     views = [page_view(p, i) for p, i in await gathered(session, trigger)]
-                    message = self._render.message("page_digest.j2", pages=views, user=trigger.user)
+                    message = self._messages.digest(views, trigger.user)
                     edits.append((trigger.channel, trigger.ts, message))
             incident = await session.get(Incident, page.incident_id)
             own = page.ts is not None and page.channel and page.digest_of != page.id
             if incident is not None and own and page.channel and page.ts:
-                message = self._render.message("page_dm.j2", p=page_view(page, incident))
-                edits.append((page.channel, page.ts, message))
+                edits.append((page.channel, page.ts, self._messages.dm(page_view(page, incident))))
         for channel, ts, message in edits:
             await self._gateway.update(channel, ts, message)
         return None

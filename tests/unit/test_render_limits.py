@@ -13,7 +13,7 @@ from bot.errors import BadInput, IncidentNotFound, InvalidTransition, NotAllowed
 from bot.incidents import TITLE_LIMIT
 from bot.oncall.calendar import PHASE_TITLES, Phase
 from bot.oncall.service import CoverView, LevelOnCall, Roster
-from bot.paging.delivery import PageView
+from bot.paging.messages import PageView
 from bot.slack import Renderer
 from bot.store import Incident, IncidentStatus, PageStatus
 from bot.timeline.views import EventView, IncidentDetail, IncidentView, PagedPerson
