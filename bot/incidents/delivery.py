@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import Row, bindparam, insert, update
@@ -107,11 +108,12 @@ class IncidentDelivery:
         }
 
     async def _read_incidents(self, session: AsyncSession, payloads: list[dict[str, Any]]) -> None:
-        # Every incident message goes on the incident's key: a claim takes one per incident.
-        # Each kind whose handler takes a read ahead is here, so each claim reads it afresh.
-        wanted = {payload["incident"] for payload in payloads}
-        for record in (await read_incidents(session, wanted)).values():
-            self._incidents.keep(record.id, record)
+        # One read for every kind here (the worker calls a hook once per claim): a claim may
+        # take an incident's post and its channel (on a key of its own) together. Each kind
+        # whose handler takes a read ahead is here, so each claim reads it afresh.
+        wanted = Counter(payload["incident"] for payload in payloads)
+        for record in (await read_incidents(session, set(wanted))).values():
+            self._incidents.keep(record.id, record, takers=wanted[record.id])
 
     async def _read_entries(self, session: AsyncSession, payloads: list[dict[str, Any]]) -> None:
         for payload in payloads:

@@ -30,6 +30,12 @@ def write_up(incident: Incident) -> str:
     return "\n".join(parts)
 
 
+def channel_key(incident_id: int) -> str:
+    """The outbox key of an incident's dedicated channel. Apart from its post's key: the
+    channel needs nothing the post learns, so it is made while the post goes out."""
+    return f"incident:{incident_id}:channel"
+
+
 class IncidentService(IncidentReads):
     """Verbs on incidents; each owns its transaction and queues its Slack side effects."""
 
@@ -77,13 +83,13 @@ class IncidentService(IncidentReads):
                 session.add(incident)
                 await session.flush()
                 self._log.record(session, incident, request.reporter, "declared", "")
+                named = {"incident": incident.id}
                 key = incident_key(incident.id)
-                await self._outbox.add(session, Kind.POST_INCIDENT, key, {"incident": incident.id})
+                await self._outbox.add(session, Kind.POST_INCIDENT, key, named)
                 await self._pager.declared(session, incident)
                 if incident.tier in self._plan.incidents.dedicated_channel_tiers:
-                    await self._outbox.add(
-                        session, Kind.CREATE_CHANNEL, key, {"incident": incident.id}
-                    )
+                    key = channel_key(incident.id)
+                    await self._outbox.add(session, Kind.CREATE_CHANNEL, key, named)
         except IntegrityError:
             # The same Slack request came again (a retry, or a race): the unique key caught it.
             if request.source_key and (found := await self._by_source(request.source_key)):
@@ -158,7 +164,7 @@ class IncidentService(IncidentReads):
                 await self._outbox.add(
                     session,
                     Kind.CREATE_CHANNEL,
-                    incident_key(incident.id),
+                    channel_key(incident.id),
                     {"incident": incident.id},
                     coalesce=True,
                 )

@@ -13,18 +13,25 @@ class ReadAhead(Generic[K, V]):
     (a declaration's four page DMs share their incident) instead of a read transaction per
     delivery, and as fresh, since a message is claimed only once what it shows has committed.
 
-    Each value is taken once, by its message's delivery; one that finds nothing reads for
-    itself. Every claim keeps what it read again, so nothing older is ever taken."""
+    Each value is taken by the deliveries of the messages it was read for (takers), once
+    each; one that finds nothing reads for itself. Every claim keeps what it read again, so
+    nothing older is ever taken."""
 
     def __init__(self, most: int = 1000) -> None:
-        self._rows: dict[K, V] = {}
+        self._rows: dict[K, tuple[V, int]] = {}
         self._most = most
 
-    def keep(self, key: K, value: V) -> None:
+    def keep(self, key: K, value: V, takers: int = 1) -> None:
         if len(self._rows) >= self._most:
             # Reads no delivery took (a claim whose transaction failed after reading).
             self._rows.clear()
-        self._rows[key] = value
+        self._rows[key] = (value, takers)
 
     def take(self, key: K) -> V | None:
-        return self._rows.pop(key, None)
+        kept = self._rows.pop(key, None)
+        if kept is None:
+            return None
+        value, takers = kept
+        if takers > 1:
+            self._rows[key] = (value, takers - 1)
+        return value

@@ -34,9 +34,10 @@ NOT_YET_WAIT = timedelta(seconds=1)
 # have been preceded by one Slack carried out but whose answer never came back.
 Writeback = Callable[[AsyncSession], Awaitable[None]]
 Handler = Callable[[dict[str, Any]], Awaitable[Writeback | None]]
-# What must be written before a handler calls Slack (a page marked attempted), run in the
-# claim's transaction with the payloads of every message of its kind just claimed: one
-# statement for the batch instead of a write transaction per message.
+# What must be written before a handler calls Slack (a page marked attempted), or read for it,
+# run in the claim's transaction with the payloads of every message just claimed whose kind
+# names it (once per claim, however many kinds): one statement for the batch instead of a
+# transaction per message.
 Claimed = Callable[[AsyncSession, list[dict[str, Any]]], Awaitable[None]]
 
 
@@ -143,12 +144,13 @@ class DeliveryWorker:
             if limit <= 0:
                 return []
             claimed = await claim_due(session, self._clock.now(), limit, in_flight=in_flight)
-            payloads: dict[str, list[dict[str, Any]]] = {}
+            # Each hook once, with the payloads of every kind it is for.
+            payloads: dict[Claimed, list[dict[str, Any]]] = {}
             for message in claimed:
-                if message.kind in self._claimed:
-                    payloads.setdefault(message.kind, []).append(message.payload)
-            for kind, taken in payloads.items():
-                await self._claimed[kind](session, taken)
+                if (hook := self._claimed.get(message.kind)) is not None:
+                    payloads.setdefault(hook, []).append(message.payload)
+            for hook, taken in payloads.items():
+                await hook(session, taken)
             return claimed
 
     async def _record(self, ended: list[Outcome]) -> None:

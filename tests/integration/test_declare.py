@@ -81,6 +81,18 @@ def test_tier_one_gets_a_dedicated_channel_with_people_invited(slack, reporter):
     updated(slack, post, f"<#{channel}>")
 
 
+def test_the_channel_is_made_while_the_post_is_on_its_way(slack, reporter):
+    # The channel needs nothing the post's answer brings (its ts): it does not queue behind it.
+    slack.hold_next(
+        "chat.postMessage", seconds=3, where=lambda args: args.get("channel") == INCIDENTS
+    )
+    post = declare(reporter, slack, "site down for everyone")
+    created = eventually(lambda: slack.calls_to("conversations.create"), timeout=2)
+    assert not any(c.method == "chat.update" for c in slack.calls)  # the post's answer is held
+    # Once the post's ts is known, the post shows the channel.
+    updated(slack, post, f"<#{created[0].response['channel']['id']}>")
+
+
 def test_lower_tiers_get_no_channel(slack, reporter):
     declare(reporter, slack, "emails not sending")
     slack.wait_for("response_url")
