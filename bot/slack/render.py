@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 
 from bot.config import Plan, format_duration
 from bot.errors import SupportbotError
@@ -28,6 +28,13 @@ class Message:
     def as_kwargs(self) -> dict[str, Any]:
         """Arguments for chat.postMessage / chat.update / respond."""
         return {"text": self.text, "blocks": self.blocks}
+
+
+@pass_context
+def _json_line(_context: Any, value: Any) -> str:
+    # pass_context: Jinja evaluates a filter of a constant once, as it compiles the template,
+    # and would keep the reference that render made (the home's {"type": "home"}) for all.
+    return block_lines.printed_line(value)
 
 
 def _mention(user: str | None) -> str:
@@ -56,7 +63,7 @@ class Renderer:
             mrkdwn=escape_mrkdwn,
             clip=clip,
             # A whole line's object ({{ {...}|json }}) is printed by reference like a block.
-            json=block_lines.printed_line,
+            json=_json_line,
             local=self._local,
             mention=_mention,
             mention_ids=mention_ids,

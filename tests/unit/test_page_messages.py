@@ -8,7 +8,7 @@ from bot.config import Plan
 from bot.paging.messages import PageMessages
 from bot.slack import Renderer
 from bot.store import IncidentStatus, PageStatus
-from tests.unit.test_render_limits import NOW, page, view
+from tests.unit.test_render_limits import NOW, page
 
 
 def messages() -> PageMessages:

@@ -196,6 +196,15 @@ def test_modals(render):
     assert validate_view(render.view("decline_modal.j2", i=view())) == []
 
 
+def test_a_constant_envelope_is_the_same_in_every_render():
+    # {{ {...}|json }} of a constant: Jinja may evaluate it once, as it compiles the template;
+    # each render must still get its own envelope (a fresh Renderer compiles anew).
+    render = Renderer(Plan())
+    first, again = (render.view("oncall_modal.j2", r=ROSTER) for _ in range(2))
+    assert first["type"] == again["type"] == "modal"
+    assert first == again and validate_view(again) == []
+
+
 @pytest.mark.parametrize(
     "error",
     [
