@@ -99,12 +99,14 @@ class IncidentDelivery:
 
     def claimed(self) -> dict[str, Claimed]:
         """Outbox kind → what the worker reads as it claims messages of that kind."""
-        return {
-            Kind.POST_INCIDENT: self._read_incidents,
-            Kind.UPDATE_INCIDENT: self._read_incidents,
-            Kind.CREATE_CHANNEL: self._read_incidents,
-            Kind.RATING_DM: self._read_incidents,
-            Kind.TIMELINE: self._read_entries,
+        shows_incident = (
+            Kind.POST_INCIDENT,
+            Kind.UPDATE_INCIDENT,
+            Kind.CREATE_CHANNEL,
+            Kind.RATING_DM,
+        )
+        return dict.fromkeys(shows_incident, self._read_incidents) | {
+            Kind.TIMELINE: self._read_entries
         }
 
     async def _read_incidents(self, session: AsyncSession, payloads: list[dict[str, Any]]) -> None:
@@ -122,10 +124,7 @@ class IncidentDelivery:
                 self._entries.keep(payload["event"], entry)
 
     async def _record(self, incident_id: int) -> IncidentRecord:
-        incident = self._incidents.take(incident_id)
-        if incident is None:
-            async with self._sessions() as session:
-                incident = await read_incident(session, incident_id)
+        incident = await self._incidents.take_or_read(incident_id, self._sessions, read_incident)
         if incident is None:
             raise LookupError(f"incident {incident_id} no longer exists")
         return incident
@@ -168,10 +167,7 @@ class IncidentDelivery:
 
     async def timeline(self, payload: dict[str, Any]) -> Writeback | None:
         """One timeline entry as a reply in the post's thread."""
-        row = self._entries.take(payload["event"])
-        if row is None:
-            async with self._sessions() as session:
-                row = await read_entry(session, payload["event"])
+        row = await self._entries.take_or_read(payload["event"], self._sessions, read_entry)
         if row is None:
             raise LookupError(f"timeline event {payload['event']} no longer exists")
         if not row.post_ts:

@@ -203,10 +203,7 @@ class PageDelivery:
         reads nothing more. A turn that must write (cancel it, send a digest's pages with it,
         or mark a page the claim did not) does so under the page's lock, deciding again on
         what it locked."""
-        record = self._read_ahead.take(page_id)
-        if record is None:
-            async with self._sessions() as session:
-                record = await _read(session, page_id)
+        record = await self._read_ahead.take_or_read(page_id, self._sessions, _read)
         read = _page_in(record.pages, page_id)
         turn = _turn(record, read)
         carries = _carries(read)

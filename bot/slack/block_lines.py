@@ -45,21 +45,17 @@ def printed_line(value: Any) -> str:
     return f"{REFERENCE}{len(printed) - 1}"
 
 
-def _line(block: dict[str, Any]) -> str:
-    return printed_line(block)
-
-
 def _mrkdwn(text: str, limit: int) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": clip(text, limit)}
 
 
 def text_line(text: str) -> str:
     """The envelope: a message's fallback text."""
-    return _line({"text": clip(text, 3000)})
+    return printed_line({"text": clip(text, 3000)})
 
 
 def header(text: str) -> str:
-    return _line({"type": "header", "text": plain(text, 150)})
+    return printed_line({"type": "header", "text": plain(text, 150)})
 
 
 def section(text: str, block_id: str | None = None) -> str:
@@ -67,24 +63,24 @@ def section(text: str, block_id: str | None = None) -> str:
     if block_id:
         block["block_id"] = block_id
     block["text"] = _mrkdwn(text, 3000)
-    return _line(block)
+    return printed_line(block)
 
 
 def fields(items: Sequence[str]) -> str:
-    return _line({"type": "section", "fields": [_mrkdwn(item, 2000) for item in items[:10]]})
+    return printed_line({"type": "section", "fields": [_mrkdwn(item, 2000) for item in items[:10]]})
 
 
 def context(text: str) -> str:
-    return _line({"type": "context", "elements": [_mrkdwn(text, 2000)]})
+    return printed_line({"type": "context", "elements": [_mrkdwn(text, 2000)]})
 
 
 def divider() -> str:
-    return _line({"type": "divider"})
+    return printed_line({"type": "divider"})
 
 
 def actions(block_id: str, elements: Sequence[dict[str, Any]]) -> str:
-    return _line({"type": "actions", "block_id": block_id, "elements": list(elements[:25])})
+    return printed_line({"type": "actions", "block_id": block_id, "elements": list(elements[:25])})
 
 
 def section_with(text: str, accessory: dict[str, Any]) -> str:
-    return _line({"type": "section", "text": _mrkdwn(text, 3000), "accessory": accessory})
+    return printed_line({"type": "section", "text": _mrkdwn(text, 3000), "accessory": accessory})

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 K = TypeVar("K")
 V = TypeVar("V")
+R = TypeVar("R")
 
 
 class ReadAhead(Generic[K, V]):
@@ -35,3 +39,17 @@ class ReadAhead(Generic[K, V]):
         if takers > 1:
             self._rows[key] = (value, takers - 1)
         return value
+
+    async def take_or_read(
+        self,
+        key: K,
+        sessions: async_sessionmaker[AsyncSession],
+        read: Callable[[AsyncSession, K], Awaitable[R]],
+    ) -> V | R:
+        """What the claim read for key, else read now in a read transaction of its own (the
+        claim found nothing for it, or its read was already taken)."""
+        value = self.take(key)
+        if value is not None:
+            return value
+        async with sessions() as session:
+            return await read(session, key)
