@@ -31,6 +31,7 @@ from playground.slack_requests import signed_headers, slash_command_body
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"
+WARM_UP = 30
 TEXTS = [
     "emails not sending",
     "orders stuck in pending",
@@ -102,9 +103,15 @@ async def shoot(
     return latencies
 
 
-def wait_for_outbox(database_url: str, limit: float = 120) -> float:
-    """Seconds until every outbox message is delivered (or limit)."""
-    count = "SELECT count(*) FROM outbox WHERE status != 'sent'"
+def wait_for_outbox(database_url: str, declared: int = 0, limit: float = 120) -> float:
+    """Seconds until at least declared incidents are stored and every outbox message is
+    delivered (or limit). Acks come before the work they ask for, so an empty outbox alone
+    does not mean the work is done: the declarations may not have been written yet."""
+    missing = f"{int(declared)} - (SELECT count(*) FROM incidents)"
+    count = (
+        "SELECT (SELECT count(*) FROM outbox WHERE status != 'sent')"
+        f" + CASE WHEN {missing} > 0 THEN {missing} ELSE 0 END"
+    )
     engine = None if database_url.startswith("sqlite:///") else sync_engine(database_url)
 
     def left() -> int:
@@ -123,6 +130,35 @@ def wait_for_outbox(database_url: str, limit: float = 120) -> float:
         if engine is not None:
             engine.dispose()
     return time.monotonic() - started
+
+
+def warm_up(urls: dict[str, str], concurrency: int, slack_base: str, database_url: str) -> None:
+    """30 commands each (connections, auth.test, first queries), supportbot's work finished:
+    it must not run into the first round."""
+    for name, url in urls.items():
+        asyncio.run(shoot(url, WARM_UP, concurrency, slack_base))
+        if name == "supportbot":
+            wait_for_outbox(database_url, WARM_UP)
+
+
+def print_latencies(
+    args: argparse.Namespace, results: dict[str, list[float]], cpu: dict[str, float]
+) -> None:
+    print(
+        f"\n/incident <text>: {args.requests} signed commands per app, "
+        f"concurrency {args.concurrency}, {args.rounds} alternating rounds"
+    )
+    print(f"{'app':<12} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    summary = {}
+    for name, values in results.items():
+        summary[name] = (percentile(values, 50), percentile(values, 99), max(values))
+        print(
+            f"{name:<12} {summary[name][0]:>8.1f} {summary[name][1]:>8.1f} {summary[name][2]:>8.1f}"
+        )
+    base, ours = summary["bare Bolt"], summary["supportbot"]
+    for name, seconds in cpu.items():
+        print(f"CPU per command, {name}: {seconds * 1000 / args.requests:.2f} ms")
+    print(f"ratio supportbot / bare Bolt: p50 {ours[0] / base[0]:.2f}, p99 {ours[1] / base[1]:.2f}")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -169,8 +205,7 @@ def main() -> int:
         for url in urls.values():
             wait_until_up(url)
         results: dict[str, list[float]] = {name: [] for name in urls}
-        for url in urls.values():  # warm-up: connections, auth.test, first queries
-            asyncio.run(shoot(url, 30, args.concurrency, slack_base))
+        warm_up(urls, args.concurrency, slack_base, f"sqlite:///{workdir}/bench.db")
         per_round = args.requests // args.rounds
         drained = []
         processes = {
@@ -181,11 +216,13 @@ def main() -> int:
         for round_ in range(args.rounds):
             for name, url in urls.items():
                 before = {n: sum(p.cpu_times()[:2]) for n, p in processes.items()}
-                results[name] += asyncio.run(  # numbered after the warm-up's 30
-                    shoot(url, per_round, args.concurrency, slack_base, 30 + round_ * per_round)
+                first = WARM_UP + round_ * per_round  # numbered after the warm-up's
+                results[name] += asyncio.run(
+                    shoot(url, per_round, args.concurrency, slack_base, first)
                 )
                 if name == "supportbot":
-                    drained.append(wait_for_outbox(f"sqlite:///{workdir}/bench.db"))
+                    declared = WARM_UP + (round_ + 1) * per_round
+                    drained.append(wait_for_outbox(f"sqlite:///{workdir}/bench.db", declared))
                 cpu[name] += sum(processes[name].cpu_times()[:2]) - before[name]
                 if name == "supportbot":
                     cpu["fake Slack"] += (
@@ -198,27 +235,13 @@ def main() -> int:
             server.wait(timeout=10)
         fake.terminate()
 
-    print(
-        f"\n/incident <text>: {args.requests} signed commands per app, "
-        f"concurrency {args.concurrency}, {args.rounds} alternating rounds"
-    )
-    print(f"{'app':<12} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
-    summary = {}
-    for name, values in results.items():
-        summary[name] = (percentile(values, 50), percentile(values, 99), max(values))
-        print(
-            f"{name:<12} {summary[name][0]:>8.1f} {summary[name][1]:>8.1f} {summary[name][2]:>8.1f}"
-        )
-    base, ours = summary["bare Bolt"], summary["supportbot"]
-    for name, seconds in cpu.items():
-        print(f"CPU per command, {name}: {seconds * 1000 / args.requests:.2f} ms")
-    print(f"ratio supportbot / bare Bolt: p50 {ours[0] / base[0]:.2f}, p99 {ours[1] / base[1]:.2f}")
+    print_latencies(args, results, cpu)
     with sqlite3.connect(f"{workdir}/bench.db") as db:
         declared = db.execute("SELECT count(*) FROM incidents").fetchone()[0]
         posted = db.execute("SELECT count(*) FROM incidents WHERE post_ts IS NOT NULL").fetchone()[
             0
         ]
-    expected = args.requests // args.rounds * args.rounds + 30
+    expected = args.requests // args.rounds * args.rounds + WARM_UP
     print(
         f"supportbot declared {declared} of {expected} incidents and posted {posted} of them;"
         f" its outbox drained at most {drained_in:.1f} s after a round's last ack"

@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import Message
 
 from bot.services import Services
+from bot.slack import collect_when_quiet
 from bot.status import render_status
 from handlers import register_all
 from scheduled.scheduler import start_scheduler
@@ -48,8 +49,10 @@ def create_bolt_app(services: Services) -> AsyncApp:
         signing_secret=settings.signing_secret,
         client=services.gateway.client,
         logger=_quiet_bolt_logger(),
-        # Listeners ack first and carry on; Slack gets its answer as soon as ack() is called.
-        process_before_response=False,
+        # Bolt answers when the listener returns, and handlers/replies.py returns the moment
+        # the listener acks, its work carrying on: Slack gets its answer at once, instead of
+        # at Bolt's next look (every 10 ms) for an ack made while the listener runs on.
+        process_before_response=True,
     )
 
     async def provide_services(
@@ -94,6 +97,7 @@ async def running(services: Services, *, schedule: bool = True) -> AsyncIterator
     gc.freeze()
     stopping = asyncio.Event()
     worker = asyncio.create_task(services.worker.run(stopping))
+    collector = asyncio.create_task(collect_when_quiet(services.acks, stopping))
     try:
         yield
     finally:
@@ -102,6 +106,7 @@ async def running(services: Services, *, schedule: bool = True) -> AsyncIterator
         stopping.set()
         services.outbox.wake()
         await worker
+        await collector
         await services.close()
         gc.unfreeze()
 
@@ -118,6 +123,14 @@ def create_asgi(
     verifier = SignatureVerifier(services.settings.signing_secret or "")
 
     async def slack_events(request: Request) -> Response:
+        # Work after other requests' acks waits for this one's (bot/slack/acks_first.py).
+        number = services.acks.arrived()
+        try:
+            return await _answer(request)
+        finally:
+            services.acks.acked(number)
+
+    async def _answer(request: Request) -> Response:
         body = await _bounded_body(request)
         if body is None:
             # Close: an oversized sender must not make us read (and discard) the rest.

@@ -23,7 +23,15 @@ from bot.oncall import OnCallDelivery, OnCallService
 from bot.paging import EscalationService, PageDelivery, Pager
 from bot.reports import ReportDelivery, ReportService
 from bot.runbooks import DEFAULT_FOLDER, RunbookLibrary, RunbookService, load_runbooks
-from bot.slack import DeliveryWorker, Outbox, Renderer, SeenRequests, SlackGateway, web_client
+from bot.slack import (
+    AcksFirst,
+    DeliveryWorker,
+    Outbox,
+    Renderer,
+    SeenRequests,
+    SlackGateway,
+    web_client,
+)
 from bot.status import StatusBoard
 from bot.store import (
     OutboxMessage,
@@ -66,6 +74,7 @@ class Services:
     alerts: AlertService
     worker: DeliveryWorker
     seen: SeenRequests
+    acks: AcksFirst
     status: StatusBoard
     _health_write: asyncio.Task[int] | None = field(default=None, init=False, repr=False)
 
@@ -113,6 +122,7 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
     engine = async_engine(settings.database_url, inline=True)
     sessions = session_factory(engine)
     outbox = Outbox(clock)
+    acks = AcksFirst()
     # Read once: every marker the bot puts on a message carries it (see find_marked).
     gateway = SlackGateway(
         web_client(settings.bot_token, settings.api_url),
@@ -206,8 +216,10 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
                 ).handlers(),
             },
             claimed={**delivery.claimed(), **page_delivery.claimed()},
+            acks=acks,
         ),
         seen=SeenRequests(sessions, clock),
+        acks=acks,
         status=StatusBoard(sessions, plan, clock),
     )
 

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck
+from slack_bolt.response import BoltResponse
 
 from bot.errors import SupportbotError
 from bot.services import Services
@@ -28,6 +29,9 @@ from bot.slack import Message, plain
 
 log = logging.getLogger(__name__)
 
+# Work still going on after its listener's answer went out: held, since the loop keeps only a
+# weak reference to a task.
+_working: set[asyncio.Future[None]] = set()
 # A modal listener may return the confirmation to DM when its work outlasts the form's answer.
 Listener = Callable[..., Awaitable[Message | None]]
 # The form field a modal shows an error on: one field, or one chosen by the error (None for a
@@ -57,9 +61,23 @@ def listener(field: FieldFor | None = None) -> Callable[[Listener], Listener]:
         async def run(
             ack: AsyncAck, body: dict[str, Any], payload: dict[str, Any], services: Services
         ) -> None:
-            given = {"ack": ack, "body": body, "services": services}
+            answer: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            acking = _Ack(ack, answer, services)
+            given = {"ack": acking, "body": body, "services": services}
             given |= dict.fromkeys(PAYLOAD_NAMES, payload)
-            work = handle(**{name: given[name] for name in wanted})
+            work = asyncio.ensure_future(
+                _answered(handle(**{name: given[name] for name in wanted}), acking, body, services)
+            )
+            # Bolt sends its answer when this returns (process_before_response): as soon as
+            # the listener acks, while its work goes on. An event is acked by Bolt at once.
+            _working.add(work)
+            work.add_done_callback(_working.discard)
+            if _surface(body) != "event_callback":
+                await asyncio.wait((work, answer), return_when=asyncio.FIRST_COMPLETED)
+
+        async def _answered(
+            work: Awaitable[Message | None], ack: Any, body: dict[str, Any], services: Services
+        ) -> None:
             try:
                 if _surface(body) == "view_submission":
                     await _answer_form_in_time(work, services, ack, body)
@@ -89,6 +107,27 @@ def listener(field: FieldFor | None = None) -> Callable[[Listener], Listener]:
         return run
 
     return wrap
+
+
+class _Ack:
+    """The listener's ack(): Bolt's, which also lets the answer go out at once (the wrapper
+    returns), then holds the listener's work after it until the other requests that came in
+    are acked too (bot/slack/acks_first.py)."""
+
+    def __init__(self, ack: AsyncAck, answer: asyncio.Future[None], services: Services) -> None:
+        self._ack, self._answer, self._acks = ack, answer, services.acks
+
+    @property
+    def response(self) -> BoltResponse | None:
+        """The answer given, None before."""
+        return self._ack.response
+
+    async def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
+        response = await self._ack(*args, **kwargs)
+        if not self._answer.done():
+            self._answer.set_result(None)
+        await self._acks.turn()
+        return response
 
 
 @contextlib.contextmanager

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bot.slack.acks_first import AcksFirst
 from bot.slack.gateway import SlackCallFailed, SlackGateway, find_marked, web_client
 from bot.slack.ids import BOT_ACTOR, DECLARE_ANYWAY, SUGGEST, Action, Field, View
 from bot.slack.outbox import Kind, Outbox
+from bot.slack.quiet_gc import collect_when_quiet
 from bot.slack.readahead import ReadAhead
 from bot.slack.render import Message, Renderer
 from bot.slack.replays import SeenRequests
@@ -12,6 +14,7 @@ from bot.slack.text import clean_text, plain
 from bot.slack.worker import Claimed, DeliveryWorker, Handler, NotYet, Writeback
 
 __all__ = [
+    "AcksFirst",
     "Action",
     "BOT_ACTOR",
     "Claimed",
@@ -32,6 +35,7 @@ __all__ = [
     "View",
     "Writeback",
     "clean_text",
+    "collect_when_quiet",
     "find_marked",
     "plain",
     "web_client",

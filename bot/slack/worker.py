@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.slack.acks_first import AcksFirst
 from bot.slack.gateway import SlackCallFailed
 from bot.slack.outbox import CLAIM_LEASE, ENDED, Outbox, Taken, claim_due
 from bot.store import OutboxStatus
@@ -70,13 +71,16 @@ class DeliveryWorker:
         outbox: Outbox,
         clock: Clock,
         handlers: Mapping[str, Handler],
+        *,
         claimed: Mapping[str, Claimed] | None = None,
+        acks: AcksFirst | None = None,
     ) -> None:
         self._sessions = sessions
         self._outbox = outbox
         self._clock = clock
         self._handlers = handlers
         self._claimed = claimed or {}
+        self._acks = acks or AcksFirst()
         # Deliveries that ended and are not recorded yet (the run loop records them).
         self._ended: list[Outcome] = []
 
@@ -98,6 +102,7 @@ class DeliveryWorker:
         earlier one on its key is being sent."""
         in_flight: dict[int, asyncio.Task[None]] = {}
         while not stopping.is_set():
+            await self._acks.turn()
             if self._ended and in_flight:
                 # Others are still out: give them a moment to end too, and record them in the
                 # same pass (each pass is a write transaction; a declaration's dozen deliveries
@@ -125,6 +130,7 @@ class DeliveryWorker:
 
     async def _deliver_in_background(self, message: Taken) -> None:
         try:
+            await self._acks.turn()
             outcome = await self._deliver_message(message)
             # Appended once it ended: the loop swaps the list for a new one as it records.
             self._ended.append(outcome)

@@ -93,6 +93,8 @@ def asgi_app(
         answer = process(
             "response_url", args, token=None, pre_error=None if body is not None else "invalid_json"
         )
+        if answer.hold:
+            await wait_held(answer.hold)
         status = answer.status
         if status == 200 and not answer.body.get("ok"):
             status = 400
