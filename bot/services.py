@@ -218,7 +218,7 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
             claimed={**delivery.claimed(), **page_delivery.claimed()},
             acks=acks,
         ),
-        seen=SeenRequests(sessions, clock),
+        seen=SeenRequests(sessions, clock, engine=engine),
         acks=acks,
         status=StatusBoard(sessions, plan, clock),
     )
