@@ -113,6 +113,7 @@ class Services:
         await self.gateway.close()
         await self.checks.close()
         await self.monitors.close()
+        await self.seen.close()
         await self.engine.dispose()
 
 
@@ -218,7 +219,7 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
             claimed={**delivery.claimed(), **page_delivery.claimed()},
             acks=acks,
         ),
-        seen=SeenRequests(sessions, clock, engine=engine),
+        seen=SeenRequests(sessions, clock, database_url=settings.database_url),
         acks=acks,
         status=StatusBoard(sessions, plan, clock),
     )

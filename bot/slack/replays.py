@@ -13,11 +13,12 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.store import SeenRequest, table_of
+from bot.store import SeenRequest, async_engine, table_of
 
 log = logging.getLogger(__name__)
 
@@ -88,17 +89,19 @@ class SeenRequests:
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         *,
-        engine: AsyncEngine | None = None,
+        database_url: str | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
-        # Every request waits for its claim before its ack: on PostgreSQL each round trip of
-        # it also waits for a turn of a loop busy with other work.
-        self._autocommit = (
-            engine.execution_options(isolation_level="AUTOCOMMIT")
-            if engine is not None and engine.dialect.name == "postgresql"
-            else None
-        )
+        # Every request waits for its claim before its ack, and on PostgreSQL each round trip
+        # of it also waits for a turn of a loop busy with other work: claims there have
+        # connections of their own, in autocommit and not pinged before use (a claim that fails
+        # once after a restart lets its request through, as any failed claim does).
+        self._engine: AsyncEngine | None = None
+        self._autocommit: AsyncEngine | None = None
+        if database_url is not None and make_url(database_url).get_backend_name() == "postgresql":
+            self._engine = async_engine(database_url, ping=False)
+            self._autocommit = self._engine.execution_options(isolation_level="AUTOCOMMIT")
         self._pruned_at: datetime | None = None
         # Claims still running after CLAIM_WAIT: held so they finish (and log) in the background.
         self._late: set[asyncio.Task[bool]] = set()
@@ -150,6 +153,11 @@ class SeenRequests:
                 return False
         await self._prune_now_and_then()
         return True
+
+    async def close(self) -> None:
+        """Release the claims' own connections."""
+        if self._engine is not None:
+            await self._engine.dispose()
 
     async def prune(self) -> None:
         """Forget keys older than KEEP."""

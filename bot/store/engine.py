@@ -117,16 +117,22 @@ def _connect_inline(database: str, **kwargs: Any) -> aiosqlite.Connection:
 
 
 def async_engine(
-    database_url: str, *, single_connection: bool = False, inline: bool = False
+    database_url: str,
+    *,
+    single_connection: bool = False,
+    inline: bool = False,
+    ping: bool = True,
 ) -> AsyncEngine:
     """The app's engine; single_connection for one that only pings (a live check's).
 
     inline (SQLite): statements run on the event loop's thread (_InlineSQLite). For the app's
-    own statements, not for queries someone configured: a slow one would hold up the loop."""
+    own statements, not for queries someone configured: a slow one would hold up the loop.
+    ping=False: a connection is not tried before each use (a round trip), for work that may
+    fail once after the database restarts."""
     url = _url(database_url, is_async=True)
     # Errors quote their statement's parameters, which hold what users typed: keep them out
     # of every log line.
-    kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
+    kwargs: dict[str, Any] = {"pool_pre_ping": ping, "hide_parameters": True}
     if single_connection:
         kwargs |= {"pool_size": 1, "max_overflow": 0}
     if url.get_backend_name() == "sqlite":

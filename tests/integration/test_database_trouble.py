@@ -193,6 +193,24 @@ def test_commands_while_postgresql_is_stopped_are_all_answered(
     eventually(lambda: httpx.get(f"{pg_bot.url}/healthz", timeout=10).status_code == 200, 10)
 
 
+def test_commands_after_postgresql_restarts_are_declared(pg_bot, postgres, slack_server):
+    # Request claims have connections of their own, not pinged before use: after a restart
+    # the first claim on a dead connection fails, and its request is handled all the same.
+    def incidents() -> int:
+        with postgres.connect(dbname="supportbot") as conn:
+            return int(conn.execute("SELECT count(*) FROM incidents").fetchone()[0])
+
+    with httpx.Client(base_url=pg_bot.url, timeout=10) as http:
+        user = SlackUser(http, slack_server, SECRET, "U1")
+        assert user.command("search results are empty").status_code == 200
+        eventually(lambda: incidents() == 1)
+        postgres.pause()
+        postgres.resume()
+        texts = [f"orders page blank number {n}" for n in range(3)]
+        assert [user.command(text).status_code for text in texts] == [200] * 3
+        eventually(lambda: incidents() == 4)
+
+
 def test_healthz_fails_while_postgresql_takes_no_writes(pg_bot, postgres):
     assert httpx.get(f"{pg_bot.url}/healthz", timeout=10).status_code == 200
     with postgres.connect(autocommit=True) as admin:
