@@ -34,6 +34,7 @@ from bot.slack import (
 )
 from bot.status import StatusBoard
 from bot.store import (
+    APP_CONNECTIONS,
     OutboxMessage,
     OutboxStatus,
     async_engine,
@@ -120,7 +121,7 @@ class Services:
 def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -> Services:
     """Wire the core together."""
     clock = clock or SystemClock()
-    engine = async_engine(settings.database_url, inline=True)
+    engine = async_engine(settings.database_url, inline=True, connections=APP_CONNECTIONS)
     sessions = session_factory(engine)
     outbox = Outbox(clock)
     acks = AcksFirst()

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.store import SeenRequest, async_engine, table_of
+from bot.store import CLAIM_CONNECTIONS, SeenRequest, async_engine, table_of
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class SeenRequests:
         self._engine: AsyncEngine | None = None
         self._autocommit: AsyncEngine | None = None
         if database_url is not None and make_url(database_url).get_backend_name() == "postgresql":
-            self._engine = async_engine(database_url, ping=False)
+            self._engine = async_engine(database_url, ping=False, connections=CLAIM_CONNECTIONS)
             self._autocommit = self._engine.execution_options(isolation_level="AUTOCOMMIT")
         self._pruned_at: datetime | None = None
         # Claims still running after CLAIM_WAIT: held so they finish (and log) in the background.

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 # bulk registers its flush hook on every session.
 from bot.store.bulk import add_row, begin_batch, drop_batch, end_batch
-from bot.store.engine import async_engine, session_factory, sync_engine
+from bot.store.engine import (
+    APP_CONNECTIONS,
+    CLAIM_CONNECTIONS,
+    async_engine,
+    session_factory,
+    sync_engine,
+)
 from bot.store.heartbeat import beat
 from bot.store.install import (
     InstallSetting,
@@ -96,6 +102,8 @@ __all__ = [
     "StepStatus",
     "WrongDatabase",
     "add_row",
+    "APP_CONNECTIONS",
+    "CLAIM_CONNECTIONS",
     "async_engine",
     "beat",
     "begin_batch",

@@ -116,25 +116,35 @@ def _connect_inline(database: str, **kwargs: Any) -> aiosqlite.Connection:
     return connection
 
 
+# On PostgreSQL the app holds at most 15 connections to its database, as SQLAlchemy's default
+# pool did (5 kept, 10 more at a peak): 12 for its transactions, 3 for request claims
+# (bot/slack/replays.py). Each is (kept, more at a peak).
+APP_CONNECTIONS = (5, 7)
+CLAIM_CONNECTIONS = (3, 0)
+
+
 def async_engine(
     database_url: str,
     *,
     single_connection: bool = False,
     inline: bool = False,
     ping: bool = True,
+    connections: tuple[int, int] | None = None,
 ) -> AsyncEngine:
     """The app's engine; single_connection for one that only pings (a live check's).
 
     inline (SQLite): statements run on the event loop's thread (_InlineSQLite). For the app's
     own statements, not for queries someone configured: a slow one would hold up the loop.
     ping=False: a connection is not tried before each use (a round trip), for work that may
-    fail once after the database restarts."""
+    fail once after the database restarts. connections: the pool's (kept, more at a peak)."""
     url = _url(database_url, is_async=True)
     # Errors quote their statement's parameters, which hold what users typed: keep them out
     # of every log line.
     kwargs: dict[str, Any] = {"pool_pre_ping": ping, "hide_parameters": True}
     if single_connection:
-        kwargs |= {"pool_size": 1, "max_overflow": 0}
+        connections = (1, 0)
+    if connections is not None:
+        kwargs |= {"pool_size": connections[0], "max_overflow": connections[1]}
     if url.get_backend_name() == "sqlite":
         # SQLite has one writer at a time. With one connection, transactions queue in the pool
         # (woken the moment the previous one ends) instead of in SQLite's busy handler, which
