@@ -23,9 +23,13 @@ from bot.services import Services
 from bot.slack import collect_when_quiet
 from bot.status import render_status
 from handlers import register_all
+from handlers.replies import finish_work
 from scheduled.scheduler import start_scheduler
 
 log = logging.getLogger(__name__)
+# How long a stopping bot gives the work of requests it acked (a declaration waiting on a
+# lock) to end: well inside the 30 s orchestrators usually allow before they kill.
+FINISH_WITHIN = 10.0
 # Slack's largest payloads (a full modal's state) are tens of kilobytes.
 MAX_BODY = 1024 * 1024
 # Ten digits until 2286; anything longer is not a Unix time (and int() of thousands of digits
@@ -101,6 +105,8 @@ async def running(services: Services, *, schedule: bool = True) -> AsyncIterator
     try:
         yield
     finally:
+        # Requests have stopped coming in: what was acked is finished before anything closes.
+        await finish_work(FINISH_WITHIN)
         if scheduler is not None:
             scheduler.shutdown(wait=False)
         stopping.set()

@@ -130,6 +130,14 @@ class _Ack:
         return response
 
 
+async def finish_work(within: float) -> None:
+    """Give the work still going on after its listener's answer (on this loop) up to within
+    seconds to end: the bot is stopping, and what Slack was told is taken in must be."""
+    loop = asyncio.get_running_loop()
+    if going := [work for work in _working if work.get_loop() is loop]:
+        await asyncio.wait(going, timeout=within)
+
+
 @contextlib.contextmanager
 def failing_as(error: Callable[[], SupportbotError]) -> Iterator[None]:
     """Answer an unexpected failure inside the block with a domain error that tells the user

@@ -7,10 +7,11 @@ server is stopped or made read-only under the running bot."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 
 import httpx
 import pytest
@@ -68,6 +69,30 @@ def test_healthz_fails_fast_while_the_database_cannot_take_a_write(http, setting
         assert answer.status_code == 503
         assert time.monotonic() - started < SLACK_WAITS
     eventually(lambda: http.get("/healthz").status_code == 200, timeout=10)
+
+
+def test_a_command_acked_as_the_bot_stops_is_still_declared(
+    settings, plan, bot_clock, slack_server, slack
+):
+    # Acked, then the bot is told to stop while the declaration waits for the database: it
+    # finishes before the bot closes anything (bot/app.py, FINISH_WITHIN).
+    server = BotServer(settings, plan, bot_clock, schedule=False).start()
+    stopper = threading.Thread(target=server.stop)
+    try:
+        with write_locked(settings.database_url):
+            with httpx.Client(base_url=server.url, timeout=10) as http:
+                user = SlackUser(http, slack_server, SECRET, "U1")
+                assert user.command("orders stuck in pending").status_code == 200
+            stopper.start()
+            time.sleep(0.5)  # stopping, with the declaration still waiting on the lock
+        stopper.join(timeout=30)
+    finally:
+        server.stop()
+    path = settings.database_url.removeprefix("sqlite:///")
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT title FROM incidents").fetchall() == [
+            ("orders stuck in pending",)
+        ]
 
 
 def test_a_form_submitted_while_the_database_is_locked_is_answered_in_time(
