@@ -129,14 +129,6 @@ def create_asgi(
     verifier = SignatureVerifier(services.settings.signing_secret or "")
 
     async def slack_events(request: Request) -> Response:
-        # Work after other requests' acks waits for this one's (bot/slack/acks_first.py).
-        number = services.acks.arrived()
-        try:
-            return await _answer(request)
-        finally:
-            services.acks.acked(number)
-
-    async def _answer(request: Request) -> Response:
         body = await _bounded_body(request)
         if body is None:
             # Close: an oversized sender must not make us read (and discard) the rest.
@@ -145,7 +137,16 @@ def create_asgi(
         # with a 500 and logs the body of every request it refuses.
         if not _signed(verifier, body, request):
             return Response(status_code=401)
+        # Work after other requests' acks waits for this one's (bot/slack/acks_first.py):
+        # counted once it is Slack's, so a body trickling in or a flood of forged requests
+        # holds nothing back.
+        number = services.acks.arrived()
+        try:
+            return await _answer(request, body)
+        finally:
+            services.acks.acked(number)
 
+    async def _answer(request: Request, body: bytes) -> Response:
         async def replay() -> Message:
             return {"type": "http.request", "body": body, "more_body": False}
 
