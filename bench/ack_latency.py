@@ -133,8 +133,8 @@ def wait_for_outbox(database_url: str, declared: int = 0, limit: float = 120) ->
 
 
 def warm_up(urls: dict[str, str], concurrency: int, slack_base: str, database_url: str) -> None:
-    """30 commands each (connections, auth.test, first queries), supportbot's work finished:
-    it must not run into the first round."""
+    """WARM_UP commands each (connections, auth.test, first queries), supportbot's work
+    finished: it must not run into the first round."""
     for name, url in urls.items():
         asyncio.run(shoot(url, WARM_UP, concurrency, slack_base))
         if name == "supportbot":
@@ -182,11 +182,12 @@ def main() -> int:
     slack_port = int(fake.stdout.readline())
     slack_base = f"http://127.0.0.1:{slack_port}"
     workdir = tempfile.mkdtemp(prefix="supportbot-bench-")
+    database_url = f"sqlite:///{workdir}/bench.db"
     env = {
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_API_URL": f"{slack_base}/api/",
-        "DATABASE_URL": f"sqlite:///{workdir}/bench.db",
+        "DATABASE_URL": database_url,
     }
     ports = {"bare Bolt": free_port(), "supportbot": free_port()}
     uvicorn = [sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log"]
@@ -205,7 +206,7 @@ def main() -> int:
         for url in urls.values():
             wait_until_up(url)
         results: dict[str, list[float]] = {name: [] for name in urls}
-        warm_up(urls, args.concurrency, slack_base, f"sqlite:///{workdir}/bench.db")
+        warm_up(urls, args.concurrency, slack_base, database_url)
         per_round = args.requests // args.rounds
         drained = []
         processes = {
@@ -222,7 +223,7 @@ def main() -> int:
                 )
                 if name == "supportbot":
                     declared = WARM_UP + (round_ + 1) * per_round
-                    drained.append(wait_for_outbox(f"sqlite:///{workdir}/bench.db", declared))
+                    drained.append(wait_for_outbox(database_url, declared))
                 cpu[name] += sum(processes[name].cpu_times()[:2]) - before[name]
                 if name == "supportbot":
                     cpu["fake Slack"] += (
