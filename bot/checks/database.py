@@ -52,7 +52,9 @@ class CheckEngines:
             return self._own
         engine = self._others.get(identity)
         if engine is None:
-            engine = self._others[identity] = async_engine(database_url, single_connection=True)
+            engine = self._others[identity] = async_engine(
+                database_url, single_connection=True, for_checks=True
+            )
         return engine
 
     async def dispose(self) -> None:
@@ -118,7 +120,11 @@ async def check_database(
     target = await resolve(database_url)
     if not isinstance(target, Target):
         return target
-    engine = engines.engine_for(target.url, target.text) if engines else async_engine(target.text)
+    engine = (
+        engines.engine_for(target.url, target.text)
+        if engines
+        else async_engine(target.text, for_checks=True)
+    )
     started = time.perf_counter()
     try:
         async with engine.connect() as connection:

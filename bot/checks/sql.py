@@ -62,7 +62,9 @@ async def check_sql(
     if not isinstance(target, Target):
         return target
     engine: AsyncEngine = (
-        engines.engine_for(target.url, target.text) if engines else async_engine(target.text)
+        engines.engine_for(target.url, target.text)
+        if engines
+        else async_engine(target.text, for_checks=True)
     )
     started = time.perf_counter()
     timeout_ms = max(1, int(timeout * 1000))

@@ -25,7 +25,7 @@ from sqlalchemy.sql.compiler import InsertmanyvaluesSentinelOpts
 from bot.errors import ConfigError
 
 
-def _url(database_url: str, *, is_async: bool) -> URL:
+def _url(database_url: str, *, is_async: bool, for_checks: bool = False) -> URL:
     try:
         url = make_url(database_url)
     except Exception:  # SQLAlchemy raises ArgumentError; say which variable is wrong
@@ -34,7 +34,12 @@ def _url(database_url: str, *, is_async: bool) -> URL:
     if backend == "sqlite":
         return url.set(drivername="sqlite+aiosqlite" if is_async else "sqlite+pysqlite")
     if backend == "postgresql":
-        return url.set(drivername="postgresql+psycopg")
+        # The app's statements go through asyncpg: it spends about a third less CPU per
+        # statement than psycopg's async mode, a sixth of a declaration's on PostgreSQL. A
+        # check's queries, and Alembic's, keep psycopg: its errors say by their type what
+        # went wrong (OperationalError, UndefinedTable), and a check's summary names only that.
+        fast = is_async and not for_checks
+        return url.set(drivername="postgresql+asyncpg" if fast else "postgresql+psycopg")
     raise ConfigError(f"DATABASE_URL: unsupported database {backend!r} (use sqlite or postgresql)")
 
 
@@ -130,14 +135,16 @@ def async_engine(
     inline: bool = False,
     ping: bool = True,
     connections: tuple[int, int] | None = None,
+    for_checks: bool = False,
 ) -> AsyncEngine:
     """The app's engine; single_connection for one that only pings (a live check's).
 
     inline (SQLite): statements run on the event loop's thread (_InlineSQLite). For the app's
     own statements, not for queries someone configured: a slow one would hold up the loop.
     ping=False: a connection is not tried before each use (a round trip), for work that may
-    fail once after the database restarts. connections: the pool's (kept, more at a peak)."""
-    url = _url(database_url, is_async=True)
+    fail once after the database restarts. connections: the pool's (kept, more at a peak).
+    for_checks: an engine a live check runs its queries through (see _url)."""
+    url = _url(database_url, is_async=True, for_checks=for_checks)
     # Errors quote their statement's parameters, which hold what users typed: keep them out
     # of every log line.
     kwargs: dict[str, Any] = {"pool_pre_ping": ping, "hide_parameters": True}

@@ -25,6 +25,7 @@ from bot.store import (
     Resolution,
     StepKind,
     StepStatus,
+    async_engine,
     sync_engine,
     upgrade,
 )
@@ -269,3 +270,22 @@ def test_0010_keeps_each_write_up_written_before_it_as_a_resolution(empty_url):
             ]
     finally:
         engine.dispose()
+
+
+async def test_the_app_talks_to_postgresql_through_asyncpg_and_checks_through_psycopg():
+    # asyncpg for the app's own statements (the CPU it saves is in bench/paging.py); a check's
+    # summary names the driver's error type, which only psycopg's errors say anything by.
+    url = "postgresql+psycopg://u:p@127.0.0.1:9/x"
+    engines = {
+        "app": async_engine(url),
+        "check": async_engine(url, for_checks=True),
+    }
+    try:
+        assert {name: e.dialect.driver for name, e in engines.items()} == {
+            "app": "asyncpg",
+            "check": "psycopg",
+        }
+        assert sync_engine(url).dialect.driver == "psycopg"  # Alembic's
+    finally:
+        for engine in engines.values():
+            await engine.dispose()
