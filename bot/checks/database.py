@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from psycopg import errors as postgresql_errors
 from sqlalchemy import Connection
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
@@ -102,11 +103,26 @@ async def resolve(database_url: str | None) -> Target | tuple[Status, str]:
     return Target(database_url, url, where)
 
 
+def error_name(exc: BaseException) -> str:
+    """A database error's type, never its message: the driver's when SQLAlchemy wrapped it.
+
+    A PostgreSQL error is named by its SQLSTATE as psycopg names it (UndefinedTable,
+    QueryCanceled) whichever driver raised it: the bot's own engine, which a check of its own
+    database borrows, goes through asyncpg, whose adapter calls such errors ProgrammingError
+    or just Error."""
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc
+    sqlstate = getattr(cause, "sqlstate", None)
+    if isinstance(sqlstate, str):
+        try:
+            return postgresql_errors.lookup(sqlstate).__name__
+        except KeyError:
+            pass
+    return type(cause).__name__
+
+
 def failure(where: str, exc: BaseException) -> str:
-    """A database error in a few words: the driver's error type, never its message."""
-    # DBAPIError wraps the driver's error, e.g. OperationalError: name the driver's type.
-    cause = exc.orig if isinstance(exc, DBAPIError) else exc
-    return f"{where} unreachable: {type(cause).__name__}"
+    """A database error in a few words: its type, never its message."""
+    return f"{where} unreachable: {error_name(exc)}"
 
 
 async def check_database(

@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.checks.database import CheckEngines, Target, resolve
+from bot.checks.database import CheckEngines, Target, error_name, resolve
 from bot.checks.metric import judged
 from bot.checks.result import Status
 from bot.config import SqlCheck
@@ -45,11 +45,6 @@ def _first_cell(connection: Connection, query: str, timeout_ms: int) -> Any:
     return None if row is None or len(row) == 0 else row[0]
 
 
-def _cause(exc: BaseException) -> str:
-    """The error's type, the driver's when SQLAlchemy wrapped it; never its message."""
-    return type(exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc).__name__
-
-
 async def check_sql(
     check: SqlCheck,
     database_url: str | None,
@@ -73,9 +68,9 @@ async def check_sql(
             try:
                 cell = await connection.run_sync(_first_cell, check.query, timeout_ms)
             except Exception as exc:  # the driver's own error, raised by the query itself
-                return "fail", f"query failed on {target.where}: {_cause(exc)}"
+                return "fail", f"query failed on {target.where}: {error_name(exc)}"
     except (DBAPIError, OSError) as exc:
-        return "fail", f"{target.where} unreachable: {_cause(exc)}"
+        return "fail", f"{target.where} unreachable: {error_name(exc)}"
     finally:
         if engines is None:
             await engine.dispose()

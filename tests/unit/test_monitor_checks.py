@@ -12,9 +12,13 @@ from typing import Any, ClassVar
 
 import pytest
 import yaml
+from sqlalchemy.engine import make_url
 
 from bot.checks import CheckResult, CounterReads, run_check
-from bot.config import CheckSpec
+from bot.checks.database import CheckEngines
+from bot.checks.sql import check_sql
+from bot.config import CheckSpec, SqlCheck
+from bot.store import async_engine
 from tests.support.postgres import PostgresServer
 
 
@@ -186,6 +190,30 @@ async def test_sql_on_postgresql_reads_connections_against_capacity(
         ).fetchone() != (0,):
             assert time.monotonic() < deadline, "the slow query still runs"
             time.sleep(0.1)
+
+
+async def test_sql_on_the_bots_own_postgresql_names_errors_as_any_other_database(
+    postgres_server: PostgresServer,
+):
+    # A check without a url borrows the bot's own engine (asyncpg); its errors must read as
+    # they do through a check's own engine (psycopg), not as the adapter's ProgrammingError.
+    url = postgres_server.url()
+    own = async_engine(url)
+    engines = CheckEngines(url, own)
+    try:
+        assert engines.engine_for(make_url(url), url) is own
+        for query, error in (
+            ("SELECT count(*) FROM no_such_table", "UndefinedTable"),
+            ("CREATE TABLE x AS SELECT 1", "ReadOnlySqlTransaction"),
+            ("SELECT pg_sleep(30)", "QueryCanceled"),  # the server's statement_timeout
+        ):
+            spec = SqlCheck(kind="sql", query=query)
+            for via in (engines, None):  # the bot's engine, then one of the check's own
+                status, summary = await check_sql(spec, url, 0.3, {}, via)
+                assert (status, summary.rsplit(": ", 1)[-1]) == ("fail", error)
+    finally:
+        await engines.dispose()
+        await own.dispose()
 
 
 async def test_sql_failures_never_show_the_password():
