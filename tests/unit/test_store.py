@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -30,6 +31,7 @@ from bot.store import (
     upgrade,
 )
 from bot.store.models import UTCDateTime
+from tests.support.postgres import PostgresServer
 from tests.support.snapshots import CURRENT
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
@@ -272,20 +274,34 @@ def test_0010_keeps_each_write_up_written_before_it_as_a_resolution(empty_url):
         engine.dispose()
 
 
-async def test_the_app_talks_to_postgresql_through_asyncpg_and_checks_through_psycopg():
+async def test_the_app_talks_to_postgresql_through_asyncpg_and_checks_through_psycopg(
+    postgres_server: PostgresServer,
+):
     # asyncpg for the app's own statements (the CPU it saves is in bench/paging.py); a check's
-    # summary names the driver's error type, which only psycopg's errors say anything by.
-    url = "postgresql+psycopg://u:p@127.0.0.1:9/x"
-    engines = {
-        "app": async_engine(url),
-        "check": async_engine(url, for_checks=True),
-    }
+    # summary names the driver's error type, which psycopg's errors say most by.
+    url = postgres_server.url()
+    assert await _driver_and_name(url) == ("asyncpg", "")
+    assert await _driver_and_name(url, for_checks=True) == ("psycopg", "")
+    assert sync_engine(url).dialect.driver == "psycopg"  # Alembic's
+
+
+async def test_a_postgresql_url_s_libpq_options_hold_whichever_driver_serves_it(
+    postgres_server: PostgresServer,
+):
+    # asyncpg takes libpq's options from a DSN, not as the keyword arguments SQLAlchemy would
+    # make of the query (sslmode=require would not connect at all); connect_timeout is its
+    # timeout. An option it does not read as libpq does leaves the app on psycopg.
+    url = postgres_server.url()
+    options = "?sslmode=disable&application_name=supportbot&connect_timeout=5"
+    assert await _driver_and_name(url + options) == ("asyncpg", "supportbot")
+    assert await _driver_and_name(url + options + "&keepalives=1") == ("psycopg", "supportbot")
+
+
+async def _driver_and_name(url: str, **options: Any) -> tuple[str, str]:
+    engine = async_engine(url, **options)
     try:
-        assert {name: e.dialect.driver for name, e in engines.items()} == {
-            "app": "asyncpg",
-            "check": "psycopg",
-        }
-        assert sync_engine(url).dialect.driver == "psycopg"  # Alembic's
+        async with engine.connect() as connection:
+            name = await connection.scalar(sa.text("SELECT current_setting('application_name')"))
+        return engine.dialect.driver, str(name)
     finally:
-        for engine in engines.values():
-            await engine.dispose()
+        await engine.dispose()
