@@ -29,6 +29,7 @@ QUIET_LOGGERS = (
     "sqlalchemy",
     "aiosqlite",
     "psycopg",
+    "asyncpg",
 )
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
