@@ -75,9 +75,11 @@ def _through_asyncpg(url: URL) -> tuple[URL, dict[str, Any]] | None:
     args: dict[str, Any] = {}
     if "connect_timeout" in query:
         try:
-            args["timeout"] = float(str(query.pop("connect_timeout")))
+            seconds = float(str(query.pop("connect_timeout")))
         except ValueError:
             return None
+        if seconds > 0:  # libpq waits for ever on 0; asyncpg would give up at once
+            args["timeout"] = seconds
     if not set(query) <= _ASYNCPG_READS:
         return None
     if query:

@@ -295,6 +295,8 @@ async def test_a_postgresql_url_s_libpq_options_hold_whichever_driver_serves_it(
     options = "?sslmode=disable&application_name=supportbot&connect_timeout=5"
     assert await _driver_and_name(url + options) == ("asyncpg", "supportbot")
     assert await _driver_and_name(url + options + "&keepalives=1") == ("psycopg", "supportbot")
+    # libpq's connect_timeout=0 waits for ever; asyncpg's timeout=0 would give up at once.
+    assert await _driver_and_name(url + "?connect_timeout=0") == ("asyncpg", "")
 
 
 async def _driver_and_name(url: str, **options: Any) -> tuple[str, str]:
