@@ -67,10 +67,10 @@ def _through_asyncpg(url: URL) -> tuple[URL, dict[str, Any]] | None:
     """The app's PostgreSQL URL for asyncpg, with its connect_args; None when its query has
     an option asyncpg would not read as libpq does (psycopg then serves: slower, never wrong).
 
-    asyncpg spends about a third less CPU per statement than psycopg's async mode, a sixth of
-    a declaration's on PostgreSQL. SQLAlchemy hands it a URL's query as keyword arguments,
-    which it does not take (sslmode=require): they go in a DSN of their own instead, which
-    asyncpg parses as libpq would."""
+    asyncpg spends about a quarter less CPU per statement than psycopg's async mode (140 µs
+    against 195), a tenth of a declaration's on PostgreSQL. SQLAlchemy hands it a URL's
+    query as keyword arguments, which it does not take (sslmode=require): they go in a DSN
+    of their own instead, which asyncpg parses as libpq would."""
     query = dict(url.query)
     args: dict[str, Any] = {}
     if "connect_timeout" in query:
