@@ -128,12 +128,10 @@ async def test_a_gap_is_coverage_not_downtime_and_maintenance_counts_neither_way
 
 
 async def test_reads_use_rollups_once_raw_samples_are_pruned(session):
-    day = timedelta(days=1)
-    await run(session, T0, T0 + 10 * day, timedelta(minutes=5))
-    await run(
-        session, T0 + 10 * day, T0 + 10 * day + timedelta(minutes=15), timedelta(minutes=5), DOWN
-    )
-    await run(session, T0 + 10 * day + timedelta(minutes=15), T0 + 12 * day, timedelta(minutes=5))
+    day, every = timedelta(days=1), timedelta(minutes=15)
+    await run(session, T0, T0 + 10 * day, every)
+    await run(session, T0 + 10 * day, T0 + 10 * day + every, every, DOWN)
+    await run(session, T0 + 10 * day + every, T0 + 12 * day, every)
     since = T0 + timedelta(hours=1, minutes=30)
     before = (await uptime(session, ["web"], since, T0 + 12 * day))["web"]
 
@@ -141,7 +139,7 @@ async def test_reads_use_rollups_once_raw_samples_are_pruned(session):
     await session.commit()
     assert samples > 0 and rollups == 0
     oldest = await session.scalar(select(func.min(MonitorSample.at)))
-    assert oldest >= T0 + 5 * day - timedelta(minutes=5)
+    assert oldest >= T0 + 5 * day - every
     after = (await uptime(session, ["web"], since, T0 + 12 * day))["web"]
     assert after == before
     assert after.down_s == 15 * 60
