@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 import weakref
 from collections.abc import Callable
 from functools import partial
@@ -12,6 +13,7 @@ from urllib.parse import urlencode
 import aiosqlite
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -167,8 +169,11 @@ def _connect_inline(database: str, **kwargs: Any) -> aiosqlite.Connection:
 
 # On PostgreSQL the app holds at most 15 connections to its database, as SQLAlchemy's default
 # pool did (5 kept, 10 more at a peak): 12 for its transactions, 3 for request claims
-# (bot/slack/replays.py). Each is (kept, more at a peak).
-APP_CONNECTIONS = (5, 7)
+# (bot/slack/replays.py). Each is (kept, more at a peak). All kept once opened: with 10
+# declarations in flight, connections opened for a peak and closed after it were opened again
+# at the next (a TLS offer, authentication, type set-up, every statement prepared anew), a
+# tenth of a declaration's CPU.
+APP_CONNECTIONS = (12, 0)
 CLAIM_CONNECTIONS = (3, 0)
 
 
@@ -193,10 +198,14 @@ def async_engine(
     url = _url(database_url, is_async=True)
     # Errors quote their statement's parameters, which hold what users typed: keep them out
     # of every log line.
-    kwargs: dict[str, Any] = {"pool_pre_ping": ping, "hide_parameters": True}
+    kwargs: dict[str, Any] = {"hide_parameters": True}
     if url.get_backend_name() == "postgresql" and not for_checks:
         if (asyncpg := _through_asyncpg(url)) is not None:
             url, kwargs["connect_args"] = asyncpg
+    if ping:
+        # The connection used last goes out first, so the one a burst of work keeps using
+        # is the one that needs no ping (_ping_when_idle).
+        kwargs["pool_use_lifo"] = True
     if single_connection:
         connections = (1, 0)
     if connections is not None:
@@ -213,7 +222,45 @@ def async_engine(
         _tune_sqlite(engine.sync_engine)
         if inline:
             _INLINE.add(engine)
+    elif ping:
+        _ping_when_idle(engine.sync_engine)
     return engine
+
+
+# How long a connection may sit in the pool and still go out untried. A ping is a round trip
+# before every transaction, and on PostgreSQL the round trips are most of a declaration's
+# CPU (each is a send and a receive through the kernel). A connection back from work a moment
+# ago was alive then: a server that restarted since would have had to stop and start again
+# within this time. What slips through anyway (a backend terminated in that moment) fails
+# its one transaction, and SQLAlchemy then drops every connection of the pool.
+PING_AFTER_IDLE = 0.1  # seconds
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """SQLAlchemy's pool_pre_ping, for connections idle longer than PING_AFTER_IDLE."""
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "connect")
+    def _connected(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_USED] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _back(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_USED] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get(_USED, 0.0) < PING_AFTER_IDLE:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            # The pool drops this connection and checks out another (a new one if need be).
+            raise DisconnectionError(f"connection failed its ping: {type(exc).__name__}") from exc
+
+
+_USED = "supportbot_used_at"
 
 
 def sync_engine(database_url: str) -> Engine:

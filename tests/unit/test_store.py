@@ -3,6 +3,7 @@ the new columns and tables from rows written before them."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -30,6 +31,7 @@ from bot.store import (
     sync_engine,
     upgrade,
 )
+from bot.store.engine import PING_AFTER_IDLE
 from bot.store.models import UTCDateTime
 from tests.support.postgres import PostgresServer
 from tests.support.snapshots import CURRENT
@@ -305,5 +307,40 @@ async def _driver_and_name(url: str, **options: Any) -> tuple[str, str]:
         async with engine.connect() as connection:
             name = await connection.scalar(sa.text("SELECT current_setting('application_name')"))
         return engine.dialect.driver, str(name)
+    finally:
+        await engine.dispose()
+
+
+async def test_a_connection_back_a_moment_ago_goes_out_untried_and_an_idle_one_is_tried(
+    postgres_server: PostgresServer,
+):
+    # A ping is a round trip before each transaction: a connection just back from work is
+    # not tried again, one idle longer is, and one whose backend is gone is replaced.
+    engine = async_engine(postgres_server.url(), connections=(1, 0))
+    pings: list[object] = []
+    ping = engine.dialect.do_ping
+
+    def counted(dbapi_connection: Any) -> bool:
+        pings.append(dbapi_connection)
+        return ping(dbapi_connection)
+
+    engine.dialect.do_ping = counted  # type: ignore[method-assign]
+
+    async def backend() -> int:
+        async with engine.connect() as connection:
+            return int(await connection.scalar(sa.text("SELECT pg_backend_pid()")))
+
+    try:
+        first = await backend()
+        for _ in range(20):  # back a moment ago each time
+            assert await backend() == first
+        assert pings == []
+        await asyncio.sleep(PING_AFTER_IDLE * 2)
+        assert await backend() == first and len(pings) == 1
+        with postgres_server.connect(autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (first,))
+        await asyncio.sleep(PING_AFTER_IDLE * 2)
+        replaced = await backend()  # no error: the ping found it gone
+        assert replaced != first and len(pings) == 2
     finally:
         await engine.dispose()
