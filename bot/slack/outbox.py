@@ -10,17 +10,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    and_,
-    bindparam,
-    exists,
-    func,
-    inspect,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import ColumnElement, and_, bindparam, exists, func, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -210,6 +200,11 @@ class Outbox:
     def wake(self) -> None:
         """Tell the worker there is something to deliver (call after commit)."""
         self._wakeup.set()
+
+    def heard(self) -> None:
+        """The worker is about to look at everything queued or ended until now: a wake-up
+        from before this is answered by what it does next, not by one more pass."""
+        self._wakeup.clear()
 
     async def wait(self, timeout: float) -> None:
         """Sleep until woken or timeout, whichever is first."""

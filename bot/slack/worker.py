@@ -108,6 +108,10 @@ class DeliveryWorker:
                 # same pass (each pass is a write transaction; a declaration's dozen deliveries
                 # end a few ms apart). New messages wait no longer than this.
                 await asyncio.sleep(GATHER_SECONDS)
+            # Each delivery that ended, each commit that queued a message, woke the loop
+            # after it happened: this pass sees them all. Left set, those wake-ups made a pass
+            # of their own afterwards, with nothing to record or claim.
+            self._outbox.heard()
             ended, self._ended = self._ended, []
             room = min(BATCH, MAX_IN_FLIGHT - len(in_flight))
             claimed: list[Taken] = []

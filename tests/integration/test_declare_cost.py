@@ -26,7 +26,8 @@ PAGED = ["U0SUP1", "U0SUP2", "U0DEV1", "U0DEV2"]  # Tier 1 in the launch fortnig
 # the loop records them depends on the machine's load (a fresh-clone CI run with four test
 # workers on two cores counted 62 on SQLite where a quiet run counts 49-55). So the passes'
 # own statements are bounded by the messages they deliver, and everything else is pinned:
-# 28-32 on both databases, quiet or beside two busy loops, on 2026-12-01.
+# 28-32 on both databases, quiet or beside two busy loops, on 2026-12-01. Then 39-44 and
+# 48-54 in all, once passes with nothing to do were gone.
 MOST_WORK = 34
 WORKER_PASS = {"BEGIN IMMEDIATE", "UPDATE outbox (claim)", "UPDATE outbox (ended)"}
 
@@ -56,10 +57,13 @@ def test_a_tier_one_declaration_with_its_pages_takes_few_statements(
     work = sum(n for name, n in statements.items() if name not in WORKER_PASS)
     assert work <= MOST_WORK, seen
     # Each pass records every delivery that ended since the last in one statement, and claims
-    # what is due in one more: at most one record a message, and a claim for each record
-    # and each wake-up (the declaration's commit, a delivery's end).
-    assert statements["UPDATE outbox (ended)"] <= messages, (messages, seen)
-    assert statements["UPDATE outbox (claim)"] <= 2 * messages, (messages, seen)
+    # what is due in one more: at most one record a message, and a claim with each record
+    # besides the first (the declaration's commit woke it). No pass has nothing to do: the
+    # wake-ups a pass answered do not make another (there were 1-4 such per declaration); a
+    # delivery slower than the worker's one-second poll may make one, on a loaded machine.
+    ended = statements["UPDATE outbox (ended)"]
+    assert ended <= messages, (messages, seen)
+    assert statements["UPDATE outbox (claim)"] <= ended + 3, seen
     if db.dialect.name == "sqlite":
         # A transaction per pass, and the declaration's and its request's own.
         assert statements["BEGIN IMMEDIATE"] <= statements["UPDATE outbox (claim)"] + 2, seen
