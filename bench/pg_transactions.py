@@ -57,14 +57,16 @@ def engine_for(variant: str, url: str) -> AsyncEngine:
 async def cpu_per_transaction(variant: str, url: str, count: int) -> float:
     engine = engine_for(variant, url)
     sessions = session_factory(engine)
+
+    async def transactions(n: int) -> None:
+        for _ in range(n):
+            async with sessions.begin() as session:
+                await session.execute(QUERY)
+
     try:
-        for _ in range(WARM_UP):
-            async with sessions.begin() as session:
-                await session.execute(QUERY)
+        await transactions(WARM_UP)
         started = time.process_time()
-        for _ in range(count):
-            async with sessions.begin() as session:
-                await session.execute(QUERY)
+        await transactions(count)
         return (time.process_time() - started) / count * 1e6
     finally:
         await engine.dispose()

@@ -190,8 +190,9 @@ def async_engine(
 
     inline (SQLite): statements run on the event loop's thread (_InlineSQLite). For the app's
     own statements, not for queries someone configured: a slow one would hold up the loop.
-    ping=False: a connection is not tried before each use (a round trip), for work that may
-    fail once after the database restarts. connections: the pool's (kept, more at a peak).
+    ping: a connection idle longer than PING_AFTER_IDLE is tried before use (_ping_when_idle);
+    ping=False: never, for work that may fail once after the database restarts.
+    connections: the pool's (kept, more at a peak).
     for_checks: an engine a live check runs its queries through. On PostgreSQL the app's
     own statements go through asyncpg (_through_asyncpg); a check's, like Alembic's, through
     psycopg, whose errors name what went wrong by their type."""
@@ -227,11 +228,12 @@ def async_engine(
     return engine
 
 
-# How long a connection may sit in the pool and still go out untried. A ping is a round trip
-# before every transaction, and on PostgreSQL the round trips are most of a declaration's
-# CPU (each is a send and a receive through the kernel). A connection back from work a moment
-# ago was alive then: a server that restarted since would have had to stop and start again
-# within this time. What slips through anyway (a backend terminated in that moment) fails
+# How long a connection may sit in the pool and still go out untried. SQLAlchemy's ping on
+# asyncpg is three round trips (BEGIN, an empty query, ROLLBACK) before every transaction, a
+# quarter of a one-statement transaction's CPU (bench/pg_transactions.py), and each round trip
+# is a send and a receive through the kernel. A connection back from work a moment ago was
+# alive then: a server that restarted since would have had to stop and start again within
+# this time. What slips through anyway (a backend terminated in that moment) fails
 # its one transaction, and SQLAlchemy then drops every connection of the pool.
 PING_AFTER_IDLE = 0.1  # seconds
 

@@ -314,7 +314,7 @@ async def _driver_and_name(url: str, **options: Any) -> tuple[str, str]:
 async def test_a_connection_back_a_moment_ago_goes_out_untried_and_an_idle_one_is_tried(
     postgres_server: PostgresServer,
 ):
-    # A ping is a round trip before each transaction: a connection just back from work is
+    # A ping is three round trips before a transaction: a connection just back from work is
     # not tried again, one idle longer is, and one whose backend is gone is replaced.
     engine = async_engine(postgres_server.url(), connections=(1, 0))
     pings: list[object] = []
