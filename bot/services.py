@@ -217,7 +217,8 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
                     sessions=sessions, gateway=gateway, renderer=render, clock=clock
                 ).handlers(),
             },
-            claimed={**delivery.claimed(), **page_delivery.claimed()},
+            # Pages are marked attempted before the incidents are read: the reads share one.
+            claimed={**page_delivery.claimed(), **delivery.claimed()},
             acks=acks,
         ),
         seen=SeenRequests(sessions, clock, database_url=settings.database_url),

@@ -114,7 +114,7 @@ class IncidentDelivery:
         # take an incident's post and its channel (on a key of its own) together. Each kind
         # whose handler takes a read ahead is here, so each claim reads it afresh.
         wanted = Counter(payload["incident"] for payload in payloads)
-        for record in (await read_incidents(session, set(wanted))).values():
+        for record in (await read_incidents(session, set(wanted), share=True)).values():
             self._incidents.keep(record.id, record, takers=wanted[record.id])
 
     async def _read_entries(self, session: AsyncSession, payloads: list[dict[str, Any]]) -> None:

@@ -148,7 +148,7 @@ class PageDelivery:
         await session.execute(ATTEMPTING, {"pages": ids, "now": self._clock.now()})
         claimed = set(ids)
         # A page that is gone is left out: its turn finds out (_read).
-        for record in (await read_incidents(session, page_ids=claimed)).values():
+        for record in (await read_incidents(session, page_ids=claimed, share=True)).values():
             for page in record.pages:
                 if page.id in claimed:
                     self._read_ahead.keep(page.id, record)

@@ -38,7 +38,7 @@ Handler = Callable[[dict[str, Any]], Awaitable[Writeback | None]]
 # What must be written before a handler calls Slack (a page marked attempted), or read for it,
 # run in the claim's transaction with the payloads of every message just claimed whose kind
 # names it (once per claim, however many kinds): one statement for the batch instead of a
-# transaction per message.
+# transaction per message. Hooks run in the order given: those that write first.
 Claimed = Callable[[AsyncSession, list[dict[str, Any]]], Awaitable[None]]
 
 
@@ -80,6 +80,7 @@ class DeliveryWorker:
         self._clock = clock
         self._handlers = handlers
         self._claimed = claimed or {}
+        self._hooks = list(dict.fromkeys(self._claimed.values()))
         self._acks = acks or AcksFirst()
         # Deliveries that ended and are not recorded yet (the run loop records them).
         self._ended: list[Outcome] = []
@@ -154,13 +155,15 @@ class DeliveryWorker:
             if limit <= 0:
                 return []
             claimed = await claim_due(session, self._clock.now(), limit, in_flight=in_flight)
-            # Each hook once, with the payloads of every kind it is for.
+            # Each hook once, with the payloads of every kind it is for, in the order the
+            # hooks were given: one that writes goes before those that read what it wrote.
             payloads: dict[Claimed, list[dict[str, Any]]] = {}
             for message in claimed:
                 if (hook := self._claimed.get(message.kind)) is not None:
                     payloads.setdefault(hook, []).append(message.payload)
-            for hook, taken in payloads.items():
-                await hook(session, taken)
+            for hook in self._hooks:
+                if hook in payloads:
+                    await hook(session, payloads[hook])
             return claimed
 
     async def _record(self, ended: list[Outcome]) -> None:

@@ -28,6 +28,9 @@ _THEIR_PAGES = (
     .order_by(_PAGES.c.id)
 )
 
+# session.info key: the records read with share=True in the session, by incident id.
+_SHARED = "store.records.shared"
+
 _ENTRY = (
     select(
         _EVENTS.c.at,
@@ -46,16 +49,22 @@ class IncidentRecord:
     """An incident's columns as attributes (its policy, states and times typed as on the
     model), with its pages in id order: what an Incident with its pages shows, read with two
     Core statements. Loading the ORM objects cost twice as much, and a delivery only reads.
-    Nothing written to it is saved."""
+    Nothing written to it is saved.
 
-    __slots__ = ("_row", "pages")
+    The columns are copied into the instance as it is made: a message reads most of them,
+    several times (a declaration's four page DMs each show the incident), and a plain
+    attribute costs a fraction of a row's lookup by name. shown keeps what a view made of
+    it (bot/timeline): a record never changes, so neither does its view."""
 
     def __init__(self, row: Row[Any], pages: Sequence[Row[Any]]) -> None:
-        self._row = row
+        self.__dict__.update(row._mapping)
         self.pages = pages
+        self.shown: Any = None
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._row, name)
+        # Only for a name that is not a column (every column is an attribute): typed as the
+        # row's, so an IncidentRecord reads as the incident it is.
+        raise AttributeError(name)
 
 
 async def read_incident(
@@ -70,10 +79,22 @@ async def read_incident(
 
 
 async def read_incidents(
-    session: AsyncSession, incident_ids: Collection[int] = (), *, page_ids: Collection[int] = ()
+    session: AsyncSession,
+    incident_ids: Collection[int] = (),
+    *,
+    page_ids: Collection[int] = (),
+    share: bool = False,
 ) -> dict[int, IncidentRecord]:
     """Incidents by id (or the incidents of page_ids) with their pages, in two statements;
-    ids that name nothing are left out."""
+    ids that name nothing are left out.
+
+    share: for the hooks of one worker's claim (bot/slack/worker.py), which run one after
+    the other in its transaction, those that write first: what one of them read is kept in
+    the session, and a later one that asks for the same incidents by id takes it as it is
+    (a declaration's post and page DMs, claimed together, show the same incident)."""
+    kept: dict[int, IncidentRecord] = session.info.setdefault(_SHARED, {}) if share else {}
+    if kept and not page_ids and all(i in kept for i in incident_ids):
+        return {i: kept[i] for i in incident_ids}
     if page_ids:
         found = await session.execute(_INCIDENTS_OF_PAGES, {"page_ids": list(page_ids)})
     else:
@@ -84,7 +105,10 @@ async def read_incidents(
     pages: dict[int, list[Row[Any]]] = {row.id: [] for row in rows}
     for page in await session.execute(_THEIR_PAGES, {"ids": list(pages)}):
         pages[page.incident_id].append(page)
-    return {row.id: IncidentRecord(row, pages[row.id]) for row in rows}
+    records = {row.id: IncidentRecord(row, pages[row.id]) for row in rows}
+    if share:
+        kept.update(records)
+    return records
 
 
 async def read_entry(session: AsyncSession, event_id: int) -> Row[*tuple[Any, ...]] | None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.config import Policy
-from bot.store import IncidentStatus, PageKind, PageStatus
+from bot.store import IncidentRecord, IncidentStatus, PageKind, PageStatus
 
 
 class PageFields(Protocol):
@@ -249,6 +249,17 @@ class IncidentView:
 
     @classmethod
     def of(cls, incident: IncidentFields) -> IncidentView:
+        if not isinstance(incident, IncidentRecord):
+            return cls._made(incident)
+        # A record never changes: one view serves every message made from it (a
+        # declaration's four page DMs are made from one).
+        if incident.shown is None:
+            incident.shown = cls._made(incident)
+        shown: IncidentView = incident.shown
+        return shown
+
+    @classmethod
+    def _made(cls, incident: IncidentFields) -> IncidentView:
         policy = incident.policy
         level = policy.level(incident.level)
         return cls(

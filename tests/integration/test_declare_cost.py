@@ -48,11 +48,12 @@ def test_a_tier_one_declaration_with_its_pages_takes_few_statements(
     reporter, slack, db, statements
 ):
     declare_and_deliver(reporter, slack, db, "checkout is broken for everyone")  # warm-up
-    before = outbox_messages(db)
+    before, edits_before = outbox_messages(db), len(slack.calls_to("chat.update"))
     statements.clear()
     # Not like the first (that would ask "looks like INC-1 — add to it instead?").
     declare_and_deliver(reporter, slack, db, "payment processing fails for every customer")
     messages = outbox_messages(db) - before
+    edits = len(slack.calls_to("chat.update")) - edits_before
     seen = sorted(statements.items())
     work = sum(n for name, n in statements.items() if name not in WORKER_PASS)
     assert work <= MOST_WORK, seen
@@ -80,6 +81,11 @@ def test_a_tier_one_declaration_with_its_pages_takes_few_statements(
     # INSERT … RETURNING (on SQLite too), the covers read once for both levels it pages.
     assert statements["INSERT INTO pages"] == 1, seen
     assert statements["SELECT oncall_overrides.id,"] == 1, seen
+    # The incident is read by the look-alike check, then once by the claim that takes its
+    # post, channel and page DMs: the page DMs' hook marks them attempted and reads it, the
+    # post's and channel's takes that read (there was a read each), and once for each
+    # claim of a post edit.
+    assert statements["SELECT incidents.id,"] <= 2 + edits, (edits, seen)
 
 
 def test_a_declaration_loads_no_other_incident(reporter, slack, db):

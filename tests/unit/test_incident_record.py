@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Plan, Policy
 from bot.store import (
@@ -69,50 +74,97 @@ def busy_incident() -> Incident:
     return incident
 
 
-async def test_the_core_read_shows_what_the_orm_read_shows(database_url):
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = async_engine(database_url, inline=True)
-    sessions = session_factory(engine)
-    try:
-        async with sessions.begin() as session:
-            session.add(incident := busy_incident())
-        async with sessions() as session:
-            orm = IncidentView.of(await session.get(Incident, incident.id))
-        async with sessions() as session:
-            record = await read_incident(session, incident.id)
-            assert record is not None
-            core = IncidentView.of(record)
-            assert await read_incident(session, incident.id + 1) is None
-        assert core == orm
-        assert core.status is IncidentStatus.ACKNOWLEDGED
-        assert core.created_at.tzinfo is not None and core.created_at == NOW
-        assert [p.status for p in core.paged] == [
-            PageStatus.DECLINED,
-            PageStatus.CANCELLED,
-            PageStatus.QUEUED,
-        ]
-        assert core.suggestion is not None and core.suggestion.close_call
-    finally:
-        await engine.dispose()
+    yield engine
+    await engine.dispose()
 
 
-async def test_many_incidents_read_at_once_show_what_each_read_alone_shows(database_url):
-    engine = async_engine(database_url, inline=True)
-    sessions = session_factory(engine)
-    try:
-        async with sessions.begin() as session:
-            session.add_all(made := [busy_incident(), busy_incident(), busy_incident()])
-        ids = [incident.id for incident in made]
-        async with sessions() as session:
-            alone = {i: IncidentView.of(await read_incident(session, i)) for i in ids}
-            by_id = await read_incidents(session, [*ids, max(ids) + 1])
-            page_ids = [made[0].pages[1].id, made[2].pages[0].id]
-            by_page = await read_incidents(session, page_ids=page_ids)
-            assert await read_incidents(session, [max(ids) + 1]) == {}
-        assert {i: IncidentView.of(r) for i, r in by_id.items()} == alone
-        assert {i: IncidentView.of(r) for i, r in by_page.items()} == {
-            ids[0]: alone[ids[0]],
-            ids[2]: alone[ids[2]],
-        }
-        assert [p.id for p in by_id[ids[1]].pages] == [p.id for p in made[1].pages]
-    finally:
-        await engine.dispose()
+@pytest.fixture
+def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return session_factory(engine)
+
+
+async def test_the_core_read_shows_what_the_orm_read_shows(sessions):
+    async with sessions.begin() as session:
+        session.add(incident := busy_incident())
+    async with sessions() as session:
+        orm = IncidentView.of(await session.get(Incident, incident.id))
+    async with sessions() as session:
+        record = await read_incident(session, incident.id)
+        assert record is not None
+        core = IncidentView.of(record)
+        assert await read_incident(session, incident.id + 1) is None
+    assert core == orm
+    assert core.status is IncidentStatus.ACKNOWLEDGED
+    assert core.created_at.tzinfo is not None and core.created_at == NOW
+    assert [p.status for p in core.paged] == [
+        PageStatus.DECLINED,
+        PageStatus.CANCELLED,
+        PageStatus.QUEUED,
+    ]
+    assert core.suggestion is not None and core.suggestion.close_call
+
+
+async def test_many_incidents_read_at_once_show_what_each_read_alone_shows(sessions):
+    async with sessions.begin() as session:
+        session.add_all(made := [busy_incident(), busy_incident(), busy_incident()])
+    ids = [incident.id for incident in made]
+    async with sessions() as session:
+        alone = {i: IncidentView.of(await read_incident(session, i)) for i in ids}
+        by_id = await read_incidents(session, [*ids, max(ids) + 1])
+        page_ids = [made[0].pages[1].id, made[2].pages[0].id]
+        by_page = await read_incidents(session, page_ids=page_ids)
+        assert await read_incidents(session, [max(ids) + 1]) == {}
+    assert {i: IncidentView.of(r) for i, r in by_id.items()} == alone
+    assert {i: IncidentView.of(r) for i, r in by_page.items()} == {
+        ids[0]: alone[ids[0]],
+        ids[2]: alone[ids[2]],
+    }
+    assert [p.id for p in by_id[ids[1]].pages] == [p.id for p in made[1].pages]
+
+
+async def test_a_claims_hooks_share_one_read_of_an_incident(engine, sessions):
+    """The page DMs' hook reads the incident by its pages; the post's, by its id, takes that
+    read in the same claim (one claim takes a declaration's post and page DMs together)."""
+    sent: list[str] = []
+
+    def keep(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.startswith("SELECT"):
+            sent.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", keep)
+    async with sessions.begin() as session:
+        session.add_all(made := [busy_incident(), busy_incident()])
+    first, second = made
+    async with sessions() as session:
+        by_page = await read_incidents(session, page_ids=[first.pages[0].id], share=True)
+        sent.clear()
+        shared = await read_incidents(session, [first.id], share=True)
+        assert sent == []
+        assert shared == by_page and shared[first.id] is by_page[first.id]
+        # What was not read yet, or read without sharing, is read.
+        both = await read_incidents(session, [first.id, second.id], share=True)
+        assert set(both) == {first.id, second.id} and len(sent) == 2
+        await read_incidents(session, [first.id])
+        assert len(sent) == 4
+    async with sessions() as session:
+        # Kept for one session only.
+        assert (await read_incidents(session, [first.id], share=True))[first.id] is not (
+            shared[first.id]
+        )
+        assert len(sent) == 6
+
+
+async def test_a_record_is_viewed_once(sessions):
+    """A declaration's four page DMs show one incident: its view is made once, not per DM."""
+    async with sessions.begin() as session:
+        session.add(incident := busy_incident())
+    async with sessions() as session:
+        record = await read_incident(session, incident.id)
+        again = await read_incident(session, incident.id)
+    assert record is not None and again is not None
+    assert IncidentView.of(record) is IncidentView.of(record)
+    assert IncidentView.of(again) == IncidentView.of(record)
+    assert IncidentView.of(again) is not IncidentView.of(record)
