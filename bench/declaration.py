@@ -4,8 +4,10 @@ No request, no Slack, no outbox worker: the app's services (the seed plan, a clo
 hours of the launch fortnight, so levels 1 and 2 are paged) declare --declarations incidents one
 after another after a warm-up, as `/incident checkout is broken for everyone …` does once acked
 (look-alike check included), on SQLite and on a throwaway PostgreSQL. Reported per declaration:
-CPU time (this process; on SQLite the database's work too), SQL statements, and the share of
-the CPU spent inside the ORM's flushes (from before_flush to after_flush_postexec). Set beside
+CPU time (this process; on SQLite the database's work too) and the part of it in the kernel,
+SQL statements, and the share of the CPU spent inside the ORM's flushes (from before_flush to
+after_flush_postexec); and, as a floor, the CPU of the same statements sent again as the driver
+got them, in one transaction on a Core connection (rolled back). Set beside
 `bench.paging --part dm`'s CPU per declaration, it says how much of a declaration's cost is
 its own transaction and how much the deliveries that follow.
 
@@ -17,13 +19,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import resource
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
 
 from bench.paging import REPORTER, TIER1_TEXT
@@ -77,20 +81,66 @@ async def measure(database_url: str, declarations: int) -> dict[str, float]:
     try:
         for n in range(WARM_UP):
             await declare(n)
+        replay = await captured(services.engine, lambda: declare(WARM_UP + declarations))
+        for _ in range(WARM_UP):
+            await replay()
+        start = time.process_time()
+        for _ in range(declarations):
+            await replay()
+        floor = time.process_time() - start
         event.listen(services.engine.sync_engine, "before_cursor_execute", count)
         with flush_cpu() as flushing:
-            start = time.process_time()
-            for n in range(WARM_UP, WARM_UP + declarations):
+            start, kernel = time.process_time(), resource.getrusage(resource.RUSAGE_SELF).ru_stime
+            for n in range(WARM_UP + declarations + 1, WARM_UP + 2 * declarations + 1):
                 await declare(n)
             cpu = time.process_time() - start
+            kernel = resource.getrusage(resource.RUSAGE_SELF).ru_stime - kernel
         event.remove(services.engine.sync_engine, "before_cursor_execute", count)
     finally:
         await services.engine.dispose()
     return {
         "cpu_ms": cpu / declarations * 1000,
+        "kernel_ms": kernel / declarations * 1000,
         "statements": sent[0] / declarations,
         "flush_ms": flushing[0] / declarations * 1000,
+        "floor_ms": floor / declarations * 1000,
     }
+
+
+async def captured(
+    engine: AsyncEngine, declare: Callable[[], Awaitable[None]]
+) -> Callable[[], Awaitable[None]]:
+    """The statements one declaration sends, as the driver got them, to send again in one
+    transaction on a Core connection and roll back: the database's and the driver's share of
+    a declaration, without the ORM, statement compilation or the domain's own work."""
+    sent: list[tuple[str, Any]] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if not statement.startswith("BEGIN"):
+            sent.append((statement, parameters))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", keep)
+    await declare()
+    event.remove(engine.sync_engine, "before_cursor_execute", keep)
+    async with engine.begin() as connection:
+        # The replays insert the declaration's pages and steps again (their keys are unique).
+        incident = (await connection.execute(text("SELECT max(id) FROM incidents"))).scalar()
+        for table in ("pages", "escalation_steps"):
+            await connection.execute(
+                text(f"DELETE FROM {table} WHERE incident_id = :incident"), {"incident": incident}
+            )
+
+    async def replay() -> None:
+        async with engine.connect() as connection:
+            transaction = await connection.begin()
+            for statement, parameters in sent:
+                if parameters and isinstance(parameters[0], (list, tuple)):
+                    await connection.exec_driver_sql(statement, [tuple(p) for p in parameters])
+                else:
+                    await connection.exec_driver_sql(statement, tuple(parameters))
+            await transaction.rollback()
+
+    return replay
 
 
 def main() -> int:
@@ -111,10 +161,12 @@ def main() -> int:
         else:
             raise SystemExit(f"unknown database {database!r} (sqlite, postgresql)")
         print(
-            f"{database:>10}: CPU {result['cpu_ms']:.2f} ms per declaration, "
+            f"{database:>10}: CPU {result['cpu_ms']:.2f} ms per declaration "
+            f"({result['kernel_ms']:.2f} in the kernel), "
             f"{result['statements']:.1f} statements, "
             f"{result['flush_ms']:.2f} ms of it in ORM flushes "
-            f"({result['flush_ms'] / result['cpu_ms']:.0%})"
+            f"({result['flush_ms'] / result['cpu_ms']:.0%}); the same statements sent again as "
+            f"the driver got them: {result['floor_ms']:.2f} ms"
         )
     return 0
 
