@@ -26,6 +26,7 @@ from bot.runbooks import DEFAULT_FOLDER, RunbookLibrary, RunbookService, load_ru
 from bot.slack import (
     AcksFirst,
     DeliveryWorker,
+    Kind,
     Outbox,
     Renderer,
     SeenRequests,
@@ -220,6 +221,7 @@ def build_services(settings: Settings, plan: Plan, clock: Clock | None = None) -
             # Pages are marked attempted before the incidents are read: the reads share one.
             claimed={**page_delivery.claimed(), **delivery.claimed()},
             acks=acks,
+            first={Kind.PAGE},
         ),
         seen=SeenRequests(sessions, clock, database_url=settings.database_url),
         acks=acks,

@@ -74,6 +74,7 @@ class DeliveryWorker:
         *,
         claimed: Mapping[str, Claimed] | None = None,
         acks: AcksFirst | None = None,
+        first: Collection[str] = (),
     ) -> None:
         self._sessions = sessions
         self._outbox = outbox
@@ -82,12 +83,15 @@ class DeliveryWorker:
         self._claimed = claimed or {}
         self._hooks = list(dict.fromkeys(self._claimed.values()))
         self._acks = acks or AcksFirst()
+        # Kinds whose deliveries start before the others a claim took (page DMs: someone is
+        # woken by them; the post and the channel can wait the few ms the DMs take to go).
+        self._first = frozenset(first)
         # Deliveries that ended and are not recorded yet (the run loop records them).
         self._ended: list[Outcome] = []
 
     async def deliver_due(self) -> int:
         """One pass: claim what is due, deliver it, record the outcomes; returns the count."""
-        claimed = await self._record_and_claim([], BATCH, ())
+        claimed = self._in_turn(await self._record_and_claim([], BATCH, ()))
         await self._record(list(await asyncio.gather(*map(self._deliver_message, claimed))))
         return len(claimed)
 
@@ -121,7 +125,7 @@ class DeliveryWorker:
             except Exception:
                 log.exception("outbox claim failed; trying again")
                 await self._record(ended)
-            for message in claimed:
+            for message in self._in_turn(claimed):
                 task = asyncio.create_task(self._deliver_in_background(message))
                 in_flight[message.id] = task
                 task.add_done_callback(partial(_forget, in_flight, message.id))
@@ -132,6 +136,11 @@ class DeliveryWorker:
         if in_flight:
             await asyncio.gather(*in_flight.values(), return_exceptions=True)
         await self._record(self._ended)
+
+    def _in_turn(self, claimed: list[Taken]) -> list[Taken]:
+        """The order a claim's deliveries start in: the first kinds first, else as claimed (a
+        claim takes one message a key, so no key's order changes)."""
+        return sorted(claimed, key=lambda message: message.kind not in self._first)
 
     async def _deliver_in_background(self, message: Taken) -> None:
         try:
