@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import resource
-import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
 
+from bench.databases import throwaway_database
 from bench.paging import REPORTER, TIER1_TEXT
 from bench.paging_bot import WEDNESDAY_MORNING, check_pages_now
 from bot.clock import FixedClock
@@ -149,19 +149,11 @@ def main() -> int:
     parser.add_argument("--databases", default="sqlite,postgresql")
     args = parser.parse_args()
     print(f"IncidentService.declare alone, {args.declarations} Tier 1 declarations after {WARM_UP}")
-    for database in args.databases.split(","):
-        if database == "sqlite":
-            with tempfile.TemporaryDirectory() as folder:
-                result = asyncio.run(measure(f"sqlite:///{folder}/bench.db", args.declarations))
-        elif database == "postgresql":
-            from tests.support.postgres import PostgresServer
-
-            with PostgresServer() as server:
-                result = asyncio.run(measure(server.url(), args.declarations))
-        else:
-            raise SystemExit(f"unknown database {database!r} (sqlite, postgresql)")
+    for kind in args.databases.split(","):
+        with throwaway_database(kind, "declaration_bench") as (database, url):
+            result = asyncio.run(measure(url, args.declarations))
         print(
-            f"{database:>10}: CPU {result['cpu_ms']:.2f} ms per declaration "
+            f"{database:>16}: CPU {result['cpu_ms']:.2f} ms per declaration "
             f"({result['kernel_ms']:.2f} in the kernel), "
             f"{result['statements']:.1f} statements, "
             f"{result['flush_ms']:.2f} ms of it in ORM flushes "

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import tempfile
 import time
 from typing import Any
 
 from bench import monitoring_cpu, monitoring_uptime
+from bench.databases import throwaway_database
 from bot.store import upgrade
 
 
@@ -28,20 +28,9 @@ def _uptime_on(database: str, args: argparse.Namespace) -> list[dict[str, Any]]:
         print(f"seeded {database} in {time.perf_counter() - started:.0f} s")
         return outages
 
-    if database == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="supportbot-monitoring-bench-") as folder:
-            url = f"sqlite:///{folder}/monitoring.db"
-            outages = seeded(url)
-            return asyncio.run(monitoring_uptime.bench("SQLite", url, outages, args.repeats))
-    from tests.support.postgres import PostgresServer
-
-    server = PostgresServer().start()
-    try:
-        url = server.create_database("supportbot_monitoring_bench")
+    with throwaway_database(database, "monitoring_bench") as (label, url):
         outages = seeded(url)
-        return asyncio.run(monitoring_uptime.bench("PostgreSQL", url, outages, args.repeats))
-    finally:
-        server.stop()
+        return asyncio.run(monitoring_uptime.bench(label, url, outages, args.repeats))
 
 
 def uptime(args: argparse.Namespace) -> bool:

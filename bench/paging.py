@@ -29,7 +29,6 @@ import logging
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -56,6 +55,7 @@ from bench.ack_latency import (
     wait_for_outbox,
     wait_until_up,
 )
+from bench.databases import throwaway_database
 from bench.fake_slack_server import PEOPLE
 from bench.paging_bot import WEDNESDAY_MORNING, check_pages_now
 from bot.clock import FixedClock
@@ -302,26 +302,15 @@ def stats(values: list[float]) -> tuple[float, float, float]:
 
 
 def run_dm_bench(args: argparse.Namespace) -> bool:
-    ok = True
-    for database in args.databases.split(","):
-        if database == "sqlite":
-            with tempfile.TemporaryDirectory(prefix="supportbot-paging-bench-") as workdir:
-                ok = dm_bench(args, "SQLite", f"sqlite:///{workdir}/bench.db") and ok
-        elif database == "postgresql":
-            from tests.support.postgres import PostgresNotInstalledError, PostgresServer
+    from tests.support.postgres import PostgresNotInstalledError
 
-            try:
-                server = PostgresServer().start()
-            except PostgresNotInstalledError as exc:
-                print(f"\n1. PostgreSQL skipped: {exc}")
-                continue
-            try:
-                url = server.create_database("supportbot_dm_bench")
-                ok = dm_bench(args, "PostgreSQL", url) and ok
-            finally:
-                server.stop()
-        else:
-            raise SystemExit(f"unknown database {database!r} (sqlite, postgresql)")
+    ok = True
+    for kind in args.databases.split(","):
+        try:
+            with throwaway_database(kind, "dm_bench") as (database, url):
+                ok = dm_bench(args, database, url) and ok
+        except PostgresNotInstalledError as exc:
+            print(f"\n1. PostgreSQL skipped: {exc}")
     return ok
 
 
@@ -896,34 +885,15 @@ def print_watcher(result: WatcherResult, seed: str) -> None:
 
 
 def run_watcher_bench(args: argparse.Namespace) -> bool:
-    ok = True
-    for database in args.databases.split(","):
-        if database == "sqlite":
-            with tempfile.TemporaryDirectory(prefix="supportbot-watcher-bench-") as workdir:
-                result = asyncio.run(
-                    watcher_bench(
-                        "SQLite",
-                        f"sqlite:///{workdir}/watcher.db",
-                        args.open_incidents,
-                        args.seed,
-                        args.repeats,
-                        probe=args.probe,
-                    )
-                )
-        elif database == "postgresql":
-            from tests.support.postgres import PostgresNotInstalledError, PostgresServer
+    from tests.support.postgres import PostgresNotInstalledError
 
-            try:
-                server = PostgresServer().start()
-            except PostgresNotInstalledError as exc:
-                print(f"\n2. PostgreSQL skipped: {exc}")
-                continue
-            try:
-                url = server.create_database("supportbot_paging_bench")
-                version = server.connect().execute("SHOW server_version").fetchone()
+    ok = True
+    for kind in args.databases.split(","):
+        try:
+            with throwaway_database(kind, "watcher_bench") as (database, url):
                 result = asyncio.run(
                     watcher_bench(
-                        f"PostgreSQL {version[0] if version else ''}".strip(),
+                        database,
                         url,
                         args.open_incidents,
                         args.seed,
@@ -931,10 +901,9 @@ def run_watcher_bench(args: argparse.Namespace) -> bool:
                         probe=args.probe,
                     )
                 )
-            finally:
-                server.stop()
-        else:
-            raise SystemExit(f"unknown database {database!r} (sqlite, postgresql)")
+        except PostgresNotInstalledError as exc:
+            print(f"\n2. PostgreSQL skipped: {exc}")
+            continue
         print_watcher(result, args.seed)
         if result.breach_failed or result.breached != result.incidents:
             ok = False

@@ -28,9 +28,9 @@ from collections import defaultdict
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from bench.databases import throwaway_database
 from bot.store import async_engine, session_factory
 from bot.store.engine import APP_CONNECTIONS, _through_asyncpg, _url
-from tests.support.postgres import PostgresServer
 
 WARM_UP = 200
 QUERY = sa.text("SELECT 1")
@@ -75,8 +75,7 @@ async def cpu_per_transaction(variant: str, url: str, count: int) -> float:
 async def run(args: argparse.Namespace) -> None:
     variants = ["pre_ping", "idle_ping", "no_ping"]
     figures: dict[str, list[float]] = defaultdict(list)
-    with PostgresServer() as server:
-        url = server.url()
+    with throwaway_database("postgresql", "pg_transactions") as (_, url):
         for round_number in range(1, args.rounds + 1):
             order = variants if round_number % 2 else list(reversed(variants))
             for variant in order:

@@ -17,13 +17,13 @@ import argparse
 import asyncio
 import random
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
+from bench.databases import throwaway_database
 from bot.clock import FixedClock
 from bot.config import Plan, Settings
 from bot.reports.charts import chart_specs, draw
@@ -166,24 +166,10 @@ def seed_for(url: str, args: argparse.Namespace) -> None:
 
 
 def run(database: str, args: argparse.Namespace) -> list[dict[str, Any]]:
-    if database == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="supportbot-reports-bench-") as folder:
-            url = f"sqlite:///{folder}/reports.db"
-            upgrade(url)
-            seed_for(url, args)
-            return asyncio.run(bench("SQLite", url, args.repeats))
-    from tests.support.postgres import PostgresServer
-
-    server = PostgresServer().start()
-    try:
-        url = server.create_database("supportbot_reports_bench")
+    with throwaway_database(database, "reports_bench") as (label, url):
         upgrade(url)
         seed_for(url, args)
-        version = server.connect().execute("SHOW server_version").fetchone()
-        name = f"PostgreSQL {version[0].split()[0] if version else ''}".strip()
-        return asyncio.run(bench(name, url, args.repeats))
-    finally:
-        server.stop()
+        return asyncio.run(bench(label, url, args.repeats))
 
 
 def main() -> int:
