@@ -236,6 +236,8 @@ def async_engine(
 # this time. What slips through anyway (a backend terminated in that moment) fails
 # its one transaction, and SQLAlchemy then drops every connection of the pool.
 PING_AFTER_IDLE = 0.1  # seconds
+# A pooled connection's info key: when it last went back to the pool (or opened).
+_USED = "supportbot_used_at"
 
 
 def _ping_when_idle(engine: Engine) -> None:
@@ -260,9 +262,6 @@ def _ping_when_idle(engine: Engine) -> None:
         except Exception as exc:
             # The pool drops this connection and checks out another (a new one if need be).
             raise DisconnectionError(f"connection failed its ping: {type(exc).__name__}") from exc
-
-
-_USED = "supportbot_used_at"
 
 
 def sync_engine(database_url: str) -> Engine:

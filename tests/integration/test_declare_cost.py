@@ -82,9 +82,9 @@ def test_a_tier_one_declaration_with_its_pages_takes_few_statements(
     assert statements["INSERT INTO pages"] == 1, seen
     assert statements["SELECT oncall_overrides.id,"] == 1, seen
     # The incident is read by the look-alike check, then once by the claim that takes its
-    # post, channel and page DMs: the page DMs' hook marks them attempted and reads it, the
-    # post's and channel's takes that read (there was a read each), and once for each
-    # claim of a post edit.
+    # post, channel and page DMs (the page DMs' hook marks them attempted and reads it; the
+    # post's and channel's hook takes that read, where each made a read of its own), and once
+    # for each claim of a post edit.
     assert statements["SELECT incidents.id,"] <= 2 + edits, (edits, seen)
 
 
