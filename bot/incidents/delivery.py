@@ -21,6 +21,7 @@ from bot.slack import (
     Outbox,
     ReadAhead,
     Renderer,
+    RowWrite,
     SlackCallFailed,
     SlackGateway,
     Writeback,
@@ -132,7 +133,7 @@ class IncidentDelivery:
     async def _view(self, incident_id: int) -> IncidentView:
         return IncidentView.of(await self._record(incident_id))
 
-    async def post(self, payload: dict[str, Any]) -> Writeback | None:
+    async def post(self, payload: dict[str, Any]) -> RowWrite | None:
         """The incident post in the incidents channel; its ts is kept for edits and thread.
 
         Posted once: the message carries the incident id, and a retry first looks for it."""
@@ -151,11 +152,7 @@ class IncidentDelivery:
                 metadata=marker,
             )
             ts, channel = str(response["ts"]), str(response.get("channel") or channel)
-
-        async def keep_ts(session: AsyncSession) -> None:
-            await session.execute(_POSTED, {"incident": view.id, "at_ts": ts, "at": channel})
-
-        return keep_ts
+        return RowWrite(_POSTED, {"incident": view.id, "at_ts": ts, "at": channel})
 
     async def update(self, payload: dict[str, Any]) -> Writeback | None:
         """Re-render the post from the incident as it is now."""

@@ -18,7 +18,7 @@ from bot.incidents.titles import split_report
 from bot.oncall import OnCallService
 from bot.paging import Pager, Responders, Verb, who_may_act
 from bot.slack import BOT_ACTOR, Kind, Outbox
-from bot.store import Incident, IncidentStatus, Resolution
+from bot.store import Incident, IncidentStatus, Resolution, insert_now
 from bot.timeline import IncidentLog, IncidentView, incident_key, ref
 
 
@@ -80,8 +80,7 @@ class IncidentService(IncidentReads):
                     self._clock.now(),
                     lambda text: self.classifier.suggest(text, learned),
                 )
-                session.add(incident)
-                await session.flush()
+                await insert_now(session, incident)
                 self._log.record(session, incident, request.reporter, "declared", "")
                 named = {"incident": incident.id}
                 key = incident_key(incident.id)

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -20,7 +21,7 @@ from bot.clock import Clock
 from bot.paging.digest import gathered, rides_along, taken_along
 from bot.paging.messages import PageMessages, PageView, page_view
 from bot.paging.pager import Pager
-from bot.paging.pages import ATTEMPTING, SENT_BEFORE, SENT_NOW
+from bot.paging.pages import ATTEMPTING, SENT
 from bot.slack import (
     Claimed,
     Handler,
@@ -28,6 +29,7 @@ from bot.slack import (
     Message,
     ReadAhead,
     Renderer,
+    RowWrite,
     SlackCallFailed,
     SlackGateway,
     Writeback,
@@ -153,7 +155,7 @@ class PageDelivery:
                 if page.id in claimed:
                     self._read_ahead.keep(page.id, record)
 
-    async def send(self, payload: dict[str, Any]) -> Writeback | None:
+    async def send(self, payload: dict[str, Any]) -> Writeback | RowWrite | None:
         """DM one page attempt, unless it is no longer needed or Slack already has it."""
         ready = await self._ready(payload["page"], payload["attempt"])
         if ready is None:
@@ -175,18 +177,15 @@ class PageDelivery:
                 raise
             return self._unreachable(view, exc.error)
 
-        async def keep_ts(session: AsyncSession) -> None:
-            # Single UPDATEs, not a read and a write: this runs in the worker's batch transaction.
-            # Queued → sent is the common case, and the one the post's Paged field shows.
-            sent = {"page": view.id, "dm": channel, "dm_ts": found, "now": self._clock.now()}
-            sent_now = await session.execute(SENT_NOW, sent)
-            incident_id = sent_now.scalar_one_or_none()
-            if incident_id is not None:
-                await self._pager.delivered(session, incident_id)
-                return
-            await session.execute(SENT_BEFORE, sent)
-
-        return keep_ts
+        sent = {"page": view.id, "dm": channel, "dm_ts": found, "now": self._clock.now()}
+        # The post's Paged field shows queued → sent: edited when this DM took the page there
+        # (as the claim read it; a page changed since is shown by what changed it).
+        shown = view.status == PageStatus.QUEUED
+        return RowWrite(
+            SENT,
+            sent,
+            partial(self._pager.delivered, incident_id=view.incident.id) if shown else None,
+        )
 
     def _message(self, view: PageView, digest: list[PageView]) -> Message:
         if digest:

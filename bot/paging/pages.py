@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, case, literal, update
 
 from bot.store import LIVE_PAGES, Incident, Page, PageKind, PageStatus, table_of
 
@@ -41,25 +41,19 @@ ATTEMPTING = (
     )
     .values(attempted_at=bindparam("now"))
 )
-# A DM went out: queued → sent (the common case, and the one the post's Paged field shows)…
-SENT_NOW = (
+# A DM went out: where its DM is, and queued → sent (the common case, and the one the post's
+# Paged field shows); a page that changed meanwhile (cancelled, carried in a re-page) keeps its
+# status. One statement for both, so the DMs a pass records go in one executemany.
+SENT = (
     update(_PAGES)
-    .where(
-        _PAGES.c.id == bindparam("page"),
-        _PAGES.c.ts.is_(None),
-        _PAGES.c.status == PageStatus.QUEUED,
-    )
+    .where(_PAGES.c.id == bindparam("page"), _PAGES.c.ts.is_(None))
     .values(
         channel=bindparam("dm"),
         ts=bindparam("dm_ts"),
         sent_at=bindparam("now"),
-        status=PageStatus.SENT,
+        status=case(
+            (_PAGES.c.status == PageStatus.QUEUED, literal(PageStatus.SENT, _PAGES.c.status.type)),
+            else_=_PAGES.c.status,
+        ),
     )
-    .returning(_PAGES.c.incident_id)
-)
-# …or the page changed meanwhile (cancelled, carried in a re-page): only where its DM is.
-SENT_BEFORE = (
-    update(_PAGES)
-    .where(_PAGES.c.id == bindparam("page"), _PAGES.c.ts.is_(None))
-    .values(channel=bindparam("dm"), ts=bindparam("dm_ts"), sent_at=bindparam("now"))
 )

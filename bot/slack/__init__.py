@@ -11,7 +11,7 @@ from bot.slack.readahead import ReadAhead
 from bot.slack.render import Message, Renderer
 from bot.slack.replays import SeenRequests
 from bot.slack.text import clean_text, plain
-from bot.slack.worker import Claimed, DeliveryWorker, Handler, NotYet, Writeback
+from bot.slack.worker import Claimed, DeliveryWorker, Handler, NotYet, RowWrite, Writeback
 
 __all__ = [
     "AcksFirst",
@@ -28,6 +28,7 @@ __all__ = [
     "Outbox",
     "ReadAhead",
     "Renderer",
+    "RowWrite",
     "SUGGEST",
     "SeenRequests",
     "SlackCallFailed",

@@ -10,6 +10,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
+from sqlalchemy import Executable
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -34,7 +35,20 @@ NOT_YET_WAIT = timedelta(seconds=1)
 # Handlers get the stored payload with "attempt" added: 1 on the first try; a later try may
 # have been preceded by one Slack carried out but whose answer never came back.
 Writeback = Callable[[AsyncSession], Awaitable[None]]
-Handler = Callable[[dict[str, Any]], Awaitable[Writeback | None]]
+
+
+@dataclass(frozen=True)
+class RowWrite:
+    """A writeback that is one statement's parameters (a page DM's ts): the worker sends those
+    of a pass that share a statement together, one executemany for all, then runs each one's
+    then. Four page DMs recorded together were four UPDATEs."""
+
+    statement: Executable
+    params: dict[str, Any]
+    then: Writeback | None = None
+
+
+Handler = Callable[[dict[str, Any]], Awaitable[Writeback | RowWrite | None]]
 # What must be written before a handler calls Slack (a page marked attempted), or read for it,
 # run in the claim's transaction with the payloads of every message just claimed whose kind
 # names it (once per claim, however many kinds): one statement for the batch instead of a
@@ -57,7 +71,7 @@ class Outcome:
 
     message_id: int
     status: OutboxStatus
-    writeback: Writeback | None = None
+    writeback: Writeback | RowWrite | None = None
     error: str | None = None
     retry_after: timedelta | None = None
 
@@ -90,9 +104,15 @@ class DeliveryWorker:
         self._ended: list[Outcome] = []
 
     async def deliver_due(self) -> int:
-        """One pass: claim what is due, deliver it, record the outcomes; returns the count."""
+        """One pass: claim what is due, deliver it, record the outcomes (together, as a pass of
+        run does; one by one if that fails); returns the count."""
         claimed = self._in_turn(await self._record_and_claim([], BATCH, ()))
-        await self._record(list(await asyncio.gather(*map(self._deliver_message, claimed))))
+        ended = list(await asyncio.gather(*map(self._deliver_message, claimed)))
+        try:
+            await self._record_and_claim(ended, 0, ())
+        except Exception:
+            log.exception("outbox outcomes could not be recorded together; one by one")
+            await self._record(ended)
         return len(claimed)
 
     async def run(self, stopping: asyncio.Event) -> None:
@@ -226,10 +246,16 @@ class DeliveryWorker:
             return
         now = self._clock.now()
         rows: list[dict[str, Any]] = []
+        together: dict[Executable, list[dict[str, Any]]] = {}
+        after: list[Writeback] = []
         for outcome in ended:
             sent = outcome.status == OutboxStatus.SENT
-            if sent and outcome.writeback is not None:
-                await outcome.writeback(session)
+            writeback = outcome.writeback if sent else None
+            if isinstance(writeback, RowWrite):
+                together.setdefault(writeback.statement, []).append(writeback.params)
+                after += [writeback.then] if writeback.then else []
+            elif writeback is not None:
+                await writeback(session)
             rows.append(
                 {
                     "message_id": outcome.message_id,
@@ -241,4 +267,8 @@ class DeliveryWorker:
                     ),
                 }
             )
+        for statement, params in together.items():
+            await session.execute(statement, params if len(params) > 1 else params[0])
+        for then in after:
+            await then(session)
         await session.execute(ENDED, rows)

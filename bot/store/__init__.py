@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # bulk registers its flush hook on every session.
-from bot.store.bulk import add_row, begin_batch, drop_batch, end_batch
+from bot.store.bulk import add_row, begin_batch, drop_batch, end_batch, insert_now
 from bot.store.engine import (
     APP_CONNECTIONS,
     CLAIM_CONNECTIONS,
@@ -102,6 +102,7 @@ __all__ = [
     "StepStatus",
     "WrongDatabase",
     "add_row",
+    "insert_now",
     "APP_CONNECTIONS",
     "CLAIM_CONNECTIONS",
     "async_engine",

@@ -68,9 +68,10 @@ def test_a_tier_one_declaration_with_its_pages_takes_few_statements(
     if db.dialect.name == "sqlite":
         # A transaction per pass, and the declaration's and its request's own.
         assert statements["BEGIN IMMEDIATE"] <= statements["UPDATE outbox (claim)"] + 2, seen
-    # The worker's claim marks every page it takes attempted, in one UPDATE, and each DM's
-    # writeback keeps its ts: a page DM writes nothing of its own before it is sent (there
-    # were 8: each DM marked its page attempted in a write transaction of its own).
+    # The worker's claim marks every page it takes attempted, in one UPDATE, and the DMs a
+    # pass records keep their ts in one more (RowWrite): a page DM writes nothing of its own
+    # before it is sent (there were 8: each DM marked its page attempted in a write
+    # transaction of its own; then 5, one UPDATE a DM's ts).
     assert statements["UPDATE pages"] <= len(PAGED) + 1, seen
     # Rows nobody reads back go in bulk (bot/store/bulk.py): the declaration's seven steps in
     # one INSERT per flush, its outbox messages likewise (three flushes, and the channel's

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Plan, Policy
 from bot.store import (
@@ -16,10 +13,8 @@ from bot.store import (
     Page,
     PageKind,
     PageStatus,
-    async_engine,
     read_incident,
     read_incidents,
-    session_factory,
 )
 from bot.timeline import IncidentView
 
@@ -72,18 +67,6 @@ def busy_incident() -> Incident:
             )
         )
     return incident
-
-
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = async_engine(database_url, inline=True)
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
-def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return session_factory(engine)
 
 
 async def test_the_core_read_shows_what_the_orm_read_shows(sessions):

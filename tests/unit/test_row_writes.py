@@ -1,0 +1,78 @@
+"""What deliveries learned is written together (issue 15): writebacks that are one statement's
+parameters (RowWrite, as page DMs' and posts' ts are) go in one executemany a statement per
+pass, each one's follow-up after them, and the other writebacks as before."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import bindparam, event, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import FixedClock
+from bot.slack import DeliveryWorker, Kind, Outbox, RowWrite
+from bot.store import Incident, insert_now, table_of
+from tests.support.store_rows import NOW, bare_incident
+
+_INCIDENTS = table_of(Incident)
+POSTED = (
+    update(_INCIDENTS)
+    .where(_INCIDENTS.c.id == bindparam("incident"))
+    .values(post_ts=bindparam("ts"))
+)
+CHANNEL = (
+    update(_INCIDENTS)
+    .where(_INCIDENTS.c.id == bindparam("incident"))
+    .values(dedicated_channel=bindparam("channel"))
+)
+
+
+async def test_a_pass_writes_each_statement_once_for_every_delivery_that_shares_it(
+    engine, sessions
+):
+    clock = FixedClock(NOW)
+    outbox = Outbox(clock)
+    updates: list[str] = []
+    followed: list[tuple[int, int]] = []
+
+    def keep(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.startswith("UPDATE incidents"):
+            updates.append(statement)
+
+    async def post(payload: dict[str, Any]) -> RowWrite:
+        async def then(session: AsyncSession) -> None:
+            # After every row of its statement: each post's ts is there to read.
+            unposted = await session.scalar(
+                select(func.count()).select_from(Incident).where(Incident.post_ts.is_(None))
+            )
+            followed.append((payload["incident"], unposted))
+
+        values = {"incident": payload["incident"], "ts": f"1700.{payload['incident']}"}
+        return RowWrite(POSTED, values, then)
+
+    async def channel(payload: dict[str, Any]) -> RowWrite:
+        return RowWrite(CHANNEL, {"incident": payload["incident"], "channel": "C0INC"})
+
+    ids: list[int] = []
+    async with sessions.begin() as session:
+        for _ in range(3):
+            await insert_now(session, made := bare_incident())
+            ids.append(made.id)
+    async with outbox.transaction(sessions) as session:
+        for incident_id in ids:
+            named = {"incident": incident_id}
+            await outbox.add(session, Kind.POST_INCIDENT, f"incident:{incident_id}", named)
+            await outbox.add(session, Kind.CREATE_CHANNEL, f"channel:{incident_id}", named)
+    handlers = {Kind.POST_INCIDENT: post, Kind.CREATE_CHANNEL: channel}
+    worker = DeliveryWorker(sessions, outbox, clock, handlers)
+    event.listen(engine.sync_engine, "before_cursor_execute", keep)
+    assert await worker.deliver_due() == 6
+    event.remove(engine.sync_engine, "before_cursor_execute", keep)
+    async with sessions() as session:
+        stored = (
+            await session.execute(select(Incident.id, Incident.post_ts, Incident.dedicated_channel))
+        ).all()
+    # Six deliveries, two statements: one for the posts' ts, one for the channels.
+    assert len(updates) == 2, updates
+    assert sorted(stored) == [(i, f"1700.{i}", "C0INC") for i in ids]
+    assert sorted(followed) == [(i, 0) for i in ids]
