@@ -177,25 +177,28 @@ class Outbox:
         batch: its new rows and messages are written together as it ends (a few statements
         for many incidents) rather than as each is made (bot/store/bulk.py)."""
         async with sessions.begin() as session:
-            if batch:
-                session.info[BATCHED] = Batch()
-                begin_batch(session)
-            try:
+            async with self.batched(session) if batch else nullcontext():
                 yield session
-                if batch:
-                    await self._write_batch(session)
-            finally:
-                session.info.pop(BATCHED, None)
-                drop_batch(session)
         self.wake()
 
-    async def _write_batch(self, session: AsyncSession) -> None:
-        # The rows the messages name get their ids; then the messages and the other rows
-        # written later, one statement a table.
-        await session.flush()
-        for kind, key, payload in session.info[BATCHED].queued:
-            add_row(session, OutboxMessage, self._row(kind, key, payload))
-        await end_batch(session)
+    @asynccontextmanager
+    async def batched(self, session: AsyncSession) -> AsyncIterator[None]:
+        """Within a transaction: the new rows and messages of the block are written together
+        as it ends (in the order queued, with the rows they name), not flushed as each is made.
+        A message queued in it is not written, so not found by a query, until the block ends."""
+        session.info[BATCHED] = Batch()
+        begin_batch(session)
+        try:
+            yield
+            # The rows the messages name get their ids; then the messages and the other rows
+            # written later, one statement a table.
+            await session.flush()
+            for kind, key, payload in session.info[BATCHED].queued:
+                add_row(session, OutboxMessage, self._row(kind, key, payload))
+            await end_batch(session)
+        finally:
+            session.info.pop(BATCHED, None)
+            drop_batch(session)
 
     def wake(self) -> None:
         """Tell the worker there is something to deliver (call after commit)."""

@@ -244,6 +244,12 @@ class DeliveryWorker:
         then every message's row in one executemany."""
         if not ended:
             return
+        # What the writebacks queue (a post edit showing a page DM went out) is written as the
+        # record ends, in one statement, before the claim that may take it.
+        async with self._outbox.batched(session):
+            await self._write_outcomes(session, ended)
+
+    async def _write_outcomes(self, session: AsyncSession, ended: list[Outcome]) -> None:
         now = self._clock.now()
         rows: list[dict[str, Any]] = []
         together: dict[Executable, list[dict[str, Any]]] = {}

@@ -4,6 +4,7 @@ pass, each one's follow-up after them, and the other writebacks as before."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from sqlalchemy import bindparam, event, func, select, update
@@ -11,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import FixedClock
 from bot.slack import DeliveryWorker, Kind, Outbox, RowWrite
-from bot.store import Incident, insert_now, table_of
+from bot.store import Incident, OutboxMessage, insert_now, table_of
+from bot.timeline import IncidentLog, incident_key
 from tests.support.store_rows import NOW, bare_incident
 
 _INCIDENTS = table_of(Incident)
@@ -76,3 +78,47 @@ async def test_a_pass_writes_each_statement_once_for_every_delivery_that_shares_
     assert len(updates) == 2, updates
     assert sorted(stored) == [(i, f"1700.{i}", "C0INC") for i in ids]
     assert sorted(followed) == [(i, 0) for i in ids]
+
+
+async def test_messages_the_writebacks_queue_are_written_together_as_the_record_ends(
+    engine, sessions
+):
+    """A DM's writeback queues a post edit (the Paged field shows it went out): the edits of a
+    pass go in as one INSERT when the record ends, each coalesced as before, and are there for
+    the claim that follows. Each used to be flushed on its own by the next one's query."""
+    clock = FixedClock(NOW)
+    outbox = Outbox(clock)
+    log = IncidentLog(outbox, clock)
+    inserts: list[str] = []
+
+    def keep(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.startswith("INSERT INTO outbox"):
+            inserts.append(statement)
+
+    async def dm(payload: dict[str, Any]) -> RowWrite:
+        values = {"incident": payload["incident"], "ts": f"1700.{payload['incident']}"}
+        return RowWrite(POSTED, values, partial(log.show, incident_id=payload["incident"]))
+
+    ids: list[int] = []
+    async with sessions.begin() as session:
+        for _ in range(3):
+            await insert_now(session, made := bare_incident())
+            ids.append(made.id)
+    async with outbox.transaction(sessions) as session:
+        for incident_id in ids:
+            for user in ("U1", "U2"):
+                key = f"page:{incident_id}:{user}"
+                await outbox.add(session, Kind.PAGE, key, {"incident": incident_id})
+    worker = DeliveryWorker(sessions, outbox, clock, {Kind.PAGE: dm})
+    event.listen(engine.sync_engine, "before_cursor_execute", keep)
+    assert await worker.deliver_due() == 6
+    event.remove(engine.sync_engine, "before_cursor_execute", keep)
+    async with sessions() as session:
+        edits = (
+            await session.scalars(
+                select(OutboxMessage.key).where(OutboxMessage.kind == Kind.UPDATE_INCIDENT)
+            )
+        ).all()
+    assert len(inserts) == 1, inserts
+    # Two DMs of each incident, one edit of its post.
+    assert sorted(edits) == sorted(incident_key(i) for i in ids)
