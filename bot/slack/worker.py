@@ -240,8 +240,9 @@ class DeliveryWorker:
         return Outcome(message_id, OutboxStatus.PENDING, error=error, retry_after=wait)
 
     async def _write(self, session: AsyncSession, ended: list[Outcome]) -> None:
-        """Write how deliveries ended, with what each learned (its writeback): the writebacks,
-        then every message's row in one executemany."""
+        """Write how deliveries ended, with what each learned (its writeback): the writebacks
+        (RowWrites one executemany a statement, then their follow-ups), then every message's
+        row in one executemany."""
         if not ended:
             return
         # What the writebacks queue (a post edit showing a page DM went out) is written as the
