@@ -107,12 +107,7 @@ class DeliveryWorker:
         """One pass: claim what is due, deliver it, record the outcomes (together, as a pass of
         run does; one by one if that fails); returns the count."""
         claimed = self._in_turn(await self._record_and_claim([], BATCH, ()))
-        ended = list(await asyncio.gather(*map(self._deliver_message, claimed)))
-        try:
-            await self._record_and_claim(ended, 0, ())
-        except Exception:
-            log.exception("outbox outcomes could not be recorded together; one by one")
-            await self._record(ended)
+        await self._record_safely(list(await asyncio.gather(*map(self._deliver_message, claimed))))
         return len(claimed)
 
     async def run(self, stopping: asyncio.Event) -> None:
@@ -139,12 +134,7 @@ class DeliveryWorker:
             self._outbox.heard()
             ended, self._ended = self._ended, []
             room = min(BATCH, MAX_IN_FLIGHT - len(in_flight))
-            claimed: list[Taken] = []
-            try:
-                claimed = await self._record_and_claim(ended, room, in_flight)
-            except Exception:
-                log.exception("outbox claim failed; trying again")
-                await self._record(ended)
+            claimed = await self._record_safely(ended, room, in_flight)
             for message in self._in_turn(claimed):
                 task = asyncio.create_task(self._deliver_in_background(message))
                 in_flight[message.id] = task
@@ -194,6 +184,18 @@ class DeliveryWorker:
                 if hook in payloads:
                     await hook(session, payloads[hook])
             return claimed
+
+    async def _record_safely(
+        self, ended: list[Outcome], limit: int = 0, in_flight: Collection[int] = ()
+    ) -> list[Taken]:
+        """_record_and_claim; if that fails, each outcome recorded on its own and nothing
+        claimed (the next pass claims it)."""
+        try:
+            return await self._record_and_claim(ended, limit, in_flight)
+        except Exception:
+            log.exception("outbox claim failed; recording what ended one by one")
+            await self._record(ended)
+            return []
 
     async def _record(self, ended: list[Outcome]) -> None:
         """Record outcomes one transaction each: one that cannot be written (its writeback
