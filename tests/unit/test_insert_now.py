@@ -5,7 +5,7 @@ works as it did when a flush had written it."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.store import (
@@ -18,32 +18,24 @@ from bot.store import (
     insert_now,
     read_incident,
 )
+from tests.support.sent_sql import statements
 from tests.support.store_rows import NOW, bare_incident
 
 
 async def test_a_row_inserted_now_has_its_id_and_defaults_in_one_statement(engine, sessions):
-    sent: list[str] = []
-
-    def keep(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        if not statement.startswith("BEGIN"):
-            sent.append(statement.split("(", maxsplit=1)[0].strip())
-
-    event.listen(engine.sync_engine, "before_cursor_execute", keep)
-    try:
+    with statements(engine) as sent:
         async with sessions.begin() as session:
             incident = bare_incident()
             await insert_now(session, incident)
-            inserted = list(sent)
+            inserted = [s for s in sent if not s.startswith("BEGIN")]
             # Read as a flush leaves them: defaults and unset columns, without a query.
             assert incident.id is not None
             assert (incident.description, incident.level, incident.suggested) == ("", 1, False)
             assert incident.status is IncidentStatus.OPEN
             assert incident.acknowledged_at is None and incident.post_ts is None
             assert incident.pages == [] and incident.events == []
-            assert sent == inserted
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", keep)
-    assert inserted == ["INSERT INTO incidents"]
+            assert [s for s in sent if not s.startswith("BEGIN")] == inserted
+    assert [s.split("(", maxsplit=1)[0].strip() for s in inserted] == ["INSERT INTO incidents"]
     async with sessions() as session:
         record = await read_incident(session, incident.id)
     assert record is not None

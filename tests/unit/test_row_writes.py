@@ -7,13 +7,14 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from sqlalchemy import bindparam, event, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import FixedClock
 from bot.slack import DeliveryWorker, Kind, Outbox, RowWrite
 from bot.store import Incident, OutboxMessage, insert_now, table_of
 from bot.timeline import IncidentLog, incident_key
+from tests.support.sent_sql import statements
 from tests.support.store_rows import NOW, bare_incident
 
 _INCIDENTS = table_of(Incident)
@@ -29,17 +30,21 @@ CHANNEL = (
 )
 
 
+async def new_incidents(sessions: async_sessionmaker[AsyncSession], count: int) -> list[int]:
+    ids: list[int] = []
+    async with sessions.begin() as session:
+        for _ in range(count):
+            await insert_now(session, made := bare_incident())
+            ids.append(made.id)
+    return ids
+
+
 async def test_a_pass_writes_each_statement_once_for_every_delivery_that_shares_it(
     engine, sessions
 ):
     clock = FixedClock(NOW)
     outbox = Outbox(clock)
-    updates: list[str] = []
     followed: list[tuple[int, int]] = []
-
-    def keep(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        if statement.startswith("UPDATE incidents"):
-            updates.append(statement)
 
     async def post(payload: dict[str, Any]) -> RowWrite:
         async def then(session: AsyncSession) -> None:
@@ -55,11 +60,7 @@ async def test_a_pass_writes_each_statement_once_for_every_delivery_that_shares_
     async def channel(payload: dict[str, Any]) -> RowWrite:
         return RowWrite(CHANNEL, {"incident": payload["incident"], "channel": "C0INC"})
 
-    ids: list[int] = []
-    async with sessions.begin() as session:
-        for _ in range(3):
-            await insert_now(session, made := bare_incident())
-            ids.append(made.id)
+    ids = await new_incidents(sessions, 3)
     async with outbox.transaction(sessions) as session:
         for incident_id in ids:
             named = {"incident": incident_id}
@@ -67,9 +68,9 @@ async def test_a_pass_writes_each_statement_once_for_every_delivery_that_shares_
             await outbox.add(session, Kind.CREATE_CHANNEL, f"channel:{incident_id}", named)
     handlers = {Kind.POST_INCIDENT: post, Kind.CREATE_CHANNEL: channel}
     worker = DeliveryWorker(sessions, outbox, clock, handlers)
-    event.listen(engine.sync_engine, "before_cursor_execute", keep)
-    assert await worker.deliver_due() == 6
-    event.remove(engine.sync_engine, "before_cursor_execute", keep)
+    with statements(engine) as sent:
+        assert await worker.deliver_due() == 6
+    updates = [s for s in sent if s.startswith("UPDATE incidents")]
     async with sessions() as session:
         stored = (
             await session.execute(select(Incident.id, Incident.post_ts, Incident.dedicated_channel))
@@ -89,30 +90,21 @@ async def test_messages_the_writebacks_queue_are_written_together_as_the_record_
     clock = FixedClock(NOW)
     outbox = Outbox(clock)
     log = IncidentLog(outbox, clock)
-    inserts: list[str] = []
-
-    def keep(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        if statement.startswith("INSERT INTO outbox"):
-            inserts.append(statement)
 
     async def dm(payload: dict[str, Any]) -> RowWrite:
         values = {"incident": payload["incident"], "ts": f"1700.{payload['incident']}"}
         return RowWrite(POSTED, values, partial(log.show, incident_id=payload["incident"]))
 
-    ids: list[int] = []
-    async with sessions.begin() as session:
-        for _ in range(3):
-            await insert_now(session, made := bare_incident())
-            ids.append(made.id)
+    ids = await new_incidents(sessions, 3)
     async with outbox.transaction(sessions) as session:
         for incident_id in ids:
             for user in ("U1", "U2"):
                 key = f"page:{incident_id}:{user}"
                 await outbox.add(session, Kind.PAGE, key, {"incident": incident_id})
     worker = DeliveryWorker(sessions, outbox, clock, {Kind.PAGE: dm})
-    event.listen(engine.sync_engine, "before_cursor_execute", keep)
-    assert await worker.deliver_due() == 6
-    event.remove(engine.sync_engine, "before_cursor_execute", keep)
+    with statements(engine) as sent:
+        assert await worker.deliver_due() == 6
+    inserts = [s for s in sent if s.startswith("INSERT INTO outbox")]
     async with sessions() as session:
         edits = (
             await session.scalars(

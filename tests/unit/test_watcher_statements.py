@@ -3,21 +3,19 @@ so the SQL statements it sends grow with the chunks, not a score of statements p
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from math import ceil
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import FixedClock
 from bot.config import Plan, Settings
 from bot.incidents import Declaration
 from bot.paging.escalation import CHUNK
 from bot.services import Services, build_services
+from tests.support.sent_sql import statements
 
 # Wednesday 4 November 2026, 10:00 New York, in the launch fortnight: a Tier 1 incident pages
 # levels 1 and 2 at once, and level 3 when its acknowledgement deadline passes.
@@ -42,20 +40,6 @@ async def services(database_url: str, plan: Plan, clock: FixedClock) -> AsyncIte
     built = build_services(Settings(database_url=database_url), plan, clock)
     yield built
     await built.close()
-
-
-@contextmanager
-def statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    sent: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        sent.append(statement)
-
-    sa.event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        sa.event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 async def test_a_wave_of_breaches_costs_statements_per_chunk_not_per_incident(services, clock, db):
