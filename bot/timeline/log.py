@@ -29,9 +29,13 @@ class IncidentLog:
         self, session: AsyncSession, incident: Incident, actor: str, kind: str, text: str
     ) -> IncidentEvent:
         """A timeline entry, not (yet) shown anywhere."""
-        event = IncidentEvent(
-            incident=incident, at=self._clock.now(), actor=actor, kind=kind, text=text
-        )
+        event = IncidentEvent(at=self._clock.now(), actor=actor, kind=kind, text=text)
+        if incident.id is None:
+            event.incident = incident  # the flush inserts the incident first, then this
+        else:
+            # By id: through the relationship the incident's events (not loaded) would keep
+            # it as a pending addition, and the flush's unit of work would have to insert it.
+            event.incident_id = incident.id
         session.add(event)
         return event
 
