@@ -136,23 +136,27 @@ class _InlineSQLite(aiosqlite.Connection):
             return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
         if not (args and str(args[0]).startswith("BEGIN")):
             return fn(*args, **kwargs)
+        if self._busy_timeout is None:
+            # Set as it opened (_tune_sqlite), and kept for the BEGINs that must wait; on the
+            # loop's thread nothing waits. Set once rather than around every BEGIN: two
+            # PRAGMAs a transaction were a tenth of its statements.
+            (self._busy_timeout,) = self._conn.execute("PRAGMA busy_timeout").fetchone()
+            self._conn.execute("PRAGMA busy_timeout=0")
         try:
-            return self._without_waiting(partial(fn, *args, **kwargs))
+            return fn(*args, **kwargs)
         except sqlite3.OperationalError as exc:
             if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
                 raise
-        return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+        waiting = partial(self._waiting, partial(fn, *args, **kwargs))
+        return await super()._execute(waiting)  # type: ignore[no-untyped-call]
 
-    def _without_waiting(self, begin: Callable[[], Any]) -> Any:
-        # Read once: the connection's busy_timeout is set as it opens (_tune_sqlite) and never
-        # changed after, and this runs at every transaction.
-        if self._busy_timeout is None:
-            (self._busy_timeout,) = self._conn.execute("PRAGMA busy_timeout").fetchone()
-        self._conn.execute("PRAGMA busy_timeout=0")
+    def _waiting(self, begin: Callable[[], Any]) -> Any:
+        # On aiosqlite's thread: the connection's own busy_timeout for this BEGIN alone.
+        self._conn.execute(f"PRAGMA busy_timeout={int(self._busy_timeout or 0)}")
         try:
             return begin()
         finally:
-            self._conn.execute(f"PRAGMA busy_timeout={int(self._busy_timeout)}")
+            self._conn.execute("PRAGMA busy_timeout=0")
 
 
 # Engines made with inline=True (their sessions need no cancellation shield: _InlineSession).

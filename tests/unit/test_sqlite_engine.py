@@ -43,6 +43,21 @@ async def test_statements_run_on_the_event_loops_thread(engine: AsyncEngine) -> 
         assert (await conn.scalar(sa.text("SELECT count(*) FROM notes"))) == 2
 
 
+async def test_a_transaction_sends_sqlite_only_its_own_statements(engine: AsyncEngine) -> None:
+    """BEGIN IMMEDIATE is tried without waiting: the connection waits for no lock on the loop's
+    thread (busy_timeout 0 there), rather than turning the wait off and on around each BEGIN."""
+    ran: list[str] = []
+    async with engine.begin() as conn:
+        raw = await conn.get_raw_connection()
+        raw.driver_connection._conn.set_trace_callback(ran.append)
+        await conn.execute(sa.text("INSERT INTO notes (body) VALUES ('first')"))
+    for body in ("second", "third"):
+        async with engine.begin() as conn:
+            await conn.execute(sa.text(f"INSERT INTO notes (body) VALUES ('{body}')"))
+    statements = [s.split()[0] for s in ran]
+    assert statements == ["INSERT", "COMMIT"] + ["BEGIN", "INSERT", "COMMIT"] * 2, ran
+
+
 async def test_waiting_for_another_process_lock_does_not_hold_up_the_loop(
     engine: AsyncEngine, tmp_path: Path
 ) -> None:
