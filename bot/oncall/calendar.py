@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from bot.calendar import WEEKDAYS, Schedule, local_slot
@@ -80,7 +81,8 @@ class Calendar:
             local_slot(day, time(0, 0), self.zone) - timedelta(microseconds=1)
         )
 
-    @property
+    # Fixed by the plan, and asked at every page (phase): worked out once.
+    @cached_property
     def rotation_begins(self) -> datetime:
         """The handoff that ends the all-hands weeks."""
         phases = self.plan.paging.phases
@@ -88,7 +90,7 @@ class Calendar:
             self.plan.launch_date + timedelta(days=phases.all_hands_days)
         )
 
-    @property
+    @cached_property
     def steady_begins(self) -> datetime:
         """The handoff that starts business-hours-plus-critical coverage."""
         phases = self.plan.paging.phases
