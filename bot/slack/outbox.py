@@ -127,9 +127,9 @@ class Outbox:
             return True
         if batch is not None and key in batch.read:
             return False
-        # A batch writes its rows as it ends, not before each read.
-        with session.no_autoflush if batch is not None else nullcontext():
-            waiting = await session.scalar(WAITING_KIND, {"kinds": sorted(kinds), "key": key})
+        # A statement on the table: nothing is flushed for it (a batch writes its rows as it
+        # ends), and what this transaction queued is known above.
+        waiting = await session.scalar(WAITING_KIND, {"kinds": sorted(kinds), "key": key})
         if waiting is not None:
             known_waiting(session, batch).setdefault(key, set()).add(waiting)
         return waiting is not None
