@@ -53,7 +53,8 @@ def flush_cpu() -> Iterator[list[float]]:
     def after(*_: Any) -> None:
         spent[0] += time.process_time() - began.pop()
 
-    event.listen(Session, "before_flush", before)
+    # First of the before_flush hooks: bot/store/bulk.py's (rows it inserts itself) counts.
+    event.listen(Session, "before_flush", before, insert=True)
     event.listen(Session, "after_flush_postexec", after)
     try:
         yield spent
