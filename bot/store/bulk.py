@@ -8,7 +8,10 @@ seven steps and seven messages that nothing reads back: one executemany each, no
 A batch (a declaration; the watcher's chunk of many incidents, whose reads flush often)
 keeps them out of every flush until end_batch, and add_row keeps them as plain values: an
 ORM object built only to be taken apart again at the flush costs more than its INSERT. Rows
-go in the order they were added, so outbox ids (the delivery order on a key) stay as they were."""
+go in the order they were added, so outbox ids (the delivery order on a key) stay as they were.
+
+Rows whose ids are wanted but that are only ever added to their incident (pages, timeline
+entries: RETURNED) go in by Core as a flush begins, their ids read back, and stay as loaded."""
 
 from __future__ import annotations
 
