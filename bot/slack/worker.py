@@ -262,7 +262,8 @@ class DeliveryWorker:
             writeback = outcome.writeback if sent else None
             if isinstance(writeback, RowWrite):
                 together.setdefault(writeback.statement, []).append(writeback.params)
-                after += [writeback.then] if writeback.then else []
+                if writeback.then is not None:
+                    after.append(writeback.then)
             elif writeback is not None:
                 await writeback(session)
             rows.append(

@@ -65,10 +65,7 @@ def insert_in_bulk(session: Session, _context: UOWTransaction, _instances: objec
     for the end of the batch."""
     held: Rows | None = session.info.get(HELD)
     for model in WRITE_ONLY:
-        new = sorted(
-            (row for row in session.new if type(row) is model),
-            key=lambda row: instance_state(row).insert_order or 0,
-        )
+        new = _new_rows(session, model)
         if held is None and len(new) < 2:
             continue
         values = [_values(row) for row in new]
@@ -85,10 +82,7 @@ def insert_in_bulk(session: Session, _context: UOWTransaction, _instances: objec
 def _insert_returning_new(session: Session, model: type[Base]) -> None:
     """Insert the model's new rows that need no unit of work (_linked) by Core, reading back
     their ids and defaults, and keep them and their incidents' collections as loaded."""
-    new = sorted(
-        (row for row in session.new if type(row) is model),
-        key=lambda row: instance_state(row).insert_order or 0,
-    )
+    new = _new_rows(session, model)
     linked = [(row, links) for row in new if (links := _linked(row)) is not None]
     if not linked:
         return
@@ -118,8 +112,7 @@ def _keep_loaded(session: Session, linked: list[tuple[Base, list[tuple[Base, Any
     collections: dict[tuple[int, str], Base] = {}
     for row, links in linked:
         session.expunge(row)
-        make_transient_to_detached(row)
-        session.add(row)
+        _as_loaded(session, row)
         for parent, relationship in links:
             if relationship.back_populates:
                 collections[id(parent), relationship.back_populates] = parent
@@ -153,6 +146,14 @@ def _linked(row: Base) -> list[tuple[Base, Any]] | None:
             return None
         links.append((parent, relationship))
     return links
+
+
+def _new_rows(session: Session, model: type) -> list[Any]:
+    """The session's new rows of a model, in the order they were added."""
+    return sorted(
+        (row for row in session.new if type(row) is model),
+        key=lambda row: instance_state(row).insert_order or 0,
+    )
 
 
 def add_row(session: AsyncSession | Session, model: type, values: dict[str, Any]) -> None:
@@ -212,5 +213,11 @@ async def insert_now(session: AsyncSession, row: Base) -> None:
     for relationship in mapper.relationships:
         if relationship.uselist and relationship.key not in row.__dict__:
             setattr(row, relationship.key, [])
+    _as_loaded(session, row)
+
+
+def _as_loaded(session: AsyncSession | Session, row: Base) -> None:
+    # A transient row whose columns are all set, made persistent as though a query had loaded
+    # it: its values committed, nothing left for a flush to write.
     make_transient_to_detached(row)
     session.add(row)
