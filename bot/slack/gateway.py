@@ -34,6 +34,10 @@ TRANSIENT_ERRORS = {
 }
 
 
+# Message calls, sent as JSON (their blocks and metadata) through api_call.
+JSON_METHODS = frozenset({"chat.postMessage", "chat.update"})
+
+
 class SlackCallFailed(SupportbotError):
     """Slack refused or could not be reached, after the in-call retries."""
 
@@ -119,9 +123,14 @@ class SlackGateway:
 
         once: never repeat the call after a 5xx or connection error (see __init__)."""
         client = self._once if once else self.client
-        function = getattr(client, method.replace(".", "_"))
         try:
-            response = await function(**arguments)
+            if method in JSON_METHODS:
+                # What slack_sdk's own chat_postMessage / chat_update send, without their walk
+                # of every block for Block objects to convert (ours are dicts already).
+                body = {key: value for key, value in arguments.items() if value is not None}
+                response = await client.api_call(method, json=body)
+            else:
+                response = await getattr(client, method.replace(".", "_"))(**arguments)
         except SlackApiError as exc:
             error = str(exc.response.get("error", "unknown_error"))
             status = exc.response.status_code
