@@ -110,6 +110,10 @@ def seed(database: str, plan: Plan) -> None:
         record_sync(database, "checkout-api", recent, now - HOUR, quarter, ms=210, ms_step=0.2)
         record_sync(database, "checkout-api", now - HOUR, now, quarter, SampleState.DOWN, ms=None)
         record_sync(database, "search", recent, now, quarter, ms=900, ms_step=26)
+        # Due an hour from when they are written, not from `now`: seeding can take over a
+        # minute on a loaded machine, and a check due meanwhile (of addresses that don't
+        # answer) would run at once and turn these monitors down.
+        due = datetime.now(UTC) + HOUR
         set_status(
             engine,
             "shop",
@@ -118,9 +122,24 @@ def seed(database: str, plan: Plan) -> None:
             response_ms=182,
             since=now - 3 * DAY,
             summary="200 in 182 ms",
+            next_due=due,
         )
-        set_status(engine, "checkout-api", SampleState.DOWN, checked_at=now, since=now - HOUR)
-        set_status(engine, "orders-db", SampleState.UP, checked_at=now, since=now - 9 * DAY)
+        set_status(
+            engine,
+            "checkout-api",
+            SampleState.DOWN,
+            checked_at=now,
+            since=now - HOUR,
+            next_due=due,
+        )
+        set_status(
+            engine,
+            "orders-db",
+            SampleState.UP,
+            checked_at=now,
+            since=now - 9 * DAY,
+            next_due=due,
+        )
         set_status(
             engine,
             "search",
@@ -128,6 +147,7 @@ def seed(database: str, plan: Plan) -> None:
             checked_at=now,
             response_ms=3400,
             since=now - 12 * timedelta(minutes=1),
+            next_due=due,
         )
         add_alert(engine, "checkout-api", "down", fired_at=now - 40 * timedelta(minutes=1))
         add_alert(engine, "search", "slow", fired_at=now - 9 * timedelta(minutes=1))

@@ -32,8 +32,10 @@ def set_status(
     since: datetime | None = None,
     response_ms: int | None = None,
     summary: str = "",
+    next_due: datetime | None = None,
 ) -> None:
-    """Put one monitor's current state in monitor_status (replacing any before)."""
+    """Put one monitor's current state in monitor_status (replacing any before); its next
+    check is due a minute after checked_at unless next_due says when."""
     with db.begin() as conn:
         conn.execute(sa.delete(MonitorStatus).where(MonitorStatus.monitor == monitor))
         conn.execute(
@@ -42,7 +44,7 @@ def set_status(
                 state=state,
                 since=since or checked_at,
                 checked_at=checked_at,
-                next_due=checked_at + timedelta(minutes=1),
+                next_due=next_due or checked_at + timedelta(minutes=1),
                 failed_in_row=0 if state is SampleState.UP else 3,
                 good_in_row=1 if state is SampleState.UP else 0,
                 response_ms=response_ms,
