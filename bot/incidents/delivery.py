@@ -31,6 +31,7 @@ from bot.store import (
     Incident,
     IncidentEvent,
     IncidentRecord,
+    read_entries,
     read_entry,
     read_incident,
     read_incidents,
@@ -119,10 +120,10 @@ class IncidentDelivery:
             self._incidents.keep(record.id, record, takers=wanted[record.id])
 
     async def _read_entries(self, session: AsyncSession, payloads: list[dict[str, Any]]) -> None:
-        for payload in payloads:
-            entry = await read_entry(session, payload["event"])
-            if entry is not None:
-                self._entries.keep(payload["event"], entry)
+        # One statement for the claim's entries, however many incidents they are of.
+        entries = await read_entries(session, {payload["event"] for payload in payloads})
+        for event_id, entry in entries.items():
+            self._entries.keep(event_id, entry)
 
     async def _record(self, incident_id: int) -> IncidentRecord:
         incident = await self._incidents.take_or_read(incident_id, self._sessions, read_incident)

@@ -37,7 +37,13 @@ from bot.store.models import (
     table_of,
 )
 from bot.store.monitoring import Alert, MonitorMute, MonitorRollup, MonitorSample, MonitorStatus
-from bot.store.records import IncidentRecord, read_entry, read_incident, read_incidents
+from bot.store.records import (
+    IncidentRecord,
+    read_entries,
+    read_entry,
+    read_incident,
+    read_incidents,
+)
 from bot.store.reports import Report
 from bot.store.resolutions import Resolution
 from bot.store.seen import SeenRequest
@@ -114,6 +120,7 @@ __all__ = [
     "install_id",
     "session_factory",
     "open_database",
+    "read_entries",
     "read_entry",
     "read_incident",
     "read_incidents",

@@ -31,8 +31,9 @@ _THEIR_PAGES = (
 # session.info key: the records read with share=True in the session, by incident id.
 _SHARED = "store.records.shared"
 
-_ENTRY = (
+_ENTRIES = (
     select(
+        _EVENTS.c.id,
         _EVENTS.c.at,
         _EVENTS.c.actor,
         _EVENTS.c.kind,
@@ -41,7 +42,7 @@ _ENTRY = (
         _INCIDENTS.c.post_ts,
     )
     .join(_INCIDENTS, _INCIDENTS.c.id == _EVENTS.c.incident_id)
-    .where(_EVENTS.c.id == bindparam("event_id"))
+    .where(_EVENTS.c.id.in_(bindparam("event_ids", expanding=True)))
 )
 
 
@@ -111,7 +112,16 @@ async def read_incidents(
     return records
 
 
+async def read_entries(
+    session: AsyncSession, event_ids: Collection[int]
+) -> dict[int, Row[*tuple[Any, ...]]]:
+    """Timeline entries by id (at, actor, kind, text), each with where its incident's post is
+    (post_channel, post_ts): what their thread replies need, in one statement. An entry that
+    is gone is left out."""
+    rows = await session.execute(_ENTRIES, {"event_ids": list(event_ids)})
+    return {row.id: row for row in rows}
+
+
 async def read_entry(session: AsyncSession, event_id: int) -> Row[*tuple[Any, ...]] | None:
-    """A timeline entry (at, actor, kind, text) with where its incident's post is
-    (post_channel, post_ts): what its thread reply needs, in one statement."""
-    return (await session.execute(_ENTRY, {"event_id": event_id})).one_or_none()
+    """One timeline entry, as read_entries reads it; None when it is gone."""
+    return (await read_entries(session, [event_id])).get(event_id)

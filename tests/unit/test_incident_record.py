@@ -9,14 +9,18 @@ from sqlalchemy import event
 from bot.config import Plan, Policy
 from bot.store import (
     Incident,
+    IncidentEvent,
     IncidentStatus,
     Page,
     PageKind,
     PageStatus,
+    read_entries,
+    read_entry,
     read_incident,
     read_incidents,
 )
 from bot.timeline import IncidentView
+from tests.support.sent_sql import statements
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 
@@ -151,3 +155,26 @@ async def test_a_record_is_viewed_once(sessions):
     assert IncidentView.of(record) is IncidentView.of(record)
     assert IncidentView.of(again) == IncidentView.of(record)
     assert IncidentView.of(again) is not IncidentView.of(record)
+
+
+async def test_a_claims_timeline_entries_are_read_in_one_statement(engine, sessions):
+    """The timeline replies' hook reads every entry a claim took at once, each as it reads
+    alone, with its incident's post; an entry that is gone is left out."""
+    async with sessions.begin() as session:
+        session.add_all(made := [busy_incident(), busy_incident()])
+        for n, incident in enumerate(made):
+            incident.events.append(
+                IncidentEvent(at=NOW, actor="U1", kind="paged", text=f"level {n + 1}")
+            )
+    event_ids = [incident.events[0].id for incident in made]
+    async with sessions() as session:
+        alone = {i: await read_entry(session, i) for i in event_ids}
+        with statements(engine) as sent:
+            together = await read_entries(session, [*event_ids, max(event_ids) + 1])
+        assert await read_entry(session, max(event_ids) + 1) is None
+    assert len(sent) == 1
+    assert together == alone
+    assert sorted((row.text, row.post_ts) for row in together.values()) == [
+        ("level 1", "1700000000.000100"),
+        ("level 2", "1700000000.000100"),
+    ]
