@@ -64,8 +64,9 @@ def insert_in_bulk(session: Session, _context: UOWTransaction, _instances: objec
     """Take the write-only rows out of the flush: insert them in bulk first, or hold them
     for the end of the batch."""
     held: Rows | None = session.info.get(HELD)
+    added = _new_rows(session)
     for model in WRITE_ONLY:
-        new = _new_rows(session, model)
+        new = added.get(model, [])
         if held is None and len(new) < 2:
             continue
         values = [_values(row) for row in new]
@@ -76,13 +77,12 @@ def insert_in_bulk(session: Session, _context: UOWTransaction, _instances: objec
         else:
             held.setdefault(model, []).extend(values)
     for returned in RETURNED:
-        _insert_returning_new(session, returned)
+        _insert_returning_new(session, returned, added.get(returned, []))
 
 
-def _insert_returning_new(session: Session, model: type[Base]) -> None:
+def _insert_returning_new(session: Session, model: type[Base], new: list[Any]) -> None:
     """Insert the model's new rows that need no unit of work (_linked) by Core, reading back
     their ids and defaults, and keep them and their incidents' collections as loaded."""
-    new = _new_rows(session, model)
     linked = [(row, links) for row in new if (links := _linked(row)) is not None]
     if not linked:
         return
@@ -148,12 +148,13 @@ def _linked(row: Base) -> list[tuple[Base, Any]] | None:
     return links
 
 
-def _new_rows(session: Session, model: type) -> list[Any]:
-    """The session's new rows of a model, in the order they were added."""
-    return sorted(
-        (row for row in session.new if type(row) is model),
-        key=lambda row: instance_state(row).insert_order or 0,
-    )
+def _new_rows(session: Session) -> dict[type, list[Any]]:
+    """The session's new rows by model, each model's in the order they were added (one pass
+    over session.new, which is built afresh at every call, for every model a flush handles)."""
+    by_model: dict[type, list[Any]] = {}
+    for row in sorted(session.new, key=lambda row: instance_state(row).insert_order or 0):
+        by_model.setdefault(type(row), []).append(row)
+    return by_model
 
 
 def add_row(session: AsyncSession | Session, model: type, values: dict[str, Any]) -> None:
