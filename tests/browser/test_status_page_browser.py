@@ -80,8 +80,8 @@ def seed(database: str, plan: Plan) -> None:
     site down, one slow, two fine, and alerts firing."""
     now = datetime.now(UTC).replace(microsecond=0)
     start, recent = now - 90 * DAY, now - DAY
-    # Twice a day for the 90 days (the page draws a bar a day; every three hours took twice
-    # as long to seed on a loaded machine, a minute of the suite), with a three-hour outage.
+    # Twice a day for the 90 days (the page draws a bar a day; every three hours took 2.5
+    # times as long to seed, over a minute of the suite's time), with a three-hour outage.
     every, outage_span = timedelta(hours=12), timedelta(hours=3)
     engine = sa.create_engine(database)
     try:
