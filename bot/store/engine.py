@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio.session import _AsyncSessionContextManager
 from sqlalchemy.sql.compiler import InsertmanyvaluesSentinelOpts
 
 from bot.errors import ConfigError
+from bot.store.checkpoints import SQLITE_AUTOCHECKPOINT, Checkpointer, checkpoint
 
 
 def _url(database_url: str, *, is_async: bool) -> URL:
@@ -120,16 +121,18 @@ def _tune_sqlite(engine: Engine) -> None:
 
 class _InlineSQLite(aiosqlite.Connection):
     """aiosqlite that runs statements on the caller's thread; only a BEGIN that must wait
-    goes to its own.
+    goes to its own, and so do WAL checkpoints.
 
     Handing each statement to aiosqlite's thread and waking the event loop with its result
     cost more CPU than the statement itself (a declaration sends about 90). Only BEGIN
     IMMEDIATE can wait (for another process's write lock, up to busy_timeout): it is tried
     at once, and if the lock is taken it waits on aiosqlite's thread, so the loop never
-    blocks on a lock. In WAL mode the rest cannot wait and take microseconds. The engine's
-    pool holds one connection: it is never used from two places at once."""
+    blocks on a lock. In WAL mode the rest cannot wait and take microseconds, once the
+    checkpoints a COMMIT would make are made elsewhere (bot/store/checkpoints.py). The
+    engine's pool holds one connection: it is never used from two places at once."""
 
     _busy_timeout: int | None = None  # this connection's, read at its first BEGIN
+    _checkpoints: Checkpointer | None = None
 
     async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         if self._connection is None:
@@ -137,18 +140,54 @@ class _InlineSQLite(aiosqlite.Connection):
         if not (args and str(args[0]).startswith("BEGIN")):
             return fn(*args, **kwargs)
         if self._busy_timeout is None:
-            # Set as it opened (_tune_sqlite), and kept for the BEGINs that must wait; on the
-            # loop's thread nothing waits. Set once rather than around every BEGIN: two
-            # PRAGMAs a transaction were a tenth of its statements.
-            (self._busy_timeout,) = self._conn.execute("PRAGMA busy_timeout").fetchone()
-            self._conn.execute("PRAGMA busy_timeout=0")
+            self._first_begin()
+        begin = partial(fn, *args, **kwargs)
+        if self._checkpoints is not None and self._checkpoints.catch_up:
+            self._checkpoints.catch_up = False
+            caught_up = partial(self._caught_up, begin)
+            return await super()._execute(self._waiting, caught_up)  # type: ignore[no-untyped-call]
         try:
-            return fn(*args, **kwargs)
+            return begin()
         except sqlite3.OperationalError as exc:
             if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
                 raise
-        waiting = partial(self._waiting, partial(fn, *args, **kwargs))
-        return await super()._execute(waiting)  # type: ignore[no-untyped-call]
+        return await super()._execute(self._waiting, begin)  # type: ignore[no-untyped-call]
+
+    def _first_begin(self) -> None:
+        # busy_timeout: set as it opened (_tune_sqlite), and kept for the BEGINs that must
+        # wait; on the loop's thread nothing waits. Set once rather than around every BEGIN:
+        # two PRAGMAs a transaction were a tenth of its statements.
+        (self._busy_timeout,) = self._conn.execute("PRAGMA busy_timeout").fetchone()
+        self._conn.execute("PRAGMA busy_timeout=0")
+        (mode,) = self._conn.execute("PRAGMA journal_mode").fetchone()
+        path = next((row[2] for row in self._conn.execute("PRAGMA database_list")), "")
+        if str(mode).lower() == "wal" and path:  # not an in-memory database
+            self._conn.execute("PRAGMA wal_autocheckpoint=0")
+            self._checkpoints = Checkpointer(path, self._off_loop)
+
+    def _caught_up(self, begin: Callable[[], Any]) -> Any:
+        # On aiosqlite's thread, before this connection writes again: the log's end is in
+        # reach, and once all of it is copied the transaction's first write starts it anew.
+        checkpoint(self._conn)
+        return begin()
+
+    async def _off_loop(self, fn: Callable[[], Any]) -> Any:
+        return await super()._execute(fn)  # type: ignore[no-untyped-call]
+
+    async def commit(self) -> None:
+        await super().commit()
+        if (checkpoints := self._checkpoints) is None:
+            return
+        if checkpoints.failed:
+            self._checkpoints = None
+            self._conn.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT}")
+        else:
+            checkpoints.committed()
+
+    async def close(self) -> None:
+        if self._checkpoints is not None and self._connection is not None:
+            await self._checkpoints.close()
+        await super().close()
 
     def _waiting(self, begin: Callable[[], Any]) -> Any:
         # On aiosqlite's thread: the connection's own busy_timeout for this BEGIN alone.
