@@ -3,7 +3,7 @@
 In WAL mode a commit appends its pages to the log, and now and then the log is copied back
 into the database file and both are fsynced: a checkpoint. By default the connection that
 commits makes it, inside its COMMIT, whenever the log has passed 1,000 pages. The app's
-statements run on the event loop's thread (bot/store/engine.py, _InlineSQLite), so that
+statements run on the event loop's thread (bot/store/inline_sqlite.py), so that
 COMMIT held the whole loop: 14–22 ms, once every 13 or so Tier 1 declarations with their
 deliveries, each time in the way of every request and page DM in flight.
 

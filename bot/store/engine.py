@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 import weakref
-from collections.abc import Callable
-from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
-import aiosqlite
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
-    AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
 
 # Private, but the one place that says how a session's context manager ends.
-from sqlalchemy.ext.asyncio.session import _AsyncSessionContextManager
 from sqlalchemy.sql.compiler import InsertmanyvaluesSentinelOpts
 
 from bot.errors import ConfigError
-from bot.store.checkpoints import SQLITE_AUTOCHECKPOINT, Checkpointer, checkpoint
+from bot.store.inline_sqlite import InlineSession, connect_inline
 
 
 def _url(database_url: str, *, is_async: bool) -> URL:
@@ -119,95 +113,8 @@ def _tune_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-class _InlineSQLite(aiosqlite.Connection):
-    """aiosqlite that runs statements on the caller's thread; only a BEGIN that must wait
-    goes to its own, and so do WAL checkpoints.
-
-    Handing each statement to aiosqlite's thread and waking the event loop with its result
-    cost more CPU than the statement itself (a declaration sends about 90). Only BEGIN
-    IMMEDIATE can wait (for another process's write lock, up to busy_timeout): it is tried
-    at once, and if the lock is taken it waits on aiosqlite's thread, so the loop never
-    blocks on a lock. In WAL mode the rest cannot wait and take microseconds, once the
-    checkpoints a COMMIT would make are made elsewhere (bot/store/checkpoints.py). The
-    engine's pool holds one connection: it is never used from two places at once."""
-
-    _busy_timeout: int | None = None  # this connection's, read at its first BEGIN
-    _checkpoints: Checkpointer | None = None
-
-    async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        if self._connection is None:
-            return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
-        if not (args and str(args[0]).startswith("BEGIN")):
-            return fn(*args, **kwargs)
-        if self._busy_timeout is None:
-            self._first_begin()
-        begin = partial(fn, *args, **kwargs)
-        if self._checkpoints is not None and self._checkpoints.catch_up:
-            self._checkpoints.catch_up = False
-            caught_up = partial(self._caught_up, begin)
-            return await super()._execute(self._waiting, caught_up)  # type: ignore[no-untyped-call]
-        try:
-            return begin()
-        except sqlite3.OperationalError as exc:
-            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
-                raise
-        return await super()._execute(self._waiting, begin)  # type: ignore[no-untyped-call]
-
-    def _first_begin(self) -> None:
-        # busy_timeout: set as it opened (_tune_sqlite), and kept for the BEGINs that must
-        # wait; on the loop's thread nothing waits. Set once rather than around every BEGIN:
-        # two PRAGMAs a transaction were a tenth of its statements.
-        (self._busy_timeout,) = self._conn.execute("PRAGMA busy_timeout").fetchone()
-        self._conn.execute("PRAGMA busy_timeout=0")
-        (mode,) = self._conn.execute("PRAGMA journal_mode").fetchone()
-        path = next((row[2] for row in self._conn.execute("PRAGMA database_list")), "")
-        if str(mode).lower() == "wal" and path:  # not an in-memory database
-            self._conn.execute("PRAGMA wal_autocheckpoint=0")
-            self._checkpoints = Checkpointer(path, self._off_loop)
-
-    def _caught_up(self, begin: Callable[[], Any]) -> Any:
-        # On aiosqlite's thread, before this connection writes again: the log's end is in
-        # reach, and once all of it is copied the transaction's first write starts it anew.
-        checkpoint(self._conn)
-        return begin()
-
-    async def _off_loop(self, fn: Callable[[], Any]) -> Any:
-        return await super()._execute(fn)  # type: ignore[no-untyped-call]
-
-    async def commit(self) -> None:
-        await super().commit()
-        if (checkpoints := self._checkpoints) is None:
-            return
-        if checkpoints.failed:
-            self._checkpoints = None
-            self._conn.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT}")
-        else:
-            checkpoints.committed()
-
-    async def close(self) -> None:
-        if self._checkpoints is not None and self._connection is not None:
-            await self._checkpoints.close()
-        await super().close()
-
-    def _waiting(self, begin: Callable[[], Any]) -> Any:
-        # On aiosqlite's thread: the connection's own busy_timeout for this BEGIN alone.
-        self._conn.execute(f"PRAGMA busy_timeout={int(self._busy_timeout or 0)}")
-        try:
-            return begin()
-        finally:
-            self._conn.execute("PRAGMA busy_timeout=0")
-
-
-# Engines made with inline=True (their sessions need no cancellation shield: _InlineSession).
+# Engines made with inline=True (their sessions need no cancellation shield: InlineSession).
 _INLINE: weakref.WeakSet[AsyncEngine] = weakref.WeakSet()
-
-
-def _connect_inline(database: str, **kwargs: Any) -> aiosqlite.Connection:
-    # Opened on aiosqlite's thread, used on the loop's: sqlite3 must allow that.
-    connector = partial(sqlite3.connect, database, **{**kwargs, "check_same_thread": False})
-    connection = _InlineSQLite(connector, iter_chunk_size=64)
-    connection._thread.daemon = True  # as SQLAlchemy's aiosqlite dialect does
-    return connection
 
 
 # On PostgreSQL the app holds at most 15 connections to its database, as SQLAlchemy's default
@@ -231,7 +138,7 @@ def async_engine(
 ) -> AsyncEngine:
     """The app's engine; single_connection for one that only pings (a live check's).
 
-    inline (SQLite): statements run on the event loop's thread (_InlineSQLite). For the app's
+    inline (SQLite): statements run on the event loop's thread (inline_sqlite.py). For the app's
     own statements, not for queries someone configured: a slow one would hold up the loop.
     ping: a connection idle longer than PING_AFTER_IDLE is tried before use (_ping_when_idle);
     ping=False: never, for work that may fail once after the database restarts.
@@ -260,7 +167,7 @@ def async_engine(
         # sleeps up to 100 ms between tries. Code never holds a transaction across a Slack call.
         kwargs = {"pool_size": 1, "max_overflow": 0, "hide_parameters": True}
         if inline:
-            kwargs["connect_args"] = {"async_creator_fn": _connect_inline}
+            kwargs["connect_args"] = {"async_creator_fn": connect_inline}
     engine = create_async_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
         _tune_sqlite(engine.sync_engine)
@@ -316,36 +223,8 @@ def sync_engine(database_url: str) -> Engine:
     return engine
 
 
-class _InlineSession(AsyncSession):
-    """A session of the inline SQLite engine, closed without SQLAlchemy's cancellation shield.
-
-    SQLAlchemy runs a context manager's close in a task of its own and shields it, so that a
-    cancellation cannot abandon it halfway (a connection then lost to its pool). That costs a
-    task and two turns of the event loop per session, a few percent of a declaration's CPU.
-    On the inline engine the close cannot be interrupted: none of its statements wait (they
-    run on the loop's thread), so there is no point at which a cancellation could land."""
-
-    async def __aexit__(self, type_: Any, value: Any, traceback: Any) -> None:
-        await self.close()
-
-    def _maker_context_manager(self) -> _AsyncSessionContextManager[Any]:
-        return _Begun(self)
-
-
-class _Begun(_AsyncSessionContextManager[Any]):
-    """sessions.begin() for _InlineSession: commit or roll back, then close, unshielded."""
-
-    __slots__ = ()
-
-    async def __aexit__(self, type_: Any, value: Any, traceback: Any) -> None:
-        try:
-            await self.trans.__aexit__(type_, value, traceback)
-        finally:
-            await self.async_session.close()
-
-
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
     """Sessions whose objects stay readable after commit."""
     if engine in _INLINE:
-        return async_sessionmaker(engine, class_=_InlineSession, expire_on_commit=False)
+        return async_sessionmaker(engine, class_=InlineSession, expire_on_commit=False)
     return async_sessionmaker(engine, expire_on_commit=False)
