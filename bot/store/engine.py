@@ -15,8 +15,6 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-
-# Private, but the one place that says how a session's context manager ends.
 from sqlalchemy.sql.compiler import InsertmanyvaluesSentinelOpts
 
 from bot.errors import ConfigError

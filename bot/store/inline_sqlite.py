@@ -120,7 +120,7 @@ class InlineSession(AsyncSession):
 
 
 class _Begun(_AsyncSessionContextManager[Any]):
-    """sessions.begin() for _InlineSession: commit or roll back, then close, unshielded."""
+    """sessions.begin() for InlineSession: commit or roll back, then close, unshielded."""
 
     __slots__ = ()
 

@@ -180,8 +180,6 @@ async def test_checkpoints_that_cannot_be_made_go_back_to_the_connection(
     for ever."""
 
     class Unopenable:
-        OperationalError = sqlite3.OperationalError
-
         @staticmethod
         def connect(*_args: Any, **_kwargs: Any) -> sqlite3.Connection:
             raise sqlite3.OperationalError("unable to open database file")
