@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.sql.compiler import InsertmanyvaluesSentinelOpts
 
 from bot.errors import ConfigError
-from bot.store.inline_sqlite import InlineSession, connect_inline
+from bot.store.inline_sqlite import InlineDBAPI, InlineSession
 
 
 def _url(database_url: str, *, is_async: bool) -> URL:
@@ -165,7 +165,7 @@ def async_engine(
         # sleeps up to 100 ms between tries. Code never holds a transaction across a Slack call.
         kwargs = {"pool_size": 1, "max_overflow": 0, "hide_parameters": True}
         if inline:
-            kwargs["connect_args"] = {"async_creator_fn": connect_inline}
+            kwargs["module"] = InlineDBAPI()
     engine = create_async_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
         _tune_sqlite(engine.sync_engine)

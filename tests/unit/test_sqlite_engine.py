@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import greenlet
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -110,6 +111,48 @@ async def test_sessions_commit_roll_back_and_close_without_a_task_each(engine: A
         loop.set_task_factory(None)
     assert bodies == ["0", "1", "2"]
     assert created == 0
+
+
+async def test_a_statement_waits_on_the_loop_once(engine: AsyncEngine) -> None:
+    """SQLAlchemy's aiosqlite cursor awaited each step of a statement (execute, then fetch)
+    through aiosqlite's coroutines, a greenlet switch out to the loop and back apiece; on the
+    inline connection a statement is one await: into the session's greenlet, out to the loop
+    and back once, out as it ends (6 switches before)."""
+    sessions = session_factory(engine)
+    async with sessions.begin() as session:
+        await session.execute(sa.text("INSERT INTO notes (body) VALUES ('a'), ('b')"))
+    async with sessions() as session:
+        await session.execute(sa.text("SELECT 1"))  # the transaction's BEGIN: an await too
+        switches: list[str] = []
+        traced = greenlet.settrace(lambda event, _: switches.append(event))
+        try:
+            rows = (await session.execute(sa.text("SELECT body FROM notes ORDER BY id"))).all()
+        finally:
+            greenlet.settrace(traced)
+    assert [tuple(row) for row in rows] == [("a",), ("b",)]
+    assert switches == ["switch"] * 4
+
+
+async def test_the_inline_cursor_answers_as_sqlite3_does(engine: AsyncEngine) -> None:
+    """Row counts, inserted ids, many rows in one call, and SQLite's errors as SQLAlchemy's."""
+    async with engine.begin() as conn:
+        inserted = await conn.execute(sa.text("INSERT INTO notes (body) VALUES ('one')"))
+        assert inserted.lastrowid == 1
+        many = await conn.execute(
+            sa.text("INSERT INTO notes (body) VALUES (:body)"), [{"body": "two"}, {"body": "3"}]
+        )
+        assert many.rowcount == 2
+        changed = await conn.execute(sa.text("UPDATE notes SET body = 'x' WHERE id > 1"))
+        assert changed.rowcount == 2
+        assert (await conn.execute(sa.text("SELECT body FROM notes WHERE id = 9"))).all() == []
+    with pytest.raises(sa.exc.IntegrityError):
+        async with engine.begin() as conn:
+            await conn.execute(sa.text("INSERT INTO notes (id, body) VALUES (1, 'again')"))
+    with pytest.raises(sa.exc.OperationalError):
+        async with engine.connect() as conn:
+            await conn.execute(sa.text("SELECT nothing FROM nowhere"))
+    async with engine.connect() as conn:
+        assert (await conn.scalar(sa.text("SELECT group_concat(body) FROM notes"))) == "one,x,x"
 
 
 def _pages(path: Path) -> int:
