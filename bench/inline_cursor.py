@@ -1,6 +1,6 @@
 """The inline SQLite engine's cursor against SQLAlchemy's own aiosqlite cursor, side by side.
 
-Both engines use the same connection class (bot/store/inline_sqlite.py's `_InlineSQLite`,
+Both engines use the same connection (bot/store/inline_sqlite.py's `connect_inline`,
 statements on the event loop's thread) on the same database file; they differ only in the
 cursor SQLAlchemy is given: the app's (sqlite3's own cursor, one await a statement) or the
 aiosqlite dialect's stock one (each step awaited through aiosqlite's coroutines). Each runs
@@ -15,38 +15,28 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sqlite3
 import statistics
 import tempfile
 import time
-from functools import partial
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.store import Incident, async_engine, session_factory, upgrade
 from bot.store.engine import _INLINE, _tune_sqlite
-from bot.store.inline_sqlite import _InlineSQLite
+from bot.store.inline_sqlite import connect_inline
 
 WARM_UP = 200
 
 
 def stock_engine(path: Path) -> AsyncEngine:
     """The inline connection under the aiosqlite dialect's own cursor."""
-
-    def connect(database: str, **kwargs: Any) -> _InlineSQLite:
-        connector = partial(sqlite3.connect, database, **{**kwargs, "check_same_thread": False})
-        connection = _InlineSQLite(connector, iter_chunk_size=64)
-        connection._thread.daemon = True
-        return connection
-
     engine = create_async_engine(
         f"sqlite+aiosqlite:///{path}",
         pool_size=1,
         max_overflow=0,
-        connect_args={"async_creator_fn": connect},
+        connect_args={"async_creator_fn": connect_inline},
     )
     _tune_sqlite(engine.sync_engine)
     _INLINE.add(engine)

@@ -161,11 +161,16 @@ class InlineDBAPI(AsyncAdapt_aiosqlite_dbapi):
         super().__init__(aiosqlite, sqlite3)
 
     def connect(self, database: str, **kwargs: Any) -> _Connection:
-        # Opened on aiosqlite's thread, used on the loop's: sqlite3 must allow that.
-        connector = partial(sqlite3.connect, database, **{**kwargs, "check_same_thread": False})
-        connection = _InlineSQLite(connector, iter_chunk_size=64)
-        connection._thread.daemon = True  # as SQLAlchemy's aiosqlite dialect does
-        return _Connection(self, cast(Any, await_(connection)))
+        return _Connection(self, cast(Any, await_(connect_inline(database, **kwargs))))
+
+
+def connect_inline(database: str, **kwargs: Any) -> aiosqlite.Connection:
+    """The inline connection, not yet opened (awaiting it opens it)."""
+    # Opened on aiosqlite's thread, used on the loop's: sqlite3 must allow that.
+    connector = partial(sqlite3.connect, database, **{**kwargs, "check_same_thread": False})
+    connection = _InlineSQLite(connector, iter_chunk_size=64)
+    connection._thread.daemon = True  # as SQLAlchemy's aiosqlite dialect does
+    return connection
 
 
 class InlineSession(AsyncSession):
