@@ -56,6 +56,7 @@ _ASYNCPG_READS = frozenset(
         "options",
     }
 )
+_WHERE = ("host", "port")
 
 
 def _through_asyncpg(url: URL) -> tuple[URL, dict[str, Any]] | None:
@@ -75,11 +76,14 @@ def _through_asyncpg(url: URL) -> tuple[URL, dict[str, Any]] | None:
             return None
         if seconds > 0:  # libpq waits for ever on 0; asyncpg would give up at once
             args["timeout"] = seconds
+    # Where to connect SQLAlchemy's asyncpg dialect reads from the query itself, as libpq
+    # does: a socket's folder (host=/var/run/postgresql), lists of hosts and ports.
+    where = {key: query.pop(key) for key in _WHERE if key in query}
     if not set(query) <= _ASYNCPG_READS:
         return None
     if query:
         args["dsn"] = "postgresql://?" + urlencode(query, doseq=True)
-    return url.set(drivername="postgresql+asyncpg", query={}), args
+    return url.set(drivername="postgresql+asyncpg", query=where), args
 
 
 def _tune_sqlite(engine: Engine) -> None:
