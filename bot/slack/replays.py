@@ -11,10 +11,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -28,16 +27,18 @@ CLAIM_WAIT = 0.5
 # Slack's signatures are good for 5 minutes, so a copy older than that is refused anyway.
 KEEP = timedelta(hours=1)
 PRUNE_EVERY = timedelta(minutes=10)
-# Built once, on the table: every request from Slack is claimed (an ORM add and flush cost
-# several times the INSERT).
-_SEEN = insert(table_of(SeenRequest))
-# PostgreSQL: the claim is one statement on a connection in autocommit (one round trip, where
-# a transaction takes three), and says itself whether the key was new.
-_SEEN_IF_NEW = (
-    postgresql.insert(table_of(SeenRequest))
+# The requests that came in during one turn of the event loop are claimed together, in one
+# statement: a burst of ten commands was ten claims (a transaction each on SQLite, a round trip
+# each on PostgreSQL) queued before the tenth could be acked. More than this wait for the next.
+CLAIM_BATCH = 500
+# Built once, on the table (an ORM add and flush cost several times the INSERT): the keys not
+# seen before come back, so the statement says itself which requests are new.
+_SEEN_IF_NEW = {
+    name: dialect.insert(table_of(SeenRequest))
     .on_conflict_do_nothing(index_elements=["key"])
     .returning(table_of(SeenRequest).c.key)
-)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 
 
 def request_identity(body: Mapping[str, Any]) -> tuple[str, ...] | None:
@@ -99,12 +100,16 @@ class SeenRequests:
         # once after a restart lets its request through, as any failed claim does).
         self._engine: AsyncEngine | None = None
         self._autocommit: AsyncEngine | None = None
-        if database_url is not None and make_url(database_url).get_backend_name() == "postgresql":
+        backend = make_url(database_url).get_backend_name() if database_url else "sqlite"
+        if database_url and backend == "postgresql":
             self._engine = async_engine(database_url, ping=False, connections=CLAIM_CONNECTIONS)
             self._autocommit = self._engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._if_new = _SEEN_IF_NEW[backend]
         self._pruned_at: datetime | None = None
-        # Claims still running after CLAIM_WAIT: held so they finish (and log) in the background.
-        self._late: set[asyncio.Task[bool]] = set()
+        # The keys asked for in this turn of the loop, each with its askers' answers to come;
+        # the claims running, held so they finish (and log) even once nobody waits for them.
+        self._batch: dict[str, list[asyncio.Future[bool]]] | None = None
+        self._claiming: set[asyncio.Task[None]] = set()
 
     async def is_repeat(self, body: Mapping[str, Any]) -> bool:
         """Claim this request; True when a copy of it was claimed before, so it must not act.
@@ -116,14 +121,13 @@ class SeenRequests:
         if identity is None:
             return False
         key = hashlib.sha256("\x1f".join(identity).encode()).hexdigest()
-        claim = asyncio.ensure_future(self.claim(key))
+        claim = self._claim_soon(key)
         # Waited on without cancelling it (a slow claim finishes in the background), and
         # without the two more tasks wait_for(shield(…)) would make for every request.
         done, _ = await asyncio.wait((claim,), timeout=CLAIM_WAIT)
         if not done:
             log.warning("recording a %s request as seen is slow: handling it anyway", identity[0])
-            self._late.add(claim)
-            claim.add_done_callback(self._finished_late)
+            claim.add_done_callback(_finished_late)
             return False
         try:
             first = claim.result()
@@ -140,19 +144,49 @@ class SeenRequests:
 
     async def claim(self, key: str) -> bool:
         """Record key as seen; False when it already was."""
-        row = {"key": key, "created_at": self._clock.now()}
-        if self._autocommit is not None:
-            async with self._autocommit.connect() as connection:
-                if (await connection.execute(_SEEN_IF_NEW, row)).first() is None:
-                    return False
-        else:
-            try:
-                async with self._sessions.begin() as session:
-                    await session.execute(_SEEN, row)
-            except IntegrityError:
-                return False
+        return await self._claim_soon(key)
+
+    def _claim_soon(self, key: str) -> asyncio.Future[bool]:
+        """Whether key is new, once claimed with every other key asked for in this turn of the
+        event loop: the claim's task starts at the next turn, when they are all in."""
+        batch = self._batch
+        if batch is None or len(batch) >= CLAIM_BATCH:
+            batch = self._batch = {}
+            task = asyncio.ensure_future(self._claim_batch(batch))
+            self._claiming.add(task)
+            task.add_done_callback(self._claiming.discard)
+        answer = asyncio.get_running_loop().create_future()
+        batch.setdefault(key, []).append(answer)
+        return answer
+
+    async def _claim_batch(self, batch: dict[str, list[asyncio.Future[bool]]]) -> None:
+        if self._batch is batch:
+            self._batch = None  # what is asked from now on goes in the next claim
+        try:
+            new = await self._insert_new(list(batch))
+        except Exception as exc:
+            for answers in batch.values():
+                for answer in answers:
+                    answer.set_exception(exc)
+            return
         await self._prune_now_and_then()
-        return True
+        for key, (first, *copies) in batch.items():
+            first.set_result(key in new)
+            for copy in copies:  # the same request twice at once: the second is a copy
+                copy.set_result(False)
+
+    async def _insert_new(self, keys: list[str]) -> set[str]:
+        """Record keys as seen; the ones that were not already."""
+        now = self._clock.now()
+        rows = [{"key": key, "created_at": now} for key in keys]
+        statement = self._if_new.values(rows)
+        if self._autocommit is not None:
+            # One statement on a connection in autocommit: one round trip, where a
+            # transaction takes three.
+            async with self._autocommit.connect() as connection:
+                return set((await connection.execute(statement)).scalars())
+        async with self._sessions.begin() as session:
+            return set((await session.execute(statement)).scalars())
 
     async def close(self) -> None:
         """Release the claims' own connections."""
@@ -181,7 +215,7 @@ class SeenRequests:
         except Exception:
             log.warning("could not forget old request keys", exc_info=True)
 
-    def _finished_late(self, claim: asyncio.Task[bool]) -> None:
-        self._late.discard(claim)
-        if not claim.cancelled() and claim.exception() is not None:
-            log.warning("a late request claim failed", exc_info=claim.exception())
+
+def _finished_late(claim: asyncio.Future[bool]) -> None:
+    if not claim.cancelled() and claim.exception() is not None:
+        log.warning("a late request claim failed", exc_info=claim.exception())

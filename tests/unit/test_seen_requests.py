@@ -3,9 +3,11 @@ databases, both kinds)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
@@ -86,3 +88,29 @@ async def test_keys_older_than_an_hour_are_forgotten(
         assert conn.scalar(sa.text("SELECT count(*) FROM seen_requests")) == 2
     # Long past the signature's five minutes: a copy that old is refused by its signature.
     assert not await services.seen.is_repeat(old)
+
+
+async def test_a_burst_is_claimed_in_one_statement_and_a_copy_within_it_is_a_repeat(
+    services: Services,
+) -> None:
+    # Ten commands at once were ten claims queued before the tenth ack; they are one INSERT
+    # now, and the same request twice in the burst still acts once.
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "seen_requests" in statement:
+            statements.append(statement.split(maxsplit=1)[0])
+
+    bodies = [command() for _ in range(9)]
+    sa.event.listen(sa.Engine, "before_cursor_execute", count)
+    try:
+        repeats = await asyncio.gather(
+            *(services.seen.is_repeat(b) for b in [*bodies, dict(bodies[3])])
+        )
+    finally:
+        sa.event.remove(sa.Engine, "before_cursor_execute", count)
+    assert repeats == [False] * 9 + [True]
+    assert statements.count("INSERT") == 1, statements
+    # Copies in a later burst, beside a new request: only the new one acts.
+    again = await asyncio.gather(*(services.seen.is_repeat(b) for b in [bodies[0], command()]))
+    assert again == [True, False]
