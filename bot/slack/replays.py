@@ -167,13 +167,15 @@ class SeenRequests:
         except Exception as exc:
             for answers in batch.values():
                 for answer in answers:
-                    answer.set_exception(exc)
+                    if not answer.done():  # an asker that was cancelled has no answer to get
+                        answer.set_exception(exc)
             return
         await self._prune_now_and_then()
-        for key, (first, *copies) in batch.items():
-            first.set_result(key in new)
-            for copy in copies:  # the same request twice at once: the second is a copy
-                copy.set_result(False)
+        for key, answers in batch.items():
+            # The same request twice at once: the first is new, if the key was; the rest copies.
+            for number, answer in enumerate(answers):
+                if not answer.done():
+                    answer.set_result(number == 0 and key in new)
 
     async def _insert_new(self, keys: list[str]) -> set[str]:
         """Record keys as seen; the ones that were not already."""

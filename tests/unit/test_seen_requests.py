@@ -114,3 +114,16 @@ async def test_a_burst_is_claimed_in_one_statement_and_a_copy_within_it_is_a_rep
     # Copies in a later burst, beside a new request: only the new one acts.
     again = await asyncio.gather(*(services.seen.is_repeat(b) for b in [bodies[0], command()]))
     assert again == [True, False]
+
+
+async def test_an_asker_that_gave_up_does_not_keep_the_others_from_their_answers(
+    services: Services,
+) -> None:
+    # A claim whose asker was cancelled is cancelled with it; the others claimed in the same
+    # statement still get their answers (and a copy of the cancelled one is a repeat).
+    dropped = asyncio.ensure_future(services.seen.claim("dropped"))
+    kept = asyncio.ensure_future(services.seen.claim("kept"))
+    await asyncio.sleep(0)  # both asked, in one turn of the loop
+    dropped.cancel()
+    assert await asyncio.wait_for(kept, 5) is True
+    assert await services.seen.claim("dropped") is False
