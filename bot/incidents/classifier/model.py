@@ -82,6 +82,11 @@ class Classifier:
         self.slow_seconds = slow_seconds
         self._index = Index([e for e in examples if e.tier in tiers], lexicon or Lexicon.load())
         self._learned_vectors: dict[tuple[int | None, str], Vector] = {}
+        # The tiers each category's examples have, asked by the rules of every suggestion.
+        by_category: dict[str, set[int]] = defaultdict(set)
+        for example in self._index.examples:
+            by_category[example.category].add(example.tier)
+        self._category_tiers = {category: sorted(t) for category, t in by_category.items()}
 
     @classmethod
     def for_plan(cls, plan: Plan, extra: Iterable[Example] = ()) -> Classifier:
@@ -210,7 +215,7 @@ class Classifier:
         return None
 
     def _tier_of(self, category: str, *, prefer_low: bool) -> int | None:
-        tiers = sorted({e.tier for e in self._index.examples if e.category == category})
+        tiers = self._category_tiers.get(category)
         if not tiers:
             return None
         return tiers[-1] if prefer_low else tiers[0]
