@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
@@ -64,7 +65,9 @@ class Renderer:
             clip=clip,
             # A whole line's object ({{ {...}|json }}) is printed by reference like a block.
             json=_json_line,
-            local=self._local,
+            # A message shows the same few instants as the last (declared, due by…): each
+            # converted and formatted once.
+            local=lru_cache(maxsize=1024)(self._local),
             mention=_mention,
             mention_ids=mention_ids,
             duration=format_duration,
