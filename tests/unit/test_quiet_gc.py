@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bot.slack import AcksFirst, collect_when_quiet
+from bot.slack.quiet_gc import YOUNG
 
 
 @pytest.fixture
@@ -70,6 +71,22 @@ def test_requests_that_never_stop_coming_delay_it_only_so_long(full_collections)
             assert full_collections == []
             await asyncio.sleep(0.5)
             assert full_collections
+        finally:
+            stopping.set()
+            await collector
+
+    asyncio.run(main())
+
+
+def test_young_collections_wait_for_more_new_objects_while_it_runs(full_collections):
+    # The fixture checks CPython's own thresholds are back once it stops.
+    async def main() -> None:
+        acks, stopping = AcksFirst(), asyncio.Event()
+        collector = asyncio.ensure_future(collect_when_quiet(acks, stopping, check_every=0.01))
+        try:
+            await asyncio.sleep(0.02)
+            young, _, old = gc.get_threshold()
+            assert young >= YOUNG > 700 and old > 1_000_000
         finally:
             stopping.set()
             await collector
