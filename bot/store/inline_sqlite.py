@@ -124,10 +124,7 @@ class _Cursor(AsyncAdapt_aiosqlite_cursor):
         return cursor
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
-        try:
-            return await_(self._connection._execute(self._run, operation, parameters))
-        except Exception as error:
-            self._adapt_connection._handle_exception(error)
+        return self._inline(self._run, operation, parameters)
 
     def _run(self, operation: Any, parameters: Any) -> Any:
         cursor = cast(sqlite3.Cursor, self._cursor)
@@ -141,10 +138,12 @@ class _Cursor(AsyncAdapt_aiosqlite_cursor):
         return result
 
     def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
+        return self._inline(self._cursor.executemany, operation, seq_of_parameters)
+
+    def _inline(self, fn: Callable[..., Any], *args: Any) -> Any:
+        # The one await a statement takes; sqlite3's errors raised as SQLAlchemy's.
         try:
-            return await_(
-                self._connection._execute(self._cursor.executemany, operation, seq_of_parameters)
-            )
+            return await_(self._connection._execute(fn, *args))
         except Exception as error:
             self._adapt_connection._handle_exception(error)
 
