@@ -6,6 +6,7 @@ import sys
 import time
 from collections.abc import Callable
 
+from bench.steady_heap import heap_kept_frozen
 from playground.fake_slack import FakeSlack, FakeSlackServer
 
 PEOPLE = ["U0SUP1", "U0SUP2", "U0DEV1", "U0DEV2", "U0ARCH1", "U0MGR1"]
@@ -18,7 +19,7 @@ def serve(prepare: Callable[[FakeSlack], None] = lambda fake: None) -> None:
         users=[{"id": u, "name": u.lower()} for u in PEOPLE], strict_blocks=False, trigger_ttl=None
     )
     prepare(fake)
-    with FakeSlackServer(fake) as server:
+    with heap_kept_frozen(), FakeSlackServer(fake) as server:
         print(server.port, flush=True)
         try:
             while sys.stdin.readline():

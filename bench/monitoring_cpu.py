@@ -189,7 +189,7 @@ def run(args: argparse.Namespace) -> int:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     target = f"http://127.0.0.1:{server.server_address[1]}"
     fake = subprocess.Popen(
-        [sys.executable, "bench/fake_slack_server.py"],
+        [sys.executable, "-m", "bench.fake_slack_server"],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

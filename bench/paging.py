@@ -58,6 +58,7 @@ from bench.ack_latency import (
 from bench.databases import throwaway_database
 from bench.fake_slack_server import PEOPLE
 from bench.paging_bot import WEDNESDAY_MORNING, check_pages_now
+from bench.steady_heap import heap_kept_frozen
 from bot.clock import FixedClock
 from bot.config import Plan, Settings
 from bot.incidents import Declaration
@@ -349,7 +350,8 @@ def dm_bench(args: argparse.Namespace, database: str, database_url: str) -> bool
         for url in urls.values():
             wait_until_up(url)
         processes = {name: psutil.Process(server.pid) for name, server in servers.items()}
-        result = asyncio.run(dm_rounds(args, urls, slack_base, database_url, processes))
+        with heap_kept_frozen():
+            result = asyncio.run(dm_rounds(args, urls, slack_base, database_url, processes))
     finally:
         for server in servers.values():
             server.terminate()
