@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, exists, func, inspect, or
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.slack.waiting import BATCHED, WAITING_KIND, Batch, known_waiting
+from bot.slack.waiting import BATCHED, WAITING_KIND, Batch, Queued, known_waiting
 from bot.store import (
     Base,
     OutboxMessage,
@@ -94,13 +94,21 @@ class Outbox:
         covered_by names kinds that, still waiting on the key, will show this change anyway
         (a post not yet sent needs no edit). A payload value may be a row not flushed yet (a
         Page, an IncidentEvent): the message names its id. In a batched transaction messages
-        are written as it ends, in the order queued, with the rows they name."""
+        are written as it ends, in the order queued, with the rows they name; whether a
+        coalesced one is needed is decided then too, with one read for all their keys."""
         batch: Batch | None = session.info.get(BATCHED)
-        if coalesce and await self._waiting(session, batch, key, {kind, *covered_by}):
+        kinds = {kind, *covered_by}
+        if coalesce and batch is not None and _unread(batch, key, kinds):
+            # Asked as the batch ends, for all such messages at once: a worker's pass records
+            # the page DMs of many incidents, each shown on its incident's post (a read each
+            # was two round trips a declaration).
+            batch.queued.append(Queued(kind, key, payload, unless=frozenset(kinds)))
+            return
+        if coalesce and await self._waiting(session, batch, key, kinds):
             return
         known_waiting(session, batch).setdefault(key, set()).add(kind)
         if batch is not None:
-            batch.queued.append((kind, key, payload))
+            batch.queued.append(Queued(kind, key, payload))
             return
         if _unflushed(payload):
             await session.flush()
@@ -166,7 +174,24 @@ class Outbox:
             )
         for key, kind in rows:
             batch.waiting.setdefault(key, set()).add(kind)
+            batch.stored.setdefault(key, set()).add(kind)
         batch.read.update(keys)
+
+    async def _to_write(self, session: AsyncSession, batch: Batch) -> list[Queued]:
+        """The batch's messages less the coalesced ones something waiting makes needless: on
+        their keys, what waits in the table (read now) or was queued before them."""
+        unsure = {message.key for message in batch.queued if message.unless is not None}
+        if not unsure:
+            return batch.queued
+        await self.read_waiting(session, unsure)
+        present = {key: set(batch.stored.get(key, ())) for key in unsure}
+        kept = []
+        for message in batch.queued:
+            if message.unless is not None and present[message.key] & message.unless:
+                continue
+            present.setdefault(message.key, set()).add(message.kind)
+            kept.append(message)
+        return kept
 
     @asynccontextmanager
     async def transaction(
@@ -193,8 +218,9 @@ class Outbox:
             # The rows the messages name get their ids; then the messages and the other rows
             # written later, one statement a table.
             await session.flush()
-            for kind, key, payload in session.info[BATCHED].queued:
-                add_row(session, OutboxMessage, self._row(kind, key, payload))
+            for message in await self._to_write(session, session.info[BATCHED]):
+                row = self._row(message.kind, message.key, message.payload)
+                add_row(session, OutboxMessage, row)
             await end_batch(session)
         finally:
             session.info.pop(BATCHED, None)
@@ -217,6 +243,11 @@ class Outbox:
         except TimeoutError:
             pass
         self._wakeup.clear()
+
+
+def _unread(batch: Batch, key: str, kinds: set[str]) -> bool:
+    """Whether what waits on key is unknown to the batch: not read, none of kinds queued."""
+    return key not in batch.read and not batch.waiting.get(key, set()) & kinds
 
 
 _OUTBOX = table_of(OutboxMessage)

@@ -19,9 +19,10 @@ QUEUED = "outbox.queued"
 # a claim skips it meanwhile (it would render what is committed, without the change). A row
 # a claim holds is skipped here: it is being sent, so the change queues its own message.
 # SQLite has no row locks and needs none: its write lock keeps claims out of the way.
-# On the table, not the mapped class: asked about twice a declaration, and the ORM's handling
-# of a statement on a mapped class (its autoflush among it) cost a third more than the query.
-# What the transaction queued itself is known without asking (known_waiting).
+# On the table, not the mapped class: the ORM's handling of a statement on a mapped class (its
+# autoflush among it) cost a third more than the query. What the transaction queued itself is
+# known without asking (known_waiting); a batched transaction asks for all its keys at once
+# as it ends (Outbox.read_waiting, the same locks), not with this.
 _OUTBOX = table_of(OutboxMessage)
 WAITING_KIND = (
     select(_OUTBOX.c.kind)
@@ -35,14 +36,27 @@ WAITING_KIND = (
 )
 
 
+@dataclass(frozen=True)
+class Queued:
+    """A message a batched transaction queued, to be written as it ends."""
+
+    kind: str
+    key: str
+    payload: dict[str, Any]
+    # A coalesced message on a key not read yet: written only if none of these kinds waits on
+    # its key by then (read as the batch ends, one query for every such key).
+    unless: frozenset[str] | None = None
+
+
 @dataclass
 class Batch:
     """Messages a batched transaction queues, written together just before it commits."""
 
-    queued: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    queued: list[Queued] = field(default_factory=list)
     # Kinds waiting on a key: read up front (read_waiting) or queued in this transaction.
     waiting: dict[str, set[str]] = field(default_factory=dict)
     read: set[str] = field(default_factory=set)  # keys whose waiting kinds were read
+    stored: dict[str, set[str]] = field(default_factory=dict)  # what the reads found
 
 
 def known_waiting(session: AsyncSession, batch: Batch | None) -> dict[str, set[str]]:
