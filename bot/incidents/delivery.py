@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import Row, bindparam, insert, update
+from sqlalchemy import Row, bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -31,6 +31,7 @@ from bot.store import (
     Incident,
     IncidentEvent,
     IncidentRecord,
+    add_row,
     read_entries,
     read_entry,
     read_incident,
@@ -52,7 +53,6 @@ _POSTED = (
     .where(_INCIDENTS.c.id == bindparam("incident"))
     .values(post_ts=bindparam("at_ts"), post_channel=bindparam("at"))
 )
-_ENTRY = insert(table_of(IncidentEvent))  # a timeline entry nothing reads back at once
 _CHANNEL_MADE = (
     update(_INCIDENTS)
     .where(_INCIDENTS.c.id == bindparam("incident"))
@@ -199,8 +199,11 @@ class IncidentDelivery:
             )
             if not kept.rowcount:  # type: ignore[attr-defined]
                 return
-            await session.execute(
-                _ENTRY,
+            # Held for the end of the worker's batch: one INSERT for every channel a pass
+            # records, not one each.
+            add_row(
+                session,
+                IncidentEvent,
                 {
                     "incident_id": view.id,
                     "at": self._clock.now(),
