@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store import OutboxMessage, OutboxStatus, table_of
 
+# Messages not yet delivered for good (a claimed one may be handed back).
+WAITING = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 # session.info key of a batched transaction's queue (Outbox.transaction(batch=True)).
 BATCHED = "outbox.batch"
 # session.info key of the kinds an unbatched transaction knows wait on each key.

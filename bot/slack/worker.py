@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.slack.acks_first import AcksFirst
+from bot.slack.claims import CLAIM_LEASE, ENDED, Taken, claim_due
 from bot.slack.gateway import SlackCallFailed
-from bot.slack.outbox import CLAIM_LEASE, ENDED, Outbox, Taken, claim_due
+from bot.slack.outbox import Outbox
 from bot.store import OutboxStatus
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.slack import Kind, Outbox
-from bot.slack.outbox import claim_due
+from bot.slack.claims import claim_due
 from bot.store import OutboxMessage, async_engine, session_factory
 
 KEY = "incident:1"
