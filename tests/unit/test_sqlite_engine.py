@@ -210,7 +210,11 @@ async def test_the_log_starts_again_while_writes_keep_coming(
     for _ in range(150):  # 150 commits of 64 pages each: 9,600 pages, 38 MB
         await _write(engine, 256)
         await asyncio.sleep(0)
-    assert _pages(tmp_path / "bot.db-wal") < 2000, _pages(tmp_path / "bot.db-wal")
+    # Without the catch-up the log's file holds all 9,600. With it, the file keeps the largest
+    # the log grew to: CATCH_UP_AT and the commits made while the checkpoint that finds it past
+    # that is on its thread, 1,300-1,600 on a quiet machine, 3,326 once in a CI run with four
+    # test workers on two cores.
+    assert _pages(tmp_path / "bot.db-wal") < 4800, _pages(tmp_path / "bot.db-wal")
     async with engine.connect() as conn:
         assert await conn.scalar(sa.text("SELECT count(*) FROM notes")) == 150
 
