@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager, nullcontext
+from contextlib import asynccontextmanager, nullcontext, suppress
 from enum import StrEnum
 from typing import Any
 
@@ -71,6 +71,8 @@ class Outbox:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self._wakeup = asyncio.Event()
+        # Set when a transaction that queued messages commits, until the worker's next pass.
+        self._queued = asyncio.Event()
 
     async def add(
         self,
@@ -197,6 +199,7 @@ class Outbox:
         async with sessions.begin() as session:
             async with self.batched(session) if batch else nullcontext():
                 yield session
+        self._queued.set()
         self.wake()
 
     @asynccontextmanager
@@ -227,6 +230,17 @@ class Outbox:
         """The worker is about to look at everything queued or ended until now: a wake-up
         from before this is answered by what it does next, not by one more pass."""
         self._wakeup.clear()
+        self._queued.clear()
+
+    async def until_queued(self, timeout: float) -> None:
+        """Wait up to timeout, unless a transaction queues messages first (or already has since
+        the worker last looked): the worker's moment for more deliveries to end, which new
+        messages (a declaration's page DMs) must not wait through."""
+        if self._queued.is_set():
+            return
+        with suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await self._queued.wait()
 
     async def wait(self, timeout: float) -> None:
         """Sleep until woken or timeout, whichever is first."""

@@ -127,8 +127,9 @@ class DeliveryWorker:
             if self._ended and in_flight:
                 # Others are still out: give them a moment to end too, and record them in the
                 # same pass (each pass is a write transaction; a declaration's dozen deliveries
-                # end a few ms apart). New messages wait no longer than this.
-                await asyncio.sleep(GATHER_SECONDS)
+                # end a few ms apart). Not when new messages are queued: a declaration's page
+                # DMs went out 2 ms later for it, one at a time behind the last one's deliveries.
+                await self._outbox.until_queued(GATHER_SECONDS)
             # Each delivery that ended, each commit that queued a message, woke the loop
             # after it happened: this pass sees them all. Left set, those wake-ups made a pass
             # of their own afterwards, with nothing to record or claim.

@@ -3,9 +3,12 @@ DMs are claimed together, and the DMs are what wakes someone."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import UTC, datetime
 from typing import Any
 
+import bot.slack.worker as worker_module
 from bot.clock import FixedClock
 from bot.slack import DeliveryWorker, Kind, Outbox
 from bot.store import async_engine, session_factory
@@ -58,3 +61,51 @@ async def test_page_dms_start_first_then_the_rest_as_queued(database_url):
 
 async def test_without_first_kinds_deliveries_start_as_queued(database_url):
     assert await started_in_order(database_url) == [key for _, key in QUEUED]
+
+
+async def test_new_messages_do_not_wait_for_deliveries_still_out(database_url, monkeypatch):
+    """With a delivery ended and another still out, the worker waits a moment for more to end
+    before it records them (GATHER_SECONDS): a declaration committed meanwhile has its page
+    DMs claimed at once, not after that moment (here made 5 s to tell them apart)."""
+    monkeypatch.setattr(worker_module, "GATHER_SECONDS", 5.0)
+    engine = async_engine(database_url, inline=True)
+    sessions = session_factory(engine)
+    clock = FixedClock(NOW)
+    outbox = Outbox(clock)
+    release = asyncio.Event()
+    delivered: dict[str, float] = {}
+
+    async def slow(payload: dict[str, Any]) -> None:
+        await release.wait()
+
+    async def quick(payload: dict[str, Any]) -> None:
+        delivered[payload["key"]] = time.monotonic()
+
+    handlers = {Kind.POST_INCIDENT: slow, Kind.TIMELINE: quick, Kind.PAGE: quick}
+    stopping = asyncio.Event()
+    delivering = DeliveryWorker(sessions, outbox, clock, handlers)
+    running = asyncio.create_task(delivering.run(stopping))
+    try:
+        async with outbox.transaction(sessions) as session:
+            await outbox.add(session, Kind.POST_INCIDENT, "incident:1", {"key": "incident:1"})
+            await outbox.add(session, Kind.TIMELINE, "incident:2", {"key": "incident:2"})
+        # The post is still out and the thread reply has ended: the worker is gathering.
+        async with asyncio.timeout(2):
+            while "incident:2" not in delivered:
+                await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+        committed = time.monotonic()
+        async with outbox.transaction(sessions) as session:
+            await outbox.add(session, Kind.PAGE, "page:3:U1", {"key": "page:3:U1"})
+        async with asyncio.timeout(2):
+            while "page:3:U1" not in delivered:
+                await asyncio.sleep(0.01)
+        assert delivered["page:3:U1"] - committed < 1.0
+    finally:
+        release.set()
+        stopping.set()
+        # The page's end started another 5 s gather: a commit ends it, as it would a real one.
+        async with outbox.transaction(sessions):
+            pass
+        await running
+        await engine.dispose()
