@@ -92,15 +92,19 @@ class Outbox:
         are written as it ends, in the order queued, with the rows they name; whether a
         coalesced one is needed is decided then too, with one read for all their keys."""
         batch: Batch | None = session.info.get(BATCHED)
-        kinds = {kind, *covered_by}
-        if coalesce and batch is not None and _unread(batch, key, kinds):
-            # Asked as the batch ends, for all such messages at once: a worker's pass records
-            # the page DMs of many incidents, each shown on its incident's post (a read each
-            # was two round trips a declaration).
-            batch.queued.append(Queued(kind, key, payload, unless=frozenset(kinds)))
-            return
-        if coalesce and await self._waiting(session, batch, key, kinds):
-            return
+        if coalesce:
+            kinds = {kind, *covered_by}
+            # What this transaction queued (or a batch read) waits at least until it commits.
+            if known_waiting(session, batch).get(key, set()) & kinds:
+                return
+            if batch is not None and key not in batch.read:
+                # Asked as the batch ends, for all such messages at once: a worker's pass
+                # records the page DMs of many incidents, each shown on its incident's post (a
+                # read each was two round trips a declaration).
+                batch.queued.append(Queued(kind, key, payload, unless=frozenset(kinds)))
+                return
+            if batch is None and await self._waiting(session, key, kinds):
+                return
         known_waiting(session, batch).setdefault(key, set()).add(kind)
         if batch is not None:
             batch.queued.append(Queued(kind, key, payload))
@@ -121,20 +125,13 @@ class Outbox:
             "next_attempt_at": now,
         }
 
-    async def _waiting(
-        self, session: AsyncSession, batch: Batch | None, key: str, kinds: set[str]
-    ) -> bool:
-        """Whether a message of one of kinds still waits on key."""
-        # What this transaction queued waits at least until it commits: no need to ask.
-        if known_waiting(session, batch).get(key, set()) & kinds:
-            return True
-        if batch is not None and key in batch.read:
-            return False
-        # A statement on the table: nothing is flushed for it (a batch writes its rows as it
-        # ends), and what this transaction queued is known above.
+    async def _waiting(self, session: AsyncSession, key: str, kinds: set[str]) -> bool:
+        """In an unbatched transaction: whether a message of one of kinds waits on key in the
+        table (what the transaction queued itself is known without asking)."""
+        # A statement on the table: nothing is flushed for it.
         waiting = await session.scalar(WAITING_KIND, {"kinds": sorted(kinds), "key": key})
         if waiting is not None:
-            known_waiting(session, batch).setdefault(key, set()).add(waiting)
+            known_waiting(session, None).setdefault(key, set()).add(waiting)
         return waiting is not None
 
     async def on_its_way(self, session: AsyncSession, key: str, kind: str) -> bool:
@@ -250,8 +247,3 @@ class Outbox:
         except TimeoutError:
             pass
         self._wakeup.clear()
-
-
-def _unread(batch: Batch, key: str, kinds: set[str]) -> bool:
-    """Whether what waits on key is unknown to the batch: not read, none of kinds queued."""
-    return key not in batch.read and not batch.waiting.get(key, set()) & kinds
