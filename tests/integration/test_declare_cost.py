@@ -87,6 +87,9 @@ def test_a_tier_one_declaration_with_its_pages_takes_few_statements(
     # post's and channel's hook takes that read, where each made a read of its own), and once
     # for each claim of a post edit.
     assert statements["SELECT incidents.id,"] <= 2 + edits, (edits, seen)
+    # Each of those reads takes the incident's pages with it, in the same statement: a second
+    # statement for them was one more round trip before every page DM.
+    assert statements["SELECT pages.id,"] == 0, seen
 
 
 def test_a_declaration_loads_no_other_incident(reporter, slack, db):

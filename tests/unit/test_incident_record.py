@@ -112,6 +112,21 @@ async def test_many_incidents_read_at_once_show_what_each_read_alone_shows(sessi
     assert [p.id for p in by_id[ids[1]].pages] == [p.id for p in made[1].pages]
 
 
+async def test_an_incident_with_no_pages_reads_with_none(sessions):
+    """Its pages come in the incident's own statement: one with none is still read."""
+    async with sessions.begin() as session:
+        quiet = busy_incident()
+        quiet.pages = []
+        session.add_all(made := [quiet, busy_incident()])
+    async with sessions() as session:
+        found = await read_incidents(session, [incident.id for incident in made])
+    assert [p.id for p in found[made[0].id].pages] == []
+    assert [p.id for p in found[made[1].id].pages] == [p.id for p in made[1].pages]
+    page = found[made[1].id].pages[0]
+    assert page.status is PageStatus.DECLINED and page.created_at == NOW
+    assert page.created_at.tzinfo is not None
+
+
 async def test_a_claims_hooks_share_one_read_of_an_incident(engine, sessions):
     """The page DMs' hook reads the incident by its pages; the post's, by its id, takes that
     read in the same claim (one claim takes a declaration's post and page DMs together)."""
@@ -131,17 +146,18 @@ async def test_a_claims_hooks_share_one_read_of_an_incident(engine, sessions):
         shared = await read_incidents(session, [first.id], share=True)
         assert sent == []
         assert shared == by_page and shared[first.id] is by_page[first.id]
-        # What was not read yet, or read without sharing, is read.
+        # What was not read yet, or read without sharing, is read: one statement each, the
+        # incidents with their pages (it was two, pages apart).
         both = await read_incidents(session, [first.id, second.id], share=True)
-        assert set(both) == {first.id, second.id} and len(sent) == 2
+        assert set(both) == {first.id, second.id} and len(sent) == 1
         await read_incidents(session, [first.id])
-        assert len(sent) == 4
+        assert len(sent) == 2
     async with sessions() as session:
         # Kept for one session only.
         assert (await read_incidents(session, [first.id], share=True))[first.id] is not (
             shared[first.id]
         )
-        assert len(sent) == 6
+        assert len(sent) == 3
 
 
 async def test_a_record_is_viewed_once(sessions):
