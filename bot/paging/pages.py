@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, case, literal, update
 
-from bot.store import LIVE_PAGES, Incident, Page, PageKind, PageStatus, table_of
+from bot.store import LIVE_PAGES, Incident, Page, PageKind, PageStatus, one_of, table_of
 
 # A declined or unreachable person is not asked again about the incident.
 OUT = frozenset({PageStatus.DECLINED, PageStatus.UNREACHABLE})
@@ -35,7 +35,7 @@ _PAGES = table_of(Page)
 ATTEMPTING = (
     update(_PAGES)
     .where(
-        _PAGES.c.id.in_(bindparam("pages", expanding=True)),
+        one_of(_PAGES.c.id, "pages"),
         _PAGES.c.attempted_at.is_(None),
         _PAGES.c.status == PageStatus.QUEUED,
     )

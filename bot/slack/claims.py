@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, exists, func, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.slack.waiting import WAITING
-from bot.store import OutboxMessage, OutboxStatus, table_of
+from bot.store import OutboxMessage, OutboxStatus, one_of, table_of
 
 CLAIM_LEASE = timedelta(seconds=60)
 
@@ -28,7 +28,7 @@ class Taken:
     attempts: int
 
 
-def _claimable(table: Any, now: Any, in_flight: Any) -> ColumnElement[bool]:
+def _claimable(table: Any, now: Any) -> ColumnElement[bool]:
     """Pending and due, or claimed by a worker whose lease ran out (it died) and that is not
     the caller's own delivery still running (in_flight)."""
     return or_(
@@ -36,7 +36,7 @@ def _claimable(table: Any, now: Any, in_flight: Any) -> ColumnElement[bool]:
         and_(
             table.c.status == OutboxStatus.SENDING,
             table.c.claimed_until < now,
-            table.c.id.not_in(in_flight),
+            not_(one_of(table.c.id, "in_flight")),
         ),
     )
 
@@ -50,7 +50,6 @@ def _claim_statement() -> Any:
     that message to show it, see WAITING_KIND) is skipped until it commits."""
     now: Any = bindparam("now")
     limit: Any = bindparam("limit")
-    in_flight: Any = bindparam("in_flight", expanding=True)
     outbox, earlier = _OUTBOX, _OUTBOX.alias("earlier")
     blocked = exists().where(
         earlier.c.key == outbox.c.key,
@@ -59,14 +58,18 @@ def _claim_statement() -> Any:
     )
     due = (
         select(outbox.c.id)
-        .where(_claimable(outbox, now, in_flight), ~blocked)
+        .where(_claimable(outbox, now), ~blocked)
         .order_by(outbox.c.id)
         .limit(limit)
         .with_for_update(of=outbox, skip_locked=True)
+        # A WITH query, run once. As a subquery of the UPDATE, PostgreSQL ran it again for
+        # each row it updated, and each run skipped the rows updated so far: a claim of 1 took
+        # every due message.
+        .cte("due")
     )
     return (
         update(outbox)
-        .where(outbox.c.id.in_(due.scalar_subquery()), _claimable(outbox, now, in_flight))
+        .where(outbox.c.id.in_(select(due.c.id)), _claimable(outbox, now))
         .values(
             status=OutboxStatus.SENDING,
             claimed_until=bindparam("until"),

@@ -12,7 +12,15 @@ from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.slack.waiting import BATCHED, WAITING, WAITING_KIND, Batch, Queued, known_waiting
+from bot.slack.waiting import (
+    BATCHED,
+    WAITING,
+    WAITING_KIND,
+    WAITING_ON_KEYS,
+    Batch,
+    Queued,
+    known_waiting,
+)
 from bot.store import (
     Base,
     OutboxMessage,
@@ -159,11 +167,7 @@ class Outbox:
             return
         with session.no_autoflush:
             # Locked as WAITING_KIND locks them, for the same reason.
-            rows = await session.execute(
-                select(OutboxMessage.key, OutboxMessage.kind)
-                .where(OutboxMessage.key.in_(keys), OutboxMessage.status == OutboxStatus.PENDING)
-                .with_for_update(skip_locked=True)
-            )
+            rows = await session.execute(WAITING_ON_KEYS, {"keys": keys})
         for key, kind in rows:
             batch.waiting.setdefault(key, set()).add(kind)
             batch.stored.setdefault(key, set()).add(kind)

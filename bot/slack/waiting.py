@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store import OutboxMessage, OutboxStatus, table_of
+from bot.store import OutboxMessage, OutboxStatus, one_of, table_of
 
 # Messages not yet delivered for good (a claimed one may be handed back).
 WAITING = (OutboxStatus.PENDING, OutboxStatus.SENDING)
@@ -34,6 +34,13 @@ WAITING_KIND = (
         _OUTBOX.c.status == OutboxStatus.PENDING,
     )
     .limit(1)
+    .with_for_update(skip_locked=True)
+)
+# What waits on some keys, locked as WAITING_KIND locks (Outbox.read_waiting): one statement
+# however many keys (bot/store/lists.py).
+WAITING_ON_KEYS = (
+    select(_OUTBOX.c.key, _OUTBOX.c.kind)
+    .where(one_of(_OUTBOX.c.key, "keys"), _OUTBOX.c.status == OutboxStatus.PENDING)
     .with_for_update(skip_locked=True)
 )
 

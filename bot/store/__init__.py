@@ -22,6 +22,7 @@ from bot.store.install import (
     record_first_start,
 )
 from bot.store.learned import ClassifierExample
+from bot.store.lists import one_of
 from bot.store.migrate import upgrade
 from bot.store.models import (
     Base,
@@ -109,6 +110,7 @@ __all__ = [
     "WrongDatabase",
     "add_row",
     "insert_now",
+    "one_of",
     "APP_CONNECTIONS",
     "CLAIM_CONNECTIONS",
     "async_engine",

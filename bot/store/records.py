@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store.lists import one_of
 from bot.store.models import Incident, IncidentEvent, Page, table_of
 
 _INCIDENTS = table_of(Incident)
@@ -30,11 +31,9 @@ def _with_pages(*where: Any) -> Any:
     )
 
 
-_INCIDENTS_BY_ID = _with_pages(_INCIDENTS.c.id.in_(bindparam("ids", expanding=True)))
+_INCIDENTS_BY_ID = _with_pages(one_of(_INCIDENTS.c.id, "ids"))
 _INCIDENTS_OF_PAGES = _with_pages(
-    _INCIDENTS.c.id.in_(
-        select(_PAGES.c.incident_id).where(_PAGES.c.id.in_(bindparam("page_ids", expanding=True)))
-    )
+    _INCIDENTS.c.id.in_(select(_PAGES.c.incident_id).where(one_of(_PAGES.c.id, "page_ids")))
 )
 _INCIDENT_KEYS = tuple(column.key for column in _INCIDENTS.c)
 _PAGE_KEYS = tuple(column.key for column in _PAGES.c)
@@ -53,7 +52,7 @@ _ENTRIES = (
         _INCIDENTS.c.post_ts,
     )
     .join(_INCIDENTS, _INCIDENTS.c.id == _EVENTS.c.incident_id)
-    .where(_EVENTS.c.id.in_(bindparam("event_ids", expanding=True)))
+    .where(one_of(_EVENTS.c.id, "event_ids"))
 )
 
 

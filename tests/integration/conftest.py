@@ -120,6 +120,8 @@ def statements(bot: BotServer) -> Iterator[Counter[str]]:
     def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         words = statement.split()
         name = " ".join(words[:3] if words[0] == "INSERT" else words[:2])
+        if name == "WITH due":
+            name = "UPDATE outbox"  # the claim: its due messages, then the UPDATE
         if name == "UPDATE outbox":
             # The worker's claim (it counts attempts) apart from its record of how
             # deliveries ended: how many passes it made varies with timing.
