@@ -37,6 +37,9 @@ _INCIDENTS_OF_PAGES = _with_pages(
 )
 _INCIDENT_KEYS = tuple(column.key for column in _INCIDENTS.c)
 _PAGE_KEYS = tuple(column.key for column in _PAGES.c)
+# Where a joined row's incident id and page id are (the page's None: an incident with none).
+_INCIDENT_ID = _INCIDENT_KEYS.index("id")
+_PAGE_ID = len(_INCIDENT_KEYS) + _PAGE_KEYS.index("id")
 
 # session.info key: the records read with share=True in the session, by incident id.
 _SHARED = "store.records.shared"
@@ -56,36 +59,35 @@ _ENTRIES = (
 )
 
 
-class PageRecord:
-    """A page's columns as attributes, as an IncidentRecord's pages (typed as the model's)."""
+class _Columns:
+    """A row's columns as attributes (typed as the model's), copied in as it is made: a
+    message reads most of them, several times, and a plain attribute costs a fraction of a
+    row's lookup by name."""
 
     def __init__(self, columns: dict[str, Any]) -> None:
         self.__dict__.update(columns)
 
     def __getattr__(self, name: str) -> Any:
+        # Only for a name that is not a column (every column is an attribute): typed as the
+        # row's, so a record reads as the model it is.
         raise AttributeError(name)
 
 
-class IncidentRecord:
-    """An incident's columns as attributes (its policy, states and times typed as on the
-    model), with its pages in id order: what an Incident with its pages shows, read with one
-    Core statement. Loading the ORM objects cost twice as much, and a delivery only reads.
-    Nothing written to it is saved.
+class PageRecord(_Columns):
+    """A page's columns, as an IncidentRecord's pages."""
 
-    The columns are copied into the instance as it is made: a message reads most of them,
-    several times (a declaration's four page DMs each show the incident), and a plain
-    attribute costs a fraction of a row's lookup by name. shown keeps what a view made of
-    it (bot/timeline): a record never changes, so neither does its view."""
+
+class IncidentRecord(_Columns):
+    """An incident's columns (its policy, states and times typed as on the model), with its
+    pages in id order: what an Incident with its pages shows, read with one Core statement.
+    Loading the ORM objects cost twice as much, and a delivery only reads. Nothing written to
+    it is saved. A declaration's four page DMs each show the incident: shown keeps what a
+    view made of it (bot/timeline); a record never changes, so neither does its view."""
 
     def __init__(self, columns: dict[str, Any], pages: list[PageRecord]) -> None:
-        self.__dict__.update(columns)
+        super().__init__(columns)
         self.pages = pages
         self.shown: Any = None
-
-    def __getattr__(self, name: str) -> Any:
-        # Only for a name that is not a column (every column is an attribute): typed as the
-        # row's, so an IncidentRecord reads as the incident it is.
-        raise AttributeError(name)
 
 
 async def read_incident(
@@ -123,11 +125,11 @@ async def read_incidents(
     split = len(_INCIDENT_KEYS)
     records: dict[int, IncidentRecord] = {}
     for row in found:
-        record = records.get(row[0])
+        record = records.get(row[_INCIDENT_ID])
         if record is None:
             columns = dict(zip(_INCIDENT_KEYS, row[:split], strict=True))
-            record = records[row[0]] = IncidentRecord(columns, [])
-        if row[split] is not None:
+            record = records[row[_INCIDENT_ID]] = IncidentRecord(columns, [])
+        if row[_PAGE_ID] is not None:
             record.pages.append(PageRecord(dict(zip(_PAGE_KEYS, row[split:], strict=True))))
     if share:
         kept.update(records)
