@@ -136,7 +136,7 @@ class Outbox:
     async def _waiting(self, session: AsyncSession, key: str, kinds: set[str]) -> bool:
         """In an unbatched transaction: whether a message of one of kinds waits on key in the
         table (what the transaction queued itself is known without asking)."""
-        # A statement on the table: nothing is flushed for it.
+        # Through the session, so what is pending is flushed first, as before any statement.
         waiting = await session.scalar(WAITING_KIND, {"kinds": sorted(kinds), "key": key})
         if waiting is not None:
             known_waiting(session, None).setdefault(key, set()).add(waiting)

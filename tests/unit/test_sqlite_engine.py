@@ -207,16 +207,17 @@ async def test_the_log_starts_again_while_writes_keep_coming(
     so the log's file stays near that size instead of growing with every write."""
     monkeypatch.setattr(checkpoints, "CATCH_UP_AT", 200)
     monkeypatch.setattr(checkpoints, "CHECKPOINT_EVERY", 0.01)
-    for _ in range(150):  # 150 commits of 64 pages each: 9,600 pages, 38 MB
+    for _ in range(300):  # 300 commits of 64 pages each: 19,200 pages, 75 MB
         await _write(engine, 256)
         await asyncio.sleep(0)
-    # Without the catch-up the log's file holds all 9,600. With it, the file keeps the largest
+    # Without the catch-up the log's file holds all 19,200. With it, the file keeps the largest
     # the log grew to: CATCH_UP_AT and the commits made while the checkpoint that finds it past
-    # that is on its thread, 1,300-1,600 on a quiet machine, 3,326 once in a CI run with four
-    # test workers on two cores.
-    assert _pages(tmp_path / "bot.db-wal") < 4800, _pages(tmp_path / "bot.db-wal")
+    # that is on its thread. That depends on how fast the thread gets through it: 1,300-1,600
+    # on a quiet machine, 3,326 in a CI run with four test workers on two cores, 6,318 with
+    # two workers beside a benchmark. Half of what was written: the log started again.
+    assert _pages(tmp_path / "bot.db-wal") < 9600, _pages(tmp_path / "bot.db-wal")
     async with engine.connect() as conn:
-        assert await conn.scalar(sa.text("SELECT count(*) FROM notes")) == 150
+        assert await conn.scalar(sa.text("SELECT count(*) FROM notes")) == 300
 
 
 async def test_checkpoints_that_cannot_be_made_go_back_to_the_connection(
