@@ -12,7 +12,10 @@ got them, in one transaction on a Core connection (rolled back). Set beside
 its own transaction and how much the deliveries that follow.
 
     PYTHONPATH=. .venv/bin/python -m bench.declaration [--declarations 300]
-        [--databases sqlite,postgresql]
+        [--databases sqlite,postgresql] [--learned 0]
+
+--learned N first keeps N corrections the classifier learned (a team's retiers, one every
+three hours before the clock's start), each on an incident of its own declared the day before.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import resource
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import event, text
@@ -35,10 +39,20 @@ from bench.paging_bot import WEDNESDAY_MORNING, check_pages_now
 from bot.clock import FixedClock
 from bot.config import Plan, Settings
 from bot.incidents import Declaration
+from bot.incidents.learning import learn
 from bot.services import build_services
-from bot.store import upgrade
+from bot.store import Incident, upgrade
 
 WARM_UP = 30
+# The words of the kept corrections' reports.
+WORDS = (
+    "loyalty points missing",
+    "invoice pdf blank",
+    "search results slow",
+    "profile photo upload fails",
+    "coupon code rejected",
+    "export to csv times out",
+)
 
 
 @contextmanager
@@ -63,11 +77,30 @@ def flush_cpu() -> Iterator[list[float]]:
         event.remove(Session, "after_flush_postexec", after)
 
 
-async def measure(database_url: str, declarations: int) -> dict[str, float]:
+async def keep_learned(settings: Settings, plan: Plan, count: int) -> None:
+    """count corrections, each on an incident declared the day before (outside the look-alike
+    check's half hour), learned three hours apart."""
+    services = build_services(settings, plan, FixedClock(WEDNESDAY_MORNING - timedelta(days=1)))
+    try:
+        for n in range(count):
+            request = Declaration(f"{WORDS[n % len(WORDS)]} report {n}", REPORTER, tier=3)
+            declared = await services.incidents.declare(request)
+            async with services.sessions.begin() as session:
+                incident = await session.get(Incident, declared.incident.id)
+                assert incident is not None
+                incident.tier = 1 + n % 4
+                at = WEDNESDAY_MORNING - timedelta(hours=3 * (count - n))
+                await learn(session, incident, by=REPORTER, at=at)
+    finally:
+        await services.engine.dispose()
+
+
+async def measure(database_url: str, declarations: int, learned: int = 0) -> dict[str, float]:
     upgrade(database_url)
     plan = Plan()
     check_pages_now(plan, WEDNESDAY_MORNING)
     settings = Settings.from_env({"DATABASE_URL": database_url})
+    await keep_learned(settings, plan, learned)
     services = build_services(settings, plan, FixedClock(WEDNESDAY_MORNING))
     sent = [0]
 
@@ -148,11 +181,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--declarations", type=int, default=300)
     parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--learned", type=int, default=0, help="corrections kept first")
     args = parser.parse_args()
-    print(f"IncidentService.declare alone, {args.declarations} Tier 1 declarations after {WARM_UP}")
+    print(
+        f"IncidentService.declare alone, {args.declarations} Tier 1 declarations after {WARM_UP}"
+        f", {args.learned} learned corrections kept"
+    )
     for kind in args.databases.split(","):
         with throwaway_database(kind, "declaration_bench") as (database, url):
-            result = asyncio.run(measure(url, args.declarations))
+            result = asyncio.run(measure(url, args.declarations, args.learned))
         print(
             f"{database:>16}: CPU {result['cpu_ms']:.2f} ms per declaration "
             f"({result['kernel_ms']:.2f} in the kernel), "

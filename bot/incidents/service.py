@@ -12,7 +12,7 @@ from bot.config import Plan
 from bot.errors import BadInput, InvalidTransition, NotAllowed
 from bot.incidents.classifier import Classifier
 from bot.incidents.declaration import Declaration, Declared, new_incident
-from bot.incidents.learning import learn, learned_examples, report_text
+from bot.incidents.learning import LearnedExamples, learn, report_text
 from bot.incidents.reads import IncidentReads
 from bot.incidents.titles import split_report
 from bot.oncall import OnCallService
@@ -58,6 +58,7 @@ class IncidentService(IncidentReads):
         self._pager = pager
         self._oncall = oncall
         self._log = IncidentLog(outbox, clock)
+        self._learned = LearnedExamples()
 
     def _transaction(self) -> AbstractAsyncContextManager[AsyncSession]:
         return self._outbox.transaction(self._sessions)
@@ -73,7 +74,7 @@ class IncidentService(IncidentReads):
             async with self._outbox.transaction(self._sessions, batch=True) as session:
                 if ask_if_alike and (open_one := await self._alike(session, request)):
                     return Declared(IncidentView.of(open_one), alike=True)
-                learned = await learned_examples(session)
+                learned = await self._learned.read(session)
                 incident = new_incident(
                     request,
                     self._plan,
