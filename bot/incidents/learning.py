@@ -56,8 +56,8 @@ class LearnedExamples:
     """The corrections kept so far, held by this process and brought up to date at each read.
 
     Read in full at every declaration, they cost it more than the rest of its transaction
-    once a team has some (bench/declaration.py --learned, SQLite: 3.3 ms of CPU with none,
-    5.5 with 500, 11.1 with 2,000; 3.8 and 5.2 read this way). A read returns what was learned
+    once a team has some (bench/declaration.py --learned, SQLite: 3.4 ms of CPU with none,
+    5.9 with 500, 11.7 with 2,000; 4.0 and 5.4 read this way). A read returns what was learned
     lately (RECENT) and how many there are in all; everything is read again only when that
     count or the newest id says rows came or went that the recent ones do not account for (a
     reset, incidents deleted)."""
@@ -80,6 +80,7 @@ class LearnedExamples:
         rows = (await session.execute(_CHANGES, {"since": self._since})).all()
         changed = False
         for row in rows:
+            # A correction's columns follow the count and the newest id (None: there is none).
             if row.id is not None and self._kept.get(row.id) != (kept := _Kept(*row[2:])):
                 self._kept[row.id], changed = kept, True
         if rows[0].total != len(self._kept) or rows[0].newest != max(self._kept, default=None):
